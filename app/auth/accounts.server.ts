@@ -1,0 +1,259 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { DB } from "~db/connection";
+import type { Role, User } from "~db/schema";
+import { HOUR, addMs, iso } from "~/clock";
+import { recordAudit } from "~/audit/audit.server";
+import { queueEmail } from "~/email/outbox.server";
+import { getAppSecret } from "~/security/secrets.server";
+import { hashSecret, randomToken, secretMatchesHash, splitToken } from "./crypto.server";
+import type { LoginThrottle } from "./login-throttle.server";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
+import { createSession, invalidateUserSessions } from "./session.server";
+
+export type Outcome<T = null> = { ok: true; value: T } | { ok: false; fieldErrors: Record<string, string> };
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: user\.email/.test(error.message);
+}
+
+export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
+  return db.selectFrom("user").selectAll().where("email", "=", email).executeTakeFirst();
+}
+
+export async function signUpTrainer(
+  db: DB,
+  input: { name: string; email: string; password: string },
+  now: Date,
+): Promise<Outcome<{ userId: number; sessionToken: string }>> {
+  const duplicate = { ok: false as const, fieldErrors: { email: "An account with this email address already exists. Sign in instead, or reset your password." } };
+  if (await findUserByEmail(db, input.email)) return duplicate;
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await db
+      .insertInto("user")
+      .values({ email: input.email, name: input.name, role: "trainer", password_hash: passwordHash, disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(db, { actorUserId: user.id, action: "account.created", subjectType: "user", subjectId: user.id, details: { role: "trainer" } }, now);
+    const sessionToken = await createSession(db, user.id, now);
+    return { ok: true, value: { userId: user.id, sessionToken } };
+  } catch (error) {
+    if (isUniqueViolation(error)) return duplicate;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Device cookies: proof that this browser signed in to this account before.
+
+async function deviceMac(db: DB, payload: string): Promise<string> {
+  return createHmac("sha256", await getAppSecret(db, "device_cookie_key")).update(payload).digest("base64url");
+}
+
+export async function issueDeviceCookieValue(db: DB, userId: number): Promise<string> {
+  const payload = `${userId}.${randomToken(16)}`;
+  return `${payload}.${await deviceMac(db, payload)}`;
+}
+
+/** Returns the device id when the cookie is genuine and was issued to `userId`. */
+export async function trustedDeviceId(db: DB, cookieValue: string | null, userId: number | undefined): Promise<string | null> {
+  if (!cookieValue || userId === undefined || cookieValue.length > 200) return null;
+  const parts = cookieValue.split(".");
+  if (parts.length !== 3) return null;
+  const [owner, nonce, mac] = parts as [string, string, string];
+  if (owner !== String(userId)) return null;
+  const expected = Buffer.from(await deviceMac(db, `${owner}.${nonce}`));
+  const presented = Buffer.from(mac);
+  return expected.length === presented.length && timingSafeEqual(expected, presented) ? `${owner}.${nonce}` : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type SignInResult =
+  | { ok: true; user: User; sessionToken: string; deviceCookieValue: string }
+  | { ok: false; formError: string; retryAfterMs?: number };
+
+export const WRONG_CREDENTIALS = "The email address or password is not right. Check them and try again.";
+
+export async function signIn(
+  db: DB,
+  throttle: LoginThrottle,
+  input: { email: string; password: string; ip: string; deviceCookie: string | null },
+  now: Date,
+): Promise<SignInResult> {
+  const user = await findUserByEmail(db, input.email);
+  const keys = { ip: input.ip, email: input.email, trustedDeviceId: await trustedDeviceId(db, input.deviceCookie, user?.id) };
+  const wait = throttle.retryAfterMs(keys, now);
+  if (wait > 0) {
+    const minutes = Math.max(1, Math.ceil(wait / 60_000));
+    return {
+      ok: false,
+      retryAfterMs: wait,
+      formError: `Too many unsuccessful sign-in attempts. For your security, please wait ${minutes} minute${minutes === 1 ? "" : "s"} before trying again, or reset your password.`,
+    };
+  }
+  const passwordOk = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
+  if (!user || !passwordOk) {
+    throttle.recordFailure(keys, now);
+    return { ok: false, formError: WRONG_CREDENTIALS };
+  }
+  if (user.disabled_at) {
+    return { ok: false, formError: "This account has been disabled. Contact an administrator if you think this is a mistake." };
+  }
+  throttle.recordSuccess(keys);
+  const sessionToken = await createSession(db, user.id, now);
+  const deviceCookieValue = keys.trustedDeviceId ? (input.deviceCookie as string) : await issueDeviceCookieValue(db, user.id);
+  return { ok: true, user, sessionToken, deviceCookieValue };
+}
+
+export async function changePassword(
+  db: DB,
+  userId: number,
+  input: { currentPassword: string; newPassword: string },
+  now: Date,
+): Promise<Outcome<{ sessionToken: string }>> {
+  const user = await db.selectFrom("user").selectAll().where("id", "=", userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    return { ok: false, fieldErrors: { currentPassword: "Your current password is not right." } };
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const sessionToken = await db.transaction().execute(async (trx) => {
+    await trx.updateTable("user").set({ password_hash: passwordHash, updated_at: iso(now) }).where("id", "=", userId).execute();
+    await invalidateUserSessions(trx, userId);
+    await recordAudit(trx, { actorUserId: userId, action: "account.password_changed", subjectType: "user", subjectId: userId }, now);
+    return createSession(trx, userId, now);
+  });
+  return { ok: true, value: { sessionToken } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-time links: password reset (1 hour) and first-admin set-up (24 hours).
+
+export const PASSWORD_RESET_LIFETIME_MS = HOUR;
+export const FIRST_ADMIN_LIFETIME_MS = 24 * HOUR;
+
+async function createOneTimeToken(db: DB, purpose: "password_reset" | "first_admin", userId: number | null, lifetimeMs: number, now: Date): Promise<string> {
+  const id = randomToken();
+  const secret = randomToken();
+  await db
+    .insertInto("one_time_token")
+    .values({ id, purpose, user_id: userId, secret_hash: hashSecret(secret), created_at: iso(now), expires_at: iso(addMs(now, lifetimeMs)), used_at: null })
+    .execute();
+  return `${id}.${secret}`;
+}
+
+/** Finds a token that is genuine, of the right purpose, unused and unexpired. */
+export async function findUsableToken(db: DB, token: string, purpose: "password_reset" | "first_admin", now: Date) {
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const row = await db.selectFrom("one_time_token").selectAll().where("id", "=", parts.id).where("purpose", "=", purpose).executeTakeFirst();
+  if (!row || !secretMatchesHash(parts.secret, row.secret_hash)) return null;
+  if (row.used_at !== null || Date.parse(row.expires_at) <= now.getTime()) return null;
+  return row;
+}
+
+/** Always looks the same to the requester, whether or not the account exists. */
+export async function requestPasswordReset(db: DB, email: string, baseUrl: string, now: Date): Promise<void> {
+  const user = await findUserByEmail(db, email);
+  if (!user || user.disabled_at) return;
+  await db.updateTable("one_time_token").set({ used_at: iso(now) }).where("user_id", "=", user.id).where("purpose", "=", "password_reset").where("used_at", "is", null).execute();
+  const token = await createOneTimeToken(db, "password_reset", user.id, PASSWORD_RESET_LIFETIME_MS, now);
+  await queueEmail(
+    db,
+    {
+      to: user.email,
+      subject: "Reset your Approved Trainer Academy password",
+      text: `Hello ${user.name},\n\nSomeone (hopefully you) asked to reset the password for this account.\nOpen this link within one hour to choose a new password:\n\n${baseUrl}/reset-password/${token}\n\nIf you did not ask for this, you can ignore this email; your password has not changed.\n`,
+    },
+    now,
+  );
+}
+
+export async function resetPassword(db: DB, token: string, password: string, now: Date): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    const row = await findUsableToken(trx, token, "password_reset", now);
+    if (!row || row.user_id === null) return false;
+    await trx.updateTable("one_time_token").set({ used_at: iso(now) }).where("id", "=", row.id).execute();
+    await trx.updateTable("user").set({ password_hash: passwordHash, updated_at: iso(now) }).where("id", "=", row.user_id).execute();
+    await invalidateUserSessions(trx, row.user_id);
+    await recordAudit(trx, { actorUserId: row.user_id, action: "account.password_reset", subjectType: "user", subjectId: row.user_id }, now);
+    return true;
+  });
+}
+
+export async function adminExists(db: DB): Promise<boolean> {
+  const row = await db.selectFrom("user").select("id").where("role", "=", "admin").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * On a database with no administrator, creates a fresh one-time set-up link (and voids any
+ * earlier unused one). Returns null when an administrator already exists.
+ */
+export async function createFirstAdminLink(db: DB, baseUrl: string, now: Date): Promise<string | null> {
+  if (await adminExists(db)) return null;
+  await db.updateTable("one_time_token").set({ used_at: iso(now) }).where("purpose", "=", "first_admin").where("used_at", "is", null).execute();
+  const token = await createOneTimeToken(db, "first_admin", null, FIRST_ADMIN_LIFETIME_MS, now);
+  return `${baseUrl}/setup/${token}`;
+}
+
+export async function createFirstAdmin(
+  db: DB,
+  token: string,
+  input: { name: string; email: string; password: string },
+  now: Date,
+): Promise<Outcome<{ userId: number; sessionToken: string }>> {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx): Promise<Outcome<{ userId: number; sessionToken: string }>> => {
+    const row = await findUsableToken(trx, token, "first_admin", now);
+    if (!row || (await adminExists(trx))) {
+      return { ok: false, fieldErrors: { form: "This set-up link is not valid: it has been used, has expired, or an administrator already exists." } };
+    }
+    if (await findUserByEmail(trx, input.email)) {
+      return { ok: false, fieldErrors: { email: "An account with this email address already exists." } };
+    }
+    await trx.updateTable("one_time_token").set({ used_at: iso(now) }).where("id", "=", row.id).execute();
+    const user = await trx
+      .insertInto("user")
+      .values({ email: input.email, name: input.name, role: "admin", password_hash: passwordHash, disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorUserId: user.id, action: "account.first_admin_created", subjectType: "user", subjectId: user.id }, now);
+    const sessionToken = await createSession(trx, user.id, now);
+    return { ok: true, value: { userId: user.id, sessionToken } };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Administration of accounts.
+
+export async function listUsers(db: DB) {
+  return db.selectFrom("user").select(["id", "email", "name", "role", "disabled_at", "created_at"]).orderBy("created_at", "desc").orderBy("id", "desc").execute();
+}
+
+export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Outcome> {
+  if (actorId === userId) return { ok: false, fieldErrors: { role: "You cannot change your own role. Ask another administrator." } };
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom("user").select(["id", "role"]).where("id", "=", userId).executeTakeFirst();
+    if (!user) return { ok: false as const, fieldErrors: { form: "That account does not exist." } };
+    if (user.role === role) return { ok: true as const, value: null };
+    await trx.updateTable("user").set({ role, updated_at: iso(now) }).where("id", "=", userId).execute();
+    await invalidateUserSessions(trx, userId);
+    await recordAudit(trx, { actorUserId: actorId, action: "account.role_changed", subjectType: "user", subjectId: userId, details: { from: user.role, to: role } }, now);
+    return { ok: true as const, value: null };
+  });
+}
+
+export async function setUserDisabled(db: DB, actorId: number, userId: number, disabled: boolean, now: Date): Promise<Outcome> {
+  if (actorId === userId) return { ok: false, fieldErrors: { form: "You cannot disable your own account." } };
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom("user").select(["id", "disabled_at"]).where("id", "=", userId).executeTakeFirst();
+    if (!user) return { ok: false as const, fieldErrors: { form: "That account does not exist." } };
+    if ((user.disabled_at !== null) === disabled) return { ok: true as const, value: null };
+    await trx.updateTable("user").set({ disabled_at: disabled ? iso(now) : null, updated_at: iso(now) }).where("id", "=", userId).execute();
+    if (disabled) await invalidateUserSessions(trx, userId);
+    await recordAudit(trx, { actorUserId: actorId, action: disabled ? "account.disabled" : "account.enabled", subjectType: "user", subjectId: userId }, now);
+    return { ok: true as const, value: null };
+  });
+}

@@ -1,0 +1,32 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { getRandomValues } from "node:crypto";
+
+/** A URL-safe random string carrying `bytes * 8` bits of entropy. */
+export function randomToken(bytes = 20): string {
+  const buffer = new Uint8Array(bytes);
+  getRandomValues(buffer);
+  return encodeBase32LowerCaseNoPadding(buffer);
+}
+
+export function hashSecret(secret: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+/** Compares a presented secret with a stored hash without leaking where they differ. */
+export function secretMatchesHash(secret: string, storedHash: string): boolean {
+  const presented = new TextEncoder().encode(hashSecret(secret));
+  const stored = new TextEncoder().encode(storedHash);
+  return presented.length === stored.length && constantTimeEqual(presented, stored);
+}
+
+/** Splits an `id.secret` token; returns null for anything malformed. */
+export function splitToken(token: string | null | undefined): { id: string; secret: string } | null {
+  if (!token || token.length > 200) return null;
+  const parts = token.split(".");
+  if (parts.length !== 2) return null;
+  const [id, secret] = parts as [string, string];
+  if (!/^[a-z2-7]{16,64}$/.test(id) || !/^[a-z2-7]{16,64}$/.test(secret)) return null;
+  return { id, secret };
+}

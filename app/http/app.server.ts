@@ -1,0 +1,43 @@
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import type { Env } from "~/env.server";
+import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
+
+export interface HttpAppOptions {
+  env: Env;
+  /** The Remix server build, or (in development) a function that loads the newest one. */
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  publicDir?: string;
+}
+
+/**
+ * The HTTP layer around Remix: security headers on every response, refusal of cross-site
+ * state-changing requests before any action runs, long-lived caching for fingerprinted assets.
+ */
+export function createHttpApp({ env, build, publicDir = path.resolve("public") }: HttpAppOptions) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY === "1");
+
+  app.use(securityHeaders({ hsts: env.secureCookies }));
+  app.use(rejectCrossSiteRequests(env.PUBLIC_BASE_URL));
+
+  const setStaticHeaders = (res: express.Response) => res.setHeader("Content-Security-Policy", STATIC_CSP);
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false, setHeaders: setStaticHeaders }));
+  app.use(express.static(publicDir, { maxAge: "1h", index: false, setHeaders: setStaticHeaders }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV === "development" ? "development" : "production",
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { Role } from "~db/schema";
+
+export const ROLE_LABELS: Record<Role, string> = { trainer: "Trainer", assessor: "Assessor", admin: "Admin" };
+
+export interface NavItem {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+/** The main navigation each role sees. Pages are still authorised on the server. */
+export function navigationFor(role: Role | null): NavItem[] {
+  if (role === null) return [{ to: "/", label: "About the framework", end: true }];
+  const common: NavItem[] = [{ to: "/dashboard", label: "Dashboard" }];
+  const byRole: Record<Role, NavItem[]> = {
+    trainer: [],
+    assessor: [],
+    admin: [
+      { to: "/admin/users", label: "Users" },
+      { to: "/admin/audit", label: "Audit trail" },
+    ],
+  };
+  return [...common, ...byRole[role], { to: "/account", label: "Account" }];
+}

@@ -1,0 +1,110 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getOptionalUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useNonce } from "~/components/nonce";
+import { navigationFor, ROLE_LABELS } from "~/navigation";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Approved Trainer Academy" },
+  { name: "description", content: "RMR's Medical-Legal Personal Trainer Framework: training, evidence and approval for personal trainers in rehabilitation." },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  return { user: user ? { name: user.name, role: user.role } : null };
+}
+
+function SiteHeader() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const user = data?.user ?? null;
+  const items = navigationFor(user?.role ?? null);
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <a className="brand" href="/">
+          <span className="brand__mark" aria-hidden="true">RMR</span>
+          <span className="brand__name">Approved Trainer Academy</span>
+        </a>
+        <nav aria-label="Main" className="main-nav">
+          <ul>
+            {items.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.end}>
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="account">
+          {user ? (
+            <>
+              <span className="account__who">
+                <span className="account__name">{user.name}</span>
+                <span className="role-badge">{ROLE_LABELS[user.role]}</span>
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="button button--quiet">
+                  Sign out
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login">Sign in</NavLink>
+              <NavLink to="/signup" className="button button--small">
+                Create an account
+              </NavLink>
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <SiteHeader />
+        <main id="main" tabIndex={-1} className="page">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>
+            Approved Trainer Academy · RMR Medical-Legal Personal Trainer Framework
+          </p>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,118 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { changeUserRole, listUsers, setUserDisabled } from "~/auth/accounts.server";
+import { requireRole } from "~/auth/guards.server";
+import { roleField } from "~/auth/validation";
+import { serverClock } from "~/clock.server";
+import { getDb } from "~/db.server";
+import { FormError, Notice } from "~/components/form";
+import { formToObject, validate } from "~/forms";
+import { ROLE_LABELS } from "~/navigation";
+import { ROLES } from "~db/schema";
+
+export const meta: MetaFunction = () => [{ title: "Users · Approved Trainer Academy" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  return { users: await listUsers(getDb()), currentUserId: admin.id };
+}
+
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("role"), userId: z.coerce.number().int().positive(), role: roleField }),
+  z.object({ intent: z.literal("disable"), userId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("enable"), userId: z.coerce.number().int().positive() }),
+], { error: "Choose an action." });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const parsed = validate(actionSchema, formToObject(await request.formData()));
+  if (!parsed.ok) return data({ error: Object.values(parsed.fieldErrors)[0] ?? "That request was not valid.", done: null }, { status: 400 });
+  const input = parsed.data;
+  const db = getDb();
+  const now = serverClock();
+  const result =
+    input.intent === "role"
+      ? await changeUserRole(db, admin.id, input.userId, input.role, now)
+      : await setUserDisabled(db, admin.id, input.userId, input.intent === "disable", now);
+  if (!result.ok) return data({ error: Object.values(result.fieldErrors)[0] ?? "That change was refused.", done: null }, { status: 400 });
+  const done = input.intent === "role" ? "Role changed. That user has been signed out everywhere." : input.intent === "disable" ? "Account disabled and signed out everywhere." : "Account re-enabled.";
+  return { error: undefined, done };
+}
+
+export default function AdminUsers() {
+  const { users, currentUserId } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <section aria-labelledby="users-title">
+      <h1 id="users-title">Users</h1>
+      <FormError error={actionData?.error} />
+      {actionData?.done ? <Notice>{actionData.done}</Notice> : null}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">All accounts, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Joined</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => {
+              const self = user.id === currentUserId;
+              return (
+                <tr key={user.id}>
+                  <td>{user.name}</td>
+                  <td>{user.email}</td>
+                  <td>
+                    {self ? (
+                      ROLE_LABELS[user.role]
+                    ) : (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="role" />
+                        <input type="hidden" name="userId" value={user.id} />
+                        <label className="visually-hidden" htmlFor={`role-${user.id}`}>
+                          Role for {user.name}
+                        </label>
+                        <select id={`role-${user.id}`} name="role" defaultValue={user.role}>
+                          {ROLES.map((role) => (
+                            <option key={role} value={role}>
+                              {ROLE_LABELS[role]}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="submit" className="button button--small button--secondary">
+                          Change role<span className="visually-hidden"> for {user.name}</span>
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                  <td>{user.disabled_at ? <span className="status status--bad">Disabled</span> : <span className="status status--good">Active</span>}</td>
+                  <td>{new Date(user.created_at).toLocaleDateString("en-GB", { timeZone: "UTC" })}</td>
+                  <td>
+                    {self ? (
+                      <span className="muted">You</span>
+                    ) : (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value={user.disabled_at ? "enable" : "disable"} />
+                        <input type="hidden" name="userId" value={user.id} />
+                        <button type="submit" className="button button--small button--secondary">
+                          {user.disabled_at ? "Re-enable" : "Disable"}
+                          <span className="visually-hidden"> {user.name}</span>
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

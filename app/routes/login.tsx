@@ -1,0 +1,68 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { signIn } from "~/auth/accounts.server";
+import { deviceCookie, deviceCookieName, readCookie, sessionCookie } from "~/auth/cookies.server";
+import { requireAnonymous, safeRedirectPath } from "~/auth/guards.server";
+import { getLoginThrottle } from "~/auth/login-throttle.server";
+import { loginSchema } from "~/auth/validation";
+import { serverClock } from "~/clock.server";
+import { getDb } from "~/db.server";
+import { Field, FormError, Notice } from "~/components/form";
+import { formToObject, validate } from "~/forms";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Approved Trainer Academy" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = formToObject(await request.formData());
+  const parsed = validate(loginSchema, form);
+  const email = (form.email ?? "").slice(0, 254);
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, formError: undefined, email }, { status: 400 });
+
+  const result = await signIn(
+    getDb(),
+    getLoginThrottle(),
+    { ...parsed.data, ip: context.clientIp, deviceCookie: readCookie(request, deviceCookieName()) },
+    serverClock(),
+  );
+  if (!result.ok) {
+    const headers = result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : undefined;
+    return data({ fieldErrors: {} as Record<string, string>, formError: result.formError, email }, { status: result.retryAfterMs ? 429 : 400, headers });
+  }
+  const headers = new Headers();
+  headers.append("Set-Cookie", sessionCookie(result.sessionToken));
+  headers.append("Set-Cookie", deviceCookie(result.deviceCookieValue));
+  return redirect(safeRedirectPath(form.redirectTo), { headers });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const errors = actionData?.fieldErrors ?? {};
+  return (
+    <section className="narrow" aria-labelledby="login-title">
+      <h1 id="login-title">Sign in</h1>
+      {params.get("reset") === "1" ? <Notice>Your password has been changed. Sign in with your new password.</Notice> : null}
+      <FormError error={actionData?.formError} />
+      <Form method="post" noValidate className="stack">
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <Field name="email" label="Email address" type="email" autoComplete="email" required defaultValue={actionData?.email} error={errors.email} />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required error={errors.password} />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+      <p>
+        <Link to="/forgot-password">Forgotten your password?</Link>
+      </p>
+      <p>
+        New trainer? <Link to="/signup">Create an account</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { findUsableToken, resetPassword } from "~/auth/accounts.server";
+import { PASSWORD_MAX, PASSWORD_MIN, resetPasswordSchema } from "~/auth/validation";
+import { serverClock } from "~/clock.server";
+import { getDb } from "~/db.server";
+import { Field, FormError } from "~/components/form";
+import { formToObject, validate } from "~/forms";
+
+export const meta: MetaFunction = () => [{ title: "Choose a new password · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const usable = await findUsableToken(getDb(), params.token ?? "", "password_reset", serverClock());
+  return { valid: usable !== null };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const parsed = validate(resetPasswordSchema, formToObject(await request.formData()));
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors }, { status: 400 });
+  const done = await resetPassword(getDb(), params.token ?? "", parsed.data.password, serverClock());
+  if (!done) return data({ fieldErrors: { form: "This link is no longer valid. Ask for a new one." } as Record<string, string> }, { status: 400 });
+  return redirect("/login?reset=1");
+}
+
+export default function ResetPassword() {
+  const { valid } = useLoaderData<typeof loader>();
+  const errors = useActionData<typeof action>()?.fieldErrors ?? {};
+  if (!valid) {
+    return (
+      <section className="narrow" aria-labelledby="reset-title">
+        <h1 id="reset-title">This link has expired or been used</h1>
+        <p>Password reset links work once and only for one hour.</p>
+        <p>
+          <Link to="/forgot-password">Ask for a new link</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow" aria-labelledby="reset-title">
+      <h1 id="reset-title">Choose a new password</h1>
+      <FormError error={errors.form} />
+      <Form method="post" noValidate className="stack">
+        <Field name="password" label="New password" type="password" autoComplete="new-password" hint={`Between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters.`} required error={errors.password} />
+        <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" required error={errors.confirmPassword} />
+        <button type="submit" className="button">
+          Save new password
+        </button>
+      </Form>
+    </section>
+  );
+}

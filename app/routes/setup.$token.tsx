@@ -1,0 +1,60 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { adminExists, createFirstAdmin, findUsableToken } from "~/auth/accounts.server";
+import { sessionCookie } from "~/auth/cookies.server";
+import { PASSWORD_MAX, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
+import { serverClock } from "~/clock.server";
+import { getDb } from "~/db.server";
+import { Field, FormError } from "~/components/form";
+import { formToObject, validate } from "~/forms";
+
+export const meta: MetaFunction = () => [{ title: "Set up the first administrator · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const db = getDb();
+  const usable = (await findUsableToken(db, params.token ?? "", "first_admin", serverClock())) !== null && !(await adminExists(db));
+  return { valid: usable };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const form = formToObject(await request.formData());
+  const values = { name: (form.name ?? "").slice(0, 200), email: (form.email ?? "").slice(0, 254) };
+  const parsed = validate(signUpSchema, form);
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });
+  const result = await createFirstAdmin(getDb(), params.token ?? "", parsed.data, serverClock());
+  if (!result.ok) return data({ fieldErrors: result.fieldErrors, values }, { status: 400 });
+  return redirect("/admin/users", { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } });
+}
+
+export default function SetUp() {
+  const { valid } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: Record<string, string> = actionData?.fieldErrors ?? {};
+  if (!valid) {
+    return (
+      <section className="narrow" aria-labelledby="setup-title">
+        <h1 id="setup-title">This set-up link is not valid</h1>
+        <p>
+          The link to create the first administrator works once, for 24 hours, and only while no administrator exists. Restart the server
+          to print a new link if you still need one.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow" aria-labelledby="setup-title">
+      <h1 id="setup-title">Create the first administrator</h1>
+      <p>This account will manage users, roles and policy. You can add more administrators afterwards.</p>
+      <FormError error={errors.form} />
+      <Form method="post" noValidate className="stack">
+        <Field name="name" label="Full name" autoComplete="name" required defaultValue={actionData?.values.name} error={errors.name} />
+        <Field name="email" label="Email address" type="email" autoComplete="email" required defaultValue={actionData?.values.email} error={errors.email} />
+        <Field name="password" label="Password" type="password" autoComplete="new-password" hint={`Between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters.`} required error={errors.password} />
+        <Field name="confirmPassword" label="Confirm password" type="password" autoComplete="new-password" required error={errors.confirmPassword} />
+        <button type="submit" className="button">
+          Create administrator
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as foundation from "./2026-11-26-01-foundation";
+
+/**
+ * Every migration, in order. A static list rather than a folder scan, so the bundler sees
+ * every file and the order never depends on the file system. Names sort by date.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026-11-26-01-foundation": foundation,
+};

@@ -1,0 +1,16 @@
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/**", "public/build/**", "node_modules/**", "content/.generated/**", "test-results/**", "playwright-report/**", "tests/.tmp/**"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/app/*", "~/*"], message: "db/ never imports from app/." }] }],
+    },
+  },
+  {
+    files: ["app/**", "scripts/**", "tests/**"],
+    rules: { "no-restricted-imports": "off" },
+  },
+);

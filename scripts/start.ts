@@ -1,0 +1,85 @@
+/**
+ * `npm start`: build if the sources are newer than the build, migrate the database, print the
+ * first-administrator link when there is no administrator, and serve on HOST:PORT
+ * (default http://127.0.0.1:3000). `--dev` serves the newest build on every request for
+ * `npm run dev`, which runs `remix watch` beside it.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { getEnv } from "~/env.server";
+import { getDb } from "~/db.server";
+import { createHttpApp } from "~/http/app.server";
+import { createFirstAdminLink } from "~/auth/accounts.server";
+import { serverClock } from "~/clock.server";
+import { migrateToLatest } from "~db/migrate";
+
+const dev = process.argv.includes("--dev");
+const BUILD_ENTRY = path.resolve("build/index.js");
+const SOURCES = ["app", "content", "db", "remix.config.js", "package.json"];
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  }
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  const built = fs.existsSync(BUILD_ENTRY) ? fs.statSync(BUILD_ENTRY).mtimeMs : 0;
+  const sources = Math.max(...SOURCES.map(newestMtime));
+  if (built > 0 && built >= sources) return;
+  console.log(built === 0 ? "No build found: building the site…" : "Sources changed since the last build: rebuilding…");
+  const result = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error("The build failed; see the messages above.");
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function loadBuild(): Promise<ServerBuild> {
+  const url = pathToFileURL(BUILD_ENTRY).href;
+  return (await import(dev ? `${url}?t=${fs.statSync(BUILD_ENTRY).mtimeMs}` : url)) as ServerBuild;
+}
+
+async function main() {
+  if (dev) process.env.NODE_ENV = "development";
+  const env = getEnv();
+  if (!dev) buildIfNeeded();
+
+  const db = getDb();
+  const migrations = await migrateToLatest(db);
+  for (const result of migrations.results ?? []) console.log(`Migration ${result.migrationName}: ${result.status}`);
+
+  const setupLink = await createFirstAdminLink(db, env.PUBLIC_BASE_URL, serverClock());
+  if (setupLink) {
+    console.log(
+      `\nNo administrator exists yet. Open this one-time link within 24 hours to create the first one:\n\n  ${setupLink}\n\n(Restarting the server replaces it with a new link.)\n`,
+    );
+  }
+
+  const build = dev ? loadBuild : await loadBuild();
+  const app = createHttpApp({ env, build });
+  const server = app.listen(env.PORT, env.HOST, () => {
+    console.log(`Approved Trainer Academy is listening on http://${env.HOST}:${env.PORT} (public address ${env.PUBLIC_BASE_URL})`);
+  });
+
+  const stop = () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
