@@ -9,6 +9,7 @@ export default tseslint.config(
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/app/*", "~/*"], message: "db/ never imports from app/." }] }],
     },
   },
+  { files: ["env.d.ts"], rules: { "@typescript-eslint/triple-slash-reference": "off" } },
   {
     files: ["app/**", "scripts/**", "tests/**"],
     rules: { "no-restricted-imports": "off" },

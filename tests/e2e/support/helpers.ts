@@ -1,0 +1,40 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+
+/** Fails on any serious or critical WCAG 2.x A/AA violation on the current page. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+let sequence = 0;
+
+export function uniqueEmail(prefix = "trainer"): string {
+  sequence += 1;
+  return `${prefix}.${Date.now().toString(36)}.${sequence}@e2e.test`;
+}
+
+export async function signUp(page: Page, input: { name: string; email: string; password: string }): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Full name").fill(input.name);
+  await page.getByLabel("Email address").fill(input.email);
+  await page.getByLabel("Password", { exact: true }).fill(input.password);
+  await page.getByLabel("Confirm password").fill(input.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+}
