@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
-export const E2E_DATABASE = "tests/.tmp/e2e.sqlite";
+export const E2E_DATABASE = `tests/.tmp/e2e-${PORT}.sqlite`;
 
 /**
  * End-to-end tests run Debian's Chromium (Playwright cannot download its own here) against

@@ -139,7 +139,8 @@ test.describe("accounts", () => {
     const email = uniqueEmail("forged");
     const forged = await playwright.request.newContext();
     const base = test.info().project.use.baseURL!;
-    for (const headers of [{ Origin: "https://evil.example" }, { "Sec-Fetch-Site": "cross-site" }]) {
+    const forgeries: Record<string, string>[] = [{ Origin: "https://evil.example" }, { "Sec-Fetch-Site": "cross-site" }];
+    for (const headers of forgeries) {
       const response = await forged.post(`${base}/signup`, {
         headers,
         form: { name: "Forged", email, password: "forged password", confirmPassword: "forged password" },

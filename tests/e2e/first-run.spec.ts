@@ -3,8 +3,8 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./support/helpers";
 
-const PORT = 3290;
-const DATABASE = "tests/.tmp/first-run.sqlite";
+const PORT = Number(process.env.E2E_PORT ?? 3210) + 80;
+const DATABASE = `tests/.tmp/first-run-${PORT}.sqlite`;
 let server: ChildProcess | undefined;
 let output = "";
 

@@ -38,3 +38,9 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
+
+/** Moves the server's clock (only works against the e2e server, started with ATA_TEST_CLOCK=1). */
+export async function setServerClockOffset(page: Page, offsetMs: number): Promise<void> {
+  const response = await page.request.post("/test-support/clock", { form: { offsetMs: String(offsetMs) } });
+  expect(response.ok()).toBe(true);
+}
