@@ -13,10 +13,12 @@ export function navigationFor(role: Role | null): NavItem[] {
   if (role === null) return [{ to: "/", label: "About the framework", end: true }];
   const common: NavItem[] = [{ to: "/dashboard", label: "Dashboard" }];
   const byRole: Record<Role, NavItem[]> = {
-    trainer: [],
-    assessor: [],
+    trainer: [{ to: "/modules", label: "Modules" }],
+    assessor: [{ to: "/trainers", label: "Trainers" }],
     admin: [
+      { to: "/trainers", label: "Trainers" },
       { to: "/admin/users", label: "Users" },
+      { to: "/admin/assessment-policy", label: "Retake policy" },
       { to: "/admin/audit", label: "Audit trail" },
     ],
   };

@@ -11,6 +11,13 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   audit_event: AuditEventTable;
   app_secret: AppSecretTable;
+  module_version: ModuleVersionTable;
+  section_progress: SectionProgressTable;
+  module_resume: ModuleResumeTable;
+  assessment_attempt: AssessmentAttemptTable;
+  attempt_question: AttemptQuestionTable;
+  assessment_unlock: AssessmentUnlockTable;
+  assessment_policy: AssessmentPolicyTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -86,3 +93,81 @@ export interface AppSecretTable {
   name: string;
   value: string;
 }
+
+// --- Modules, progress and assessments -----------------------------------------------------
+
+export interface ModuleVersionTable {
+  id: Generated<number>;
+  slug: string;
+  /** SHA-256 of the module's MDX source. */
+  content_hash: string;
+  title: string;
+  version_notes: string;
+  published_at: string;
+}
+export type ModuleVersion = Selectable<ModuleVersionTable>;
+
+export interface SectionProgressTable {
+  user_id: number;
+  module_slug: string;
+  section_id: string;
+  module_version_id: number;
+  completed_at: string;
+}
+
+export interface ModuleResumeTable {
+  user_id: number;
+  module_slug: string;
+  section_id: string;
+  visited_at: string;
+}
+
+export interface AssessmentAttemptTable {
+  /** Random, unguessable. */
+  id: string;
+  user_id: number;
+  module_slug: string;
+  module_version_id: number;
+  pass_mark: number;
+  started_at: string;
+  submitted_at: string | null;
+  score: number | null;
+  total: number;
+  percent: number | null;
+  /** 1 passed, 0 failed, null not yet graded. */
+  passed: number | null;
+}
+export type AssessmentAttempt = Selectable<AssessmentAttemptTable>;
+
+export interface AttemptQuestionTable {
+  attempt_id: string;
+  position: number;
+  question_id: string;
+  /** Server-only snapshot of the question and its answer key when the attempt started. */
+  question_json: string;
+  /** JSON array of option ids in the order this attempt shows them. */
+  option_order: string;
+  /** JSON array of selected option ids, or null when unanswered. */
+  answer: string | null;
+  answered_at: string | null;
+  correct: number | null;
+}
+export type AttemptQuestion = Selectable<AttemptQuestionTable>;
+
+export interface AssessmentUnlockTable {
+  id: Generated<number>;
+  user_id: number;
+  module_slug: string;
+  unlocked_by: number;
+  unlocked_at: string;
+  reason: string;
+}
+
+export interface AssessmentPolicyTable {
+  id: number;
+  cooldown_hours: number;
+  fails_before_lock: number;
+  updated_at: string;
+  updated_by: number | null;
+}
+export type AssessmentPolicy = Selectable<AssessmentPolicyTable>;

@@ -15,6 +15,7 @@ import { createHttpApp } from "~/http/app.server";
 import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/clock.server";
 import { migrateToLatest } from "~db/migrate";
+import { registerModuleVersions } from "~/content/catalog.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -57,6 +58,9 @@ async function main() {
   const db = getDb();
   const migrations = await migrateToLatest(db);
   for (const result of migrations.results ?? []) console.log(`Migration ${result.migrationName}: ${result.status}`);
+
+  const versions = await registerModuleVersions(db, serverClock());
+  console.log(`Serving ${versions.size} training modules.`);
 
   const setupLink = await createFirstAdminLink(db, env.PUBLIC_BASE_URL, serverClock());
   if (setupLink) {

@@ -2,23 +2,28 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { Notice } from "~/components/form";
+import { ModuleStateBadge } from "~/components/module-state";
+import { serverClock } from "~/clock.server";
+import { getDb } from "~/db.server";
+import { getModuleProgress } from "~/learning/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { name: user.name, role: user.role };
+  const modules = user.role === "trainer" ? await getModuleProgress(getDb(), user.id, serverClock()) : [];
+  return { name: user.name, role: user.role, modules };
 }
 
 const TRAINER_STEPS = [
   { title: "Entry requirements", body: "Record your qualification, insurance and Enhanced DBS check for an assessor to verify." },
-  { title: "Four mandatory modules", body: "Study each module and pass its end-of-module assessment." },
   { title: "Report-writing task", body: "Write a progress report from a case scenario, marked by an assessor." },
   { title: "Scope of practice agreement", body: "Read and accept the scope of practice and communication agreement." },
 ];
 
 export default function Dashboard() {
-  const { name, role } = useLoaderData<typeof loader>();
+  const { name, role, modules } = useLoaderData<typeof loader>();
+  const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
   return (
     <section aria-labelledby="dashboard-title">
@@ -27,12 +32,37 @@ export default function Dashboard() {
       {role === "trainer" ? (
         <>
           <p className="lede">Your path to becoming a Medical-Legal Approved Trainer has four parts. Each shows here as you complete it.</p>
+          <h2>Mandatory training</h2>
+          <div className="progress-summary">
+            <label htmlFor="dashboard-modules-progress">
+              {passed} of {modules.length} module assessments passed
+            </label>
+            <progress id="dashboard-modules-progress" max={modules.length} value={passed} />
+          </div>
+          <ol className="checklist" aria-label="Modules">
+            {modules.map((m) => (
+              <li key={m.slug} className="checklist__item module-status" data-module={m.slug}>
+                <ModuleStateBadge state={m.state} />
+                <div>
+                  <h3 className="checklist__title">
+                    <Link to={`/modules/${m.slug}`}>{m.title}</Link>
+                  </h3>
+                  <p>
+                    {m.state === "passed"
+                      ? `Passed on ${new Date(m.passedAt!).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" })} with ${m.passedPercent}%, module version ${m.passedVersion}.`
+                      : `${m.sectionsDone} of ${m.sectionsTotal} sections complete.${m.retakeMessage && !m.canStartAttempt ? ` ${m.retakeMessage}` : ""}`}
+                  </p>
+                </div>
+              </li>
+            ))}
+          </ol>
+          <h2>Other requirements</h2>
           <ol className="checklist">
             {TRAINER_STEPS.map((step) => (
               <li key={step.title} className="checklist__item">
                 <span className="status status--todo">Not started</span>
                 <div>
-                  <h2 className="checklist__title">{step.title}</h2>
+                  <h3 className="checklist__title">{step.title}</h3>
                   <p>{step.body}</p>
                 </div>
               </li>

@@ -1,0 +1,105 @@
+/**
+ * Pure rules of the assessments: drawing and shuffling questions, grading, and whether a
+ * trainer may start an attempt. No I/O; time is passed in.
+ */
+import { createHash } from "node:crypto";
+import type { QuestionType } from "~/content/types";
+
+/** A deterministic pseudo-random generator (mulberry32) seeded from a string. */
+export function seededRandom(seed: string): () => number {
+  let state = createHash("sha256").update(seed).digest().readUInt32LE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates with the given generator; returns a new array. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const result = [...items];
+  for (let i = result.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [result[i], result[j]] = [result[j]!, result[i]!];
+  }
+  return result;
+}
+
+/**
+ * Draws `count` questions from the bank in a shuffled order, and shuffles each one's options.
+ * The same seed (the attempt id) always gives the same paper.
+ */
+export function drawPaper<Q extends { id: string; options: { id: string }[] }>(bank: readonly Q[], count: number, seed: string) {
+  const chosen = shuffle(bank, seededRandom(`${seed}:questions`)).slice(0, Math.min(count, bank.length));
+  return chosen.map((question) => ({
+    question,
+    optionOrder: shuffle(
+      question.options.map((o) => o.id),
+      seededRandom(`${seed}:options:${question.id}`),
+    ),
+  }));
+}
+
+/**
+ * A question is answered correctly when exactly the correct options are selected. For
+ * "select all that apply", a partial selection (missing one correct option, or adding a wrong
+ * one) scores nothing: a trainer who half-knows when to escalate has not met the standard.
+ */
+export function isAnswerCorrect(type: QuestionType, correctOptionIds: readonly string[], selected: readonly string[]): boolean {
+  const chosen = new Set(selected);
+  if (chosen.size !== selected.length) return false;
+  if ((type === "single" || type === "true-false") && chosen.size !== 1) return false;
+  return chosen.size === correctOptionIds.length && correctOptionIds.every((id) => chosen.has(id));
+}
+
+export function scorePercent(correct: number, total: number): number {
+  return total === 0 ? 0 : Math.floor((correct * 100) / total);
+}
+
+export function hasPassed(percent: number, passMark: number): boolean {
+  return percent >= passMark;
+}
+
+/** Is the selection well-formed for this question (before it is saved)? */
+export function validateSelection(type: QuestionType, optionIds: readonly string[], selected: readonly string[]): string | null {
+  if (new Set(selected).size !== selected.length) return "The same option was selected twice.";
+  if (selected.some((id) => !optionIds.includes(id))) return "That option is not part of this question.";
+  if ((type === "single" || type === "true-false") && selected.length > 1) return "Choose only one answer for this question.";
+  return null;
+}
+
+export interface AttemptHistoryItem {
+  submittedAt: Date;
+  passed: boolean;
+}
+
+export interface RetakePolicy {
+  cooldownHours: number;
+  failsBeforeLock: number;
+}
+
+export type RetakeDecision =
+  | { canStart: true }
+  | { canStart: false; reason: "passed"; passedAt: Date }
+  | { canStart: false; reason: "cooldown"; until: Date }
+  | { canStart: false; reason: "locked"; consecutiveFails: number };
+
+/**
+ * After a fail the trainer waits `cooldownHours`; after `failsBeforeLock` fails in a row (since
+ * the last pass or the last assessor unlock) an assessor must unlock the assessment.
+ */
+export function retakeDecision(history: readonly AttemptHistoryItem[], unlocks: readonly Date[], policy: RetakePolicy, now: Date): RetakeDecision {
+  const sorted = [...history].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+  const pass = sorted.find((a) => a.passed);
+  if (pass) return { canStart: false, reason: "passed", passedAt: pass.submittedAt };
+  const lastUnlock = unlocks.reduce<Date | null>((latest, d) => (!latest || d > latest ? d : latest), null);
+  const failsSinceUnlock = sorted.filter((a) => !a.passed && (!lastUnlock || a.submittedAt > lastUnlock));
+  if (failsSinceUnlock.length >= policy.failsBeforeLock) return { canStart: false, reason: "locked", consecutiveFails: failsSinceUnlock.length };
+  const lastFail = sorted.at(-1);
+  if (lastFail && !lastFail.passed && !(lastUnlock && lastUnlock > lastFail.submittedAt)) {
+    const until = new Date(lastFail.submittedAt.getTime() + policy.cooldownHours * 3_600_000);
+    if (now < until) return { canStart: false, reason: "cooldown", until };
+  }
+  return { canStart: true };
+}

@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { DB } from "~db/connection";
+import { iso } from "~/clock";
+import type { AnswerBank, AnswerKey, CompiledModule, PublicCatalog } from "./types";
+
+/**
+ * The compiled content, read once from content/.generated (written by `npm run content:build`).
+ * The server never compiles MDX. The answer bank is server-only: nothing in it may be returned
+ * from a loader except through the grading functions, after grading.
+ */
+declare global {
+  var __academyContent: { catalog: PublicCatalog; bank: AnswerBank; dir: string } | undefined;
+  var __academyModuleVersions: Map<string, number> | undefined;
+}
+
+export function contentBuildDir(): string {
+  return path.resolve(process.env.CONTENT_BUILD_DIR ?? "content/.generated");
+}
+
+function load() {
+  const dir = contentBuildDir();
+  if (globalThis.__academyContent?.dir === dir) return globalThis.__academyContent;
+  const read = <T>(name: string): T => {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run \`npm run content:build\` (part of \`npm run build\`).`);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  };
+  globalThis.__academyContent = { catalog: read<PublicCatalog>("modules.json"), bank: read<AnswerBank>("answer-bank.server.json"), dir };
+  return globalThis.__academyContent;
+}
+
+export function listModules(): CompiledModule[] {
+  return load().catalog.modules;
+}
+
+export function getModule(slug: string): CompiledModule | undefined {
+  return load().catalog.modules.find((m) => m.slug === slug);
+}
+
+export function getAnswerKey(questionId: string): AnswerKey | undefined {
+  return load().bank.questions[questionId];
+}
+
+/** The summative bank of a module, in authored order. */
+export function getQuestionBank(slug: string): AnswerKey[] {
+  return (load().bank.banks[slug] ?? []).map((id) => load().bank.questions[id]!);
+}
+
+/**
+ * Records the version of every module being served (slug + content hash), keeping the first
+ * time it was published. Idempotent: run at every server start. Returns slug → version id.
+ */
+export async function registerModuleVersions(db: DB, now: Date): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  for (const module of listModules()) {
+    await db
+      .insertInto("module_version")
+      .values({ slug: module.slug, content_hash: module.contentHash, title: module.title, version_notes: module.versionNotes, published_at: iso(now) })
+      .onConflict((oc) => oc.columns(["slug", "content_hash"]).doNothing())
+      .execute();
+    const row = await db.selectFrom("module_version").select("id").where("slug", "=", module.slug).where("content_hash", "=", module.contentHash).executeTakeFirstOrThrow();
+    versions.set(module.slug, row.id);
+  }
+  globalThis.__academyModuleVersions = versions;
+  return versions;
+}
+
+/** The database id of the version of `slug` this server serves. */
+export async function currentModuleVersionId(db: DB, slug: string, now: Date): Promise<number> {
+  const cached = globalThis.__academyModuleVersions?.get(slug);
+  if (cached !== undefined) return cached;
+  const versions = await registerModuleVersions(db, now);
+  const id = versions.get(slug);
+  if (id === undefined) throw new Error(`Unknown module "${slug}"`);
+  return id;
+}
+
+/** A short, human version label: the first 8 characters of the content hash. */
+export function versionLabel(contentHash: string): string {
+  return contentHash.slice(0, 8);
+}

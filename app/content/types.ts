@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/** Frontmatter every module must have (validated by the content build). */
+export const frontmatterSchema = z.object({
+  title: z.string().min(3),
+  slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lower-case letters, digits and hyphens"),
+  order: z.number().int().min(1),
+  summary: z.string().min(20),
+  learningOutcomes: z.array(z.string().min(5)).min(3).max(8),
+  estimatedMinutes: z.number().int().min(5).max(600),
+  passMark: z.number().int().min(1).max(100).default(80),
+  questionsPerAttempt: z.number().int().min(1).max(100).default(12),
+  versionNotes: z.string().min(3),
+});
+export type Frontmatter = z.infer<typeof frontmatterSchema>;
+
+export const QUESTION_TYPES = ["single", "multiple", "true-false"] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+/** What the browser may see of a question: never which option is correct, never the explanation. */
+export interface PublicQuestion {
+  id: string;
+  type: QuestionType;
+  prompt: string[];
+  options: { id: string; text: string }[];
+  caseStudy: { id: string; title: string; text: string[] } | null;
+}
+
+/** Server-only: the answer key and explanation, extracted at build time. */
+export interface AnswerKey {
+  id: string;
+  moduleSlug: string;
+  kind: "knowledge-check" | "summative";
+  type: QuestionType;
+  prompt: string[];
+  options: { id: string; text: string; correct: boolean }[];
+  explanation: string[];
+  caseStudy: { id: string; title: string; text: string[] } | null;
+  /** file:line where the question is authored. */
+  source: string;
+}
+
+export interface CompiledSection {
+  id: string;
+  title: string;
+  /** mdx-bundler output: a function body evaluated by getMDXComponent. Contains no answers. */
+  code: string;
+  words: number;
+}
+
+/** One module as the site serves it (public parts only). */
+export interface CompiledModule extends Frontmatter {
+  contentHash: string;
+  sections: CompiledSection[];
+  /** Knowledge checks, keyed by question id (public view: no answers). */
+  knowledgeChecks: Record<string, PublicQuestion>;
+  bankSize: number;
+  words: number;
+}
+
+export interface PublicCatalog {
+  builtAt: string;
+  modules: CompiledModule[];
+}
+
+export interface AnswerBank {
+  builtAt: string;
+  /** Keyed by question id. */
+  questions: Record<string, AnswerKey>;
+  /** Summative question ids per module slug, in authored order. */
+  banks: Record<string, string[]>;
+}
+
+export function toPublicQuestion(key: AnswerKey): PublicQuestion {
+  return {
+    id: key.id,
+    type: key.type,
+    prompt: key.prompt,
+    options: key.options.map(({ id, text }) => ({ id, text })),
+    caseStudy: key.caseStudy,
+  };
+}

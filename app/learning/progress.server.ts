@@ -1,0 +1,141 @@
+import type { DB } from "~db/connection";
+import { iso } from "~/clock";
+import { getRetakeDecision, describeRetakeDecision } from "~/assessment/attempts.server";
+import { currentModuleVersionId, getModule, listModules, versionLabel } from "~/content/catalog.server";
+
+export type ModuleState = "not-started" | "in-progress" | "passed";
+
+export interface ModuleProgress {
+  slug: string;
+  title: string;
+  order: number;
+  summary: string;
+  estimatedMinutes: number;
+  sectionsTotal: number;
+  sectionsDone: number;
+  completedSectionIds: string[];
+  /** Whole percent of sections marked complete. */
+  percent: number;
+  state: ModuleState;
+  passedAt: string | null;
+  passedVersion: string | null;
+  passedPercent: number | null;
+  resumeSectionId: string;
+  openAttemptId: string | null;
+  attemptsTaken: number;
+  retakeMessage: string | null;
+  canStartAttempt: boolean;
+}
+
+/** Marks a section complete (idempotent) and remembers it as the place to resume. */
+export async function completeSection(db: DB, userId: number, slug: string, sectionId: string, now: Date): Promise<boolean> {
+  const module = getModule(slug);
+  if (!module || !module.sections.some((s) => s.id === sectionId)) return false;
+  const versionId = await currentModuleVersionId(db, slug, now);
+  await db
+    .insertInto("section_progress")
+    .values({ user_id: userId, module_slug: slug, section_id: sectionId, module_version_id: versionId, completed_at: iso(now) })
+    .onConflict((oc) => oc.columns(["user_id", "module_slug", "section_id"]).doNothing())
+    .execute();
+  return true;
+}
+
+export async function recordSectionVisit(db: DB, userId: number, slug: string, sectionId: string, now: Date): Promise<void> {
+  await db
+    .insertInto("module_resume")
+    .values({ user_id: userId, module_slug: slug, section_id: sectionId, visited_at: iso(now) })
+    .onConflict((oc) => oc.columns(["user_id", "module_slug"]).doUpdateSet({ section_id: sectionId, visited_at: iso(now) }))
+    .execute();
+}
+
+/** Every module's progress for one trainer, in programme order. */
+export async function getModuleProgress(db: DB, userId: number, now: Date): Promise<ModuleProgress[]> {
+  const [done, resume, attempts] = await Promise.all([
+    db.selectFrom("section_progress").select(["module_slug", "section_id"]).where("user_id", "=", userId).execute(),
+    db.selectFrom("module_resume").select(["module_slug", "section_id"]).where("user_id", "=", userId).execute(),
+    db
+      .selectFrom("assessment_attempt")
+      .innerJoin("module_version", "module_version.id", "assessment_attempt.module_version_id")
+      .select(["assessment_attempt.id", "assessment_attempt.module_slug", "assessment_attempt.submitted_at", "assessment_attempt.passed", "assessment_attempt.percent", "module_version.content_hash"])
+      .where("assessment_attempt.user_id", "=", userId)
+      .orderBy("assessment_attempt.started_at")
+      .execute(),
+  ]);
+  const result: ModuleProgress[] = [];
+  for (const module of listModules()) {
+    const sectionIds = new Set(module.sections.map((s) => s.id));
+    const completed = done.filter((d) => d.module_slug === module.slug && sectionIds.has(d.section_id)).map((d) => d.section_id);
+    const mine = attempts.filter((a) => a.module_slug === module.slug);
+    const pass = mine.find((a) => a.passed === 1);
+    const open = mine.find((a) => a.submitted_at === null);
+    const firstIncomplete = module.sections.find((s) => !completed.includes(s.id))?.id;
+    const lastVisited = resume.find((r) => r.module_slug === module.slug)?.section_id;
+    const decision = pass ? null : await getRetakeDecision(db, userId, module.slug, now);
+    result.push({
+      slug: module.slug,
+      title: module.title,
+      order: module.order,
+      summary: module.summary,
+      estimatedMinutes: module.estimatedMinutes,
+      sectionsTotal: module.sections.length,
+      sectionsDone: completed.length,
+      completedSectionIds: completed,
+      percent: Math.round((completed.length * 100) / Math.max(1, module.sections.length)),
+      state: pass ? "passed" : completed.length > 0 || mine.length > 0 || lastVisited ? "in-progress" : "not-started",
+      passedAt: pass?.submitted_at ?? null,
+      passedVersion: pass ? versionLabel(pass.content_hash) : null,
+      passedPercent: pass?.percent ?? null,
+      resumeSectionId: (lastVisited && sectionIds.has(lastVisited) ? lastVisited : undefined) ?? firstIncomplete ?? module.sections[0]!.id,
+      openAttemptId: open?.id ?? null,
+      attemptsTaken: mine.filter((a) => a.submitted_at !== null).length,
+      retakeMessage: decision ? describeRetakeDecision(decision) : null,
+      canStartAttempt: decision?.canStart ?? false,
+    });
+  }
+  return result;
+}
+
+export interface TrainerSummary {
+  id: number;
+  name: string;
+  email: string;
+  modulesPassed: number;
+  lockedModules: string[];
+}
+
+/** For assessors and admins: every trainer with how many modules they have passed. */
+export async function listTrainersWithProgress(db: DB, now: Date): Promise<TrainerSummary[]> {
+  const trainers = await db.selectFrom("user").select(["id", "name", "email"]).where("role", "=", "trainer").orderBy("name").execute();
+  const passes = await db.selectFrom("assessment_attempt").select(["user_id", "module_slug"]).where("passed", "=", 1).execute();
+  const failers = await db.selectFrom("assessment_attempt").select(["user_id", "module_slug"]).distinct().where("passed", "=", 0).execute();
+  const summaries: TrainerSummary[] = [];
+  for (const t of trainers) {
+    const passed = new Set(passes.filter((p) => p.user_id === t.id).map((p) => p.module_slug));
+    const lockedModules: string[] = [];
+    for (const f of failers.filter((f) => f.user_id === t.id && !passed.has(f.module_slug))) {
+      const decision = await getRetakeDecision(db, t.id, f.module_slug, now);
+      if (!decision.canStart && decision.reason === "locked") lockedModules.push(f.module_slug);
+    }
+    summaries.push({ ...t, modulesPassed: passed.size, lockedModules });
+  }
+  return summaries;
+}
+
+export async function listAttemptsForTrainer(db: DB, userId: number) {
+  return db
+    .selectFrom("assessment_attempt")
+    .innerJoin("module_version", "module_version.id", "assessment_attempt.module_version_id")
+    .select([
+      "assessment_attempt.id",
+      "assessment_attempt.module_slug",
+      "assessment_attempt.started_at",
+      "assessment_attempt.submitted_at",
+      "assessment_attempt.percent",
+      "assessment_attempt.passed",
+      "module_version.content_hash",
+      "module_version.title",
+    ])
+    .where("assessment_attempt.user_id", "=", userId)
+    .orderBy("assessment_attempt.started_at", "desc")
+    .execute();
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm run content:build`: compiles every module in content/modules with mdx-bundler, once.
+ * Validates frontmatter and every question (failing with file and line), extracts answers and
+ * explanations into server-only data, strips them from what is compiled, and records a content
+ * hash per module. Output (git-ignored) in content/.generated/:
+ *   modules.json                 public: metadata, compiled sections, knowledge checks without answers
+ *   answer-bank.server.json      server-only: answer keys and explanations
+ *
+ * Options: --dir <content dir> (default content), --out <output dir> (default <dir>/.generated)
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { bundleMDX } from "mdx-bundler";
+import remarkGfm from "remark-gfm";
+import { toPublicQuestion, type AnswerBank, type CompiledModule, type PublicCatalog } from "../app/content/types";
+import { parseModule, type ParsedModule } from "./lib/content/parse";
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(name);
+  return index > -1 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
+}
+
+const contentDir = path.resolve(option("--dir", "content"));
+const outDir = path.resolve(option("--out", path.join(contentDir, ".generated")));
+const modulesDir = path.join(contentDir, "modules");
+
+async function compileSection(source: string): Promise<string> {
+  const result = await bundleMDX({
+    source,
+    mdxOptions(options) {
+      options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm];
+      return options;
+    },
+  });
+  return result.code;
+}
+
+async function main() {
+  const started = Date.now();
+  const folders = fs.existsSync(modulesDir)
+    ? fs.readdirSync(modulesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  if (folders.length === 0) {
+    console.error(`${modulesDir}: no module folders found`);
+    process.exit(1);
+  }
+
+  const parsed: { folder: string; file: string; module: ParsedModule }[] = [];
+  for (const folder of folders) {
+    const file = path.join(modulesDir, folder, "index.mdx");
+    const relative = path.relative(process.cwd(), file);
+    if (!fs.existsSync(file)) {
+      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], errors: [`${relative}:1:1: missing index.mdx`] } });
+      continue;
+    }
+    parsed.push({ folder, file: relative, module: parseModule(relative, fs.readFileSync(file, "utf8"), folder) });
+  }
+
+  // Question ids are unique across the whole programme.
+  const owners = new Map<string, string>();
+  for (const { module } of parsed) {
+    for (const q of module.questions) {
+      const other = owners.get(q.id);
+      if (other && !other.startsWith(q.source.split(":")[0]!)) module.errors.push(`${q.source}:1: question id "${q.id}" is already used at ${other}`);
+      owners.set(q.id, q.source);
+    }
+  }
+  const orders = new Map<number, string>();
+  for (const { file, module } of parsed) {
+    const order = module.frontmatter?.order;
+    if (order === undefined) continue;
+    if (orders.has(order)) module.errors.push(`${file}:1:1: order ${order} is already used by ${orders.get(order)}`);
+    orders.set(order, file);
+  }
+
+  const errors = parsed.flatMap((p) => p.module.errors);
+  if (errors.length > 0) {
+    console.error(`Content build failed with ${errors.length} error${errors.length === 1 ? "" : "s"}:\n`);
+    for (const error of errors) console.error(`  ${error}`);
+    process.exit(1);
+  }
+
+  const catalog: PublicCatalog = { builtAt: new Date().toISOString(), modules: [] };
+  const bank: AnswerBank = { builtAt: catalog.builtAt, questions: {}, banks: {} };
+  for (const { folder, module } of parsed) {
+    const frontmatter = module.frontmatter!;
+    const moduleStarted = Date.now();
+    const sections = [];
+    for (const [index, section] of module.sections.entries()) {
+      if (process.stdout.isTTY) process.stdout.write(`\r  ${folder}: compiling section ${index + 1}/${module.sections.length}…`.padEnd(70));
+      sections.push({ id: section.id, title: section.title, words: section.words, code: await compileSection(section.source) });
+    }
+    const checks = module.questions.filter((q) => q.kind === "knowledge-check");
+    const summative = module.questions.filter((q) => q.kind === "summative");
+    const compiled: CompiledModule = {
+      ...frontmatter,
+      contentHash: module.contentHash,
+      sections,
+      knowledgeChecks: Object.fromEntries(checks.map((q) => [q.id, toPublicQuestion(q)])),
+      bankSize: summative.length,
+      words: sections.reduce((sum, s) => sum + s.words, 0),
+    };
+    catalog.modules.push(compiled);
+    for (const q of module.questions) bank.questions[q.id] = q;
+    bank.banks[frontmatter.slug] = summative.map((q) => q.id);
+    process.stdout.write(
+      `${process.stdout.isTTY ? "\r" : ""}  ✓ ${folder}: ${sections.length} sections, ${compiled.words.toLocaleString("en-GB")} words, ${checks.length} knowledge checks, ${summative.length} questions in the bank (${frontmatter.questionsPerAttempt} per attempt, pass mark ${frontmatter.passMark}%), version ${module.contentHash.slice(0, 12)} — ${Date.now() - moduleStarted} ms\n`,
+    );
+  }
+  catalog.modules.sort((a, b) => a.order - b.order);
+
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "modules.json"), JSON.stringify(catalog));
+  fs.writeFileSync(path.join(outDir, "answer-bank.server.json"), JSON.stringify(bank));
+  console.log(`Content built: ${catalog.modules.length} modules in ${Date.now() - started} ms → ${path.relative(process.cwd(), outDir)}/`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,311 @@
+/**
+ * Build-time parsing and validation of a training module written in MDX (see content/README.md).
+ * Extracts every question's answer key and explanation, and produces per-section MDX sources
+ * from which assessments and answers have been removed. Nothing here runs on the server.
+ */
+import { createHash } from "node:crypto";
+import type { Root, RootContent } from "mdast";
+import type { MdxJsxAttribute, MdxJsxFlowElement, MdxJsxTextElement } from "mdast-util-mdx-jsx";
+import { toString } from "mdast-util-to-string";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkGfm from "remark-gfm";
+import remarkMdx from "remark-mdx";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import YAML from "yaml";
+import { QUESTION_TYPES, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType } from "../../../app/content/types";
+
+type Node = Root | RootContent;
+type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
+
+export const ALLOWED_COMPONENTS = [
+  "Scenario",
+  "Boundaries",
+  "Do",
+  "Dont",
+  "KnowledgeCheck",
+  "Assessment",
+  "CaseStudy",
+  "Question",
+  "Option",
+  "Explanation",
+] as const;
+
+/** Which parent each component may sit in (null: the top level of a section). */
+const ALLOWED_PARENTS: Record<string, (string | null)[]> = {
+  Scenario: [null],
+  Boundaries: [null, "Scenario"],
+  Do: ["Boundaries"],
+  Dont: ["Boundaries"],
+  KnowledgeCheck: [null],
+  Assessment: [null],
+  CaseStudy: ["Assessment"],
+  Question: ["KnowledgeCheck", "Assessment", "CaseStudy"],
+  Option: ["Question"],
+  Explanation: ["Question"],
+};
+
+export interface ParsedSection {
+  id: string;
+  title: string;
+  /** MDX with the section heading, knowledge-check answers and the assessment removed. */
+  source: string;
+  words: number;
+}
+
+export interface ParsedModule {
+  frontmatter: Frontmatter | null;
+  contentHash: string;
+  sections: ParsedSection[];
+  questions: AnswerKey[];
+  errors: string[];
+}
+
+function isJsx(node: Node): node is JsxElement {
+  return node.type === "mdxJsxFlowElement" || node.type === "mdxJsxTextElement";
+}
+
+function childrenOf(node: Node): RootContent[] {
+  return "children" in node ? (node.children as RootContent[]) : [];
+}
+
+function attribute(node: JsxElement, name: string): { present: boolean; value: string | null } {
+  const attr = node.attributes.find((a): a is MdxJsxAttribute => a.type === "mdxJsxAttribute" && a.name === name);
+  if (!attr) return { present: false, value: null };
+  return { present: true, value: typeof attr.value === "string" ? attr.value : attr.value === null ? null : "{expression}" };
+}
+
+function findAll(node: Node, name: string, stopAt: string[] = []): JsxElement[] {
+  const found: JsxElement[] = [];
+  for (const child of childrenOf(node)) {
+    if (isJsx(child) && child.name === name) found.push(child);
+    else if (!(isJsx(child) && stopAt.includes(child.name ?? ""))) found.push(...findAll(child, name, stopAt));
+  }
+  return found;
+}
+
+function containsJsx(node: Node, name: string): boolean {
+  return findAll(node, name).length > 0;
+}
+
+function paragraphs(nodes: RootContent[]): string[] {
+  return nodes.map((n) => toString(n).replace(/\s+/g, " ").trim()).filter((text) => text.length > 0);
+}
+
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+}
+
+function optionId(questionId: string, index: number, text: string): string {
+  return createHash("sha256").update(`${questionId}\u0000${index}\u0000${text}`).digest("hex").slice(0, 12);
+}
+
+export function countWords(text: string): number {
+  const words = text.trim().split(/\s+/);
+  return words.length === 1 && words[0] === "" ? 0 : words.length;
+}
+
+export function parseModule(file: string, source: string, folderName: string): ParsedModule {
+  const errors: string[] = [];
+  const at = (node: Node | undefined, message: string) => {
+    const line = node?.position?.start.line ?? 1;
+    const column = node?.position?.start.column ?? 1;
+    errors.push(`${file}:${line}:${column}: ${message}`);
+  };
+  const contentHash = createHash("sha256").update(source).digest("hex");
+  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], errors };
+
+  let tree: Root;
+  try {
+    tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).parse(source);
+  } catch (error) {
+    const e = error as { line?: number; column?: number; reason?: string; message: string };
+    errors.push(`${file}:${e.line ?? 1}:${e.column ?? 1}: MDX syntax error: ${e.reason ?? e.message}`);
+    return empty;
+  }
+
+  // Frontmatter.
+  let frontmatter: Frontmatter | null = null;
+  const yamlNode = tree.children[0]?.type === "yaml" ? tree.children[0] : undefined;
+  if (!yamlNode || !("value" in yamlNode)) {
+    at(tree.children[0], "missing frontmatter (a --- block at the top of the file)");
+  } else {
+    let raw: unknown;
+    try {
+      raw = YAML.parse(yamlNode.value);
+    } catch (error) {
+      at(yamlNode, `frontmatter is not valid YAML: ${(error as Error).message}`);
+    }
+    if (raw !== undefined) {
+      const parsed = frontmatterSchema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) at(yamlNode, `frontmatter ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+      } else {
+        frontmatter = parsed.data;
+        if (frontmatter.slug !== folderName) at(yamlNode, `frontmatter slug "${frontmatter.slug}" must equal the folder name "${folderName}"`);
+      }
+    }
+  }
+
+  // Structure: only known components, each in an allowed place; no code in content.
+  const walk = (node: Node, parent: string | null) => {
+    for (const child of childrenOf(node)) {
+      if (child.type === "mdxjsEsm" || child.type === "mdxFlowExpression" || child.type === "mdxTextExpression") {
+        at(child, "JavaScript (import, export or {expressions}) is not allowed in content; escape a literal { as \\{");
+        continue;
+      }
+      if (isJsx(child)) {
+        const name = child.name ?? "(fragment)";
+        if (!(ALLOWED_COMPONENTS as readonly string[]).includes(name)) {
+          at(child, `unknown component <${name}>; allowed: ${ALLOWED_COMPONENTS.join(", ")}`);
+          continue;
+        }
+        if (!ALLOWED_PARENTS[name]!.includes(parent)) {
+          at(child, `<${name}> cannot be placed ${parent ? `inside <${parent}>` : "at the top level"}`);
+        }
+        walk(child, name);
+      } else {
+        walk(child, parent);
+      }
+    }
+  };
+  walk(tree, null);
+
+  // Questions.
+  const questions: AnswerKey[] = [];
+  const parseQuestion = (node: JsxElement, kind: AnswerKey["kind"], caseStudy: AnswerKey["caseStudy"]) => {
+    const id = attribute(node, "id").value ?? "";
+    const type = attribute(node, "type").value ?? "";
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) at(node, `<Question> needs an id of lower-case letters, digits and hyphens (got "${id}")`);
+    if (!(QUESTION_TYPES as readonly string[]).includes(type)) at(node, `<Question id="${id}"> type must be one of ${QUESTION_TYPES.join(", ")} (got "${type}")`);
+    const optionNodes = findAll(node, "Option", ["Explanation"]);
+    const explanationNodes = findAll(node, "Explanation");
+    const options = optionNodes.map((option, index) => {
+      const text = toString(option).replace(/\s+/g, " ").trim();
+      const correct = attribute(option, "correct");
+      if (correct.present && correct.value !== null && correct.value !== "true") at(option, `<Option correct> takes no value (got "${correct.value}")`);
+      if (!text) at(option, `<Option> in question "${id}" is empty`);
+      return { id: optionId(id, index, text), text, correct: correct.present };
+    });
+    const prompt = paragraphs(childrenOf(node).filter((c) => !containsJsx(c, "Option") && !(isJsx(c) && (c.name === "Option" || c.name === "Explanation"))));
+    const explanation = explanationNodes.length === 1 ? paragraphs(childrenOf(explanationNodes[0]!)) : [];
+    const correctCount = options.filter((o) => o.correct).length;
+    const label = `question "${id}"`;
+
+    if (prompt.length === 0) at(node, `${label} has no prompt (write it before the first <Option>)`);
+    if (explanationNodes.length !== 1 || explanation.length === 0) at(node, `${label} needs exactly one non-empty <Explanation>`);
+    if (new Set(options.map((o) => o.text.toLowerCase())).size !== options.length) at(node, `${label} has two options with the same text`);
+    if (correctCount === 0) at(node, `${label} has no correct option (mark one with <Option correct>)`);
+    if (type === "single") {
+      if (correctCount > 1) at(node, `${label} is "single" but marks ${correctCount} options correct`);
+      if (options.length < 3 || options.length > 5) at(node, `${label} is "single" and needs 3 to 5 options (has ${options.length})`);
+    } else if (type === "multiple") {
+      if (correctCount > 0 && correctCount < 2) at(node, `${label} is "multiple" and needs at least two correct options`);
+      if (correctCount === options.length) at(node, `${label} is "multiple" and needs at least one wrong option`);
+      if (options.length < 4 || options.length > 6) at(node, `${label} is "multiple" and needs 4 to 6 options (has ${options.length})`);
+    } else if (type === "true-false") {
+      const texts = options.map((o) => o.text).sort();
+      if (texts.length !== 2 || texts[0] !== "False" || texts[1] !== "True") at(node, `${label} is "true-false" and needs exactly the options True and False`);
+      if (correctCount > 1) at(node, `${label} is "true-false" but marks both options correct`);
+    }
+    questions.push({
+      id,
+      moduleSlug: folderName,
+      kind,
+      type: type as QuestionType,
+      prompt,
+      options,
+      explanation,
+      caseStudy,
+      source: `${file}:${node.position?.start.line ?? 1}`,
+    });
+  };
+
+  const topLevel = tree.children;
+  const assessments = topLevel.filter((n): n is MdxJsxFlowElement => isJsx(n) && n.name === "Assessment");
+  if (assessments.length !== 1) at(assessments[1] ?? tree.children[0], `a module needs exactly one <Assessment> (found ${assessments.length})`);
+
+  for (const check of topLevel.filter((n): n is MdxJsxFlowElement => isJsx(n) && n.name === "KnowledgeCheck")) {
+    const inner = childrenOf(check).filter(isJsx);
+    if (inner.length !== 1 || inner[0]!.name !== "Question") at(check, "<KnowledgeCheck> must hold exactly one <Question>");
+    for (const q of inner.filter((n) => n.name === "Question")) parseQuestion(q, "knowledge-check", null);
+  }
+  for (const assessment of assessments) {
+    for (const child of childrenOf(assessment)) {
+      if (!isJsx(child)) continue;
+      if (child.name === "Question") parseQuestion(child, "summative", null);
+      if (child.name === "CaseStudy") {
+        const caseId = attribute(child, "id").value ?? "";
+        const title = attribute(child, "title").value ?? "";
+        if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(caseId)) at(child, `<CaseStudy> needs an id of lower-case letters, digits and hyphens (got "${caseId}")`);
+        if (!title) at(child, `<CaseStudy id="${caseId}"> needs a title`);
+        const text = paragraphs(childrenOf(child).filter((c) => !(isJsx(c) && c.name === "Question")));
+        if (text.length === 0) at(child, `<CaseStudy id="${caseId}"> needs the case text before its questions`);
+        const inner = childrenOf(child).filter((c): c is JsxElement => isJsx(c) && c.name === "Question");
+        if (inner.length < 2 || inner.length > 4) at(child, `<CaseStudy id="${caseId}"> needs 2 to 4 questions (has ${inner.length})`);
+        for (const q of inner) parseQuestion(q, "summative", { id: caseId, title, text });
+      }
+    }
+  }
+
+  const seen = new Map<string, AnswerKey>();
+  for (const q of questions) {
+    const previous = seen.get(q.id);
+    if (previous) errors.push(`${q.source}:1: duplicate question id "${q.id}" (also at ${previous.source})`);
+    seen.set(q.id, q);
+  }
+  const bank = questions.filter((q) => q.kind === "summative");
+  if (frontmatter) {
+    if (bank.length < 20) at(assessments[0] ?? yamlNode, `the assessment bank needs at least 20 questions (has ${bank.length})`);
+    if (bank.length < frontmatter.questionsPerAttempt) at(assessments[0] ?? yamlNode, `questionsPerAttempt (${frontmatter.questionsPerAttempt}) is larger than the bank (${bank.length})`);
+  }
+
+  // Sections: every level-2 heading starts one; text before the first joins the first section.
+  const headings = topLevel.filter((n) => n.type === "heading" && n.depth === 2);
+  if (headings.length === 0) at(tree.children[0], "a module needs at least one ## section heading");
+  const firstContentOffset = yamlNode?.position?.end.offset ?? 0;
+  const removals = topLevel
+    .filter((n): n is MdxJsxFlowElement => isJsx(n) && (n.name === "Assessment" || n.name === "KnowledgeCheck"))
+    .map((n) => {
+      const q = n.name === "KnowledgeCheck" ? findAll(n, "Question")[0] : undefined;
+      const qid = q ? (attribute(q, "id").value ?? "") : "";
+      return {
+        start: n.position!.start.offset!,
+        end: n.position!.end.offset!,
+        replacement: n.name === "KnowledgeCheck" ? `<KnowledgeCheck id="${qid}" />` : "",
+        node: n,
+      };
+    });
+  const sections: ParsedSection[] = [];
+  const usedIds = new Set<string>();
+  headings.forEach((heading, index) => {
+    const title = toString(heading).trim();
+    let id = slugify(title) || `section-${index + 1}`;
+    while (usedIds.has(id)) id = `${id}-${index + 1}`;
+    usedIds.add(id);
+    const bodyStart = heading.position!.end.offset!;
+    const end = headings[index + 1]?.position!.start.offset ?? source.length;
+    const intro = index === 0 ? source.slice(firstContentOffset, heading.position!.start.offset!).trim() : "";
+    let body = "";
+    let cursor = bodyStart;
+    let words = 0;
+    for (const removal of removals.filter((r) => r.start >= bodyStart && r.end <= end)) {
+      body += source.slice(cursor, removal.start) + removal.replacement;
+      cursor = removal.end;
+    }
+    body += source.slice(cursor, end);
+    const nodesInSection = topLevel.filter(
+      (n) => n.position!.start.offset! >= bodyStart && n.position!.end.offset! <= end && !(isJsx(n) && (n.name === "Assessment" || n.name === "KnowledgeCheck")),
+    );
+    words = nodesInSection.reduce((sum, n) => sum + countWords(toString(n)), 0);
+    sections.push({ id, title, source: `${intro ? `${intro}\n\n` : ""}${body.trim()}\n`, words });
+  });
+
+  return { frontmatter, contentHash, sections, questions, errors };
+}
