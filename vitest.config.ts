@@ -12,5 +12,7 @@ export default defineConfig({
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
     pool: "forks",
+    globalSetup: ["tests/unit/global-setup.ts"],
+    env: { CONTENT_BUILD_DIR: "tests/.tmp/content-unit" },
   },
 });
