@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signUp, uniqueEmail } from "./support/helpers";
+import { readAnswerBank, readCatalog } from "./support/content";
+
+const bank = readAnswerBank();
+const catalog = readCatalog();
+const keys = Object.values(bank.questions);
+const summative = keys.filter((q) => q.kind === "summative");
+
+/** Every explanation paragraph: none may appear anywhere before grading. */
+const explanations = keys.flatMap((q) => q.explanation).filter((p) => p.length >= 20);
+
+/** The teaching text of each module: its MDX with the assessment and knowledge checks removed. */
+function teachingText(slug: string): string {
+  const source = fs.readFileSync(path.join("content/modules", slug, "index.mdx"), "utf8");
+  return source.replace(/<Assessment>[\s\S]*<\/Assessment>/, "").replace(/<KnowledgeCheck>[\s\S]*?<\/KnowledgeCheck>/g, "");
+}
+
+/**
+ * Correct-answer texts of summative questions that the lesson does not itself teach word for
+ * word (an option such as "Proportionality" is also a heading in the teaching text).
+ */
+const correctAnswersNotInTeaching = summative.flatMap((q) => {
+  const teaching = teachingText(q.moduleSlug);
+  return q.options.filter((o) => o.correct && o.text.length >= 20 && !teaching.includes(o.text)).map((o) => o.text);
+});
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** One pattern for many needles: a single scan of each body instead of thousands of searches. */
+const anyOf = (texts: string[]) => new RegExp(texts.map(escape).join("|"), "g");
+const explanationPattern = anyOf(explanations);
+const correctAnswerPattern = anyOf(correctAnswersNotInTeaching);
+
+/**
+ * `data`: the body is data sent to the browser (HTML, loader data), not code that merely names
+ * props. `optionsShown`: an attempt page, which must show every option of its questions (the
+ * right ones among them) but nothing that says which is right.
+ */
+function expectNoLeak(where: string, body: string, { data = true, optionsShown = false } = {}) {
+  expect(body.match(explanationPattern) ?? [], `explanations leaked in ${where}`).toEqual([]);
+  if (!optionsShown) expect(body.match(correctAnswerPattern) ?? [], `correct answers leaked in ${where}`).toEqual([]);
+  if (data) expect(body, `answer-key field in ${where}`).not.toMatch(/correctOptionIds|"explanation"|"correct"|answer-bank/);
+}
+
+test("no summative answer or explanation reaches the browser before grading", async ({ page }) => {
+  test.setTimeout(180_000);
+  expect(explanations.length).toBeGreaterThan(100);
+  expect(correctAnswersNotInTeaching.length).toBeGreaterThan(20);
+
+  // 1. The built client assets.
+  const assets = listFiles("public/build");
+  expect(assets.length).toBeGreaterThan(5);
+  const optionPattern = anyOf(summative.flatMap((q) => q.options.map((o) => o.text)).filter((t) => t.length >= 20));
+  for (const file of assets) {
+    const body = fs.readFileSync(file, "utf8");
+    expectNoLeak(file, body, { data: false });
+    expect(body.match(optionPattern) ?? [], `assessment option text in ${file}`).toEqual([]);
+  }
+
+  // 2. Every lesson page's HTML and loader data, as a signed-in trainer.
+  await signUp(page, { name: "Leak Checker", email: uniqueEmail(), password: "leak checker password" });
+  for (const module of catalog.modules) {
+    for (const section of module.sections) {
+      const url = `/modules/${module.slug}/${section.id}`;
+      const html = await page.request.get(url);
+      expect(html.status()).toBe(200);
+      expectNoLeak(url, await html.text());
+      const loaderData = await page.request.get(`${url}.data`);
+      expect(loaderData.status()).toBe(200);
+      expectNoLeak(`${url}.data`, await loaderData.text());
+    }
+  }
+
+  // 3. An attempt page and its review page, HTML and loader data, for every module.
+  for (const module of catalog.modules) {
+    await page.goto(`/modules/${module.slug}/assessment`);
+    const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes("/assessment") && r.request().method() === "POST"), page.getByRole("button", { name: "Start the assessment" }).click()]);
+    expectNoLeak("start attempt response", await response.text());
+    await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
+    const attemptUrl = new URL(page.url()).pathname;
+    expectNoLeak(attemptUrl, await page.content(), { optionsShown: true });
+    for (const url of [attemptUrl, `${attemptUrl}/review`]) {
+      expectNoLeak(url, await (await page.request.get(url)).text(), { optionsShown: true });
+      expectNoLeak(`${url}.data`, await (await page.request.get(`${url}.data`)).text(), { optionsShown: true });
+    }
+    // Saving an answer returns only the count of answers saved.
+    const form = page.locator("li.attempt-question form").first();
+    const questionId = await form.locator('input[name="questionId"]').inputValue();
+    const [saved] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), form.locator("label").first().click()]);
+    expectNoLeak("save answer response", await saved.text());
+    expect(bank.questions[questionId]).toBeTruthy();
+  }
+});
