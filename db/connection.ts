@@ -23,8 +23,30 @@ export function openDatabase(filename: string): { db: DB; sqlite: SQLite.Databas
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, sqlite };
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running most of ours. The
+ * query builder produces the same SQL text for the same query shape (values are bound
+ * parameters), so prepared statements are kept by SQL text. Statements run synchronously,
+ * so a cached one is never in use twice at once.
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= 500) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 export function databasePathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
