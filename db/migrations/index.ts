@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as foundation from "./2026-11-26-01-foundation";
+import * as entryRequirements from "./2026-11-26-03-entry-requirements";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -7,4 +8,5 @@ import * as foundation from "./2026-11-26-01-foundation";
  */
 export const migrations: Record<string, Migration> = {
   "2026-11-26-01-foundation": foundation,
+  "2026-11-26-03-entry-requirements": entryRequirements,
 };
