@@ -13,10 +13,12 @@ export function navigationFor(role: Role | null): NavItem[] {
   if (role === null) return [{ to: "/", label: "About the framework", end: true }];
   const common: NavItem[] = [{ to: "/dashboard", label: "Dashboard" }];
   const byRole: Record<Role, NavItem[]> = {
-    trainer: [],
-    assessor: [],
+    trainer: [{ to: "/requirements", label: "Entry requirements" }],
+    assessor: [{ to: "/assessor/verification", label: "Verification queue" }],
     admin: [
       { to: "/admin/users", label: "Users" },
+      { to: "/admin/dbs", label: "DBS checks" },
+      { to: "/admin/policy", label: "Policy" },
       { to: "/admin/audit", label: "Audit trail" },
     ],
   };

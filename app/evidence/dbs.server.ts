@@ -7,7 +7,7 @@ import { queueEmail } from "~/email/outbox.server";
 import { validate } from "~/forms";
 import { getPolicy } from "~/policy/policy.server";
 import { addMonths, dateOf } from "./dates";
-import { dbsSchema } from "./validation";
+import { dbsCrossFieldErrors, dbsSchema } from "./validation";
 
 /*
  * Enhanced DBS checks are criminal offence data (UK GDPR Article 10). We record only the fields
@@ -19,7 +19,7 @@ import { dbsSchema } from "./validation";
 /** The trainer records their certificate. No file is ever accepted here. */
 export async function submitDbsCheck(db: DB, userId: number, fields: Record<string, string>, now: Date): Promise<Outcome<{ id: number }>> {
   const parsed = validate(dbsSchema(dateOf(now)), fields);
-  if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors };
+  if (!parsed.ok) return { ok: false, fieldErrors: { ...dbsCrossFieldErrors(fields), ...parsed.fieldErrors } };
   const input = parsed.data;
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx

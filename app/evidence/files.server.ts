@@ -12,9 +12,10 @@ import type { DB } from "~db/connection";
 import type { EvidenceFile, EvidenceMediaType } from "~db/schema";
 import { iso } from "~/clock";
 
+import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_LABEL } from "./kinds";
+
 /** Evidence is at most 10 MB; the limit is enforced while the upload streams in. */
-export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
-export const MAX_EVIDENCE_LABEL = "10 MB";
+export { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_LABEL };
 /** Text fields of an evidence form are small; anything bigger is refused while streaming. */
 const MAX_TEXT_FIELD_BYTES = 16 * 1024;
 const MAX_PARTS = 40;

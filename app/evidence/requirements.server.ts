@@ -7,7 +7,7 @@ import { getPolicy } from "~/policy/policy.server";
 import { dateOf } from "./dates";
 import { FILE_MESSAGES, commitEvidenceFile, discardStagedFiles, removeEvidenceFiles, type ReceivedEvidenceForm, type StagedFile } from "./files.server";
 import { dbsSectionStatus, insuranceSectionStatus, qualificationSectionStatus } from "./status";
-import { insuranceSchema, needsCpdEvidence, qualificationSchema } from "./validation";
+import { insuranceCrossFieldErrors, insuranceSchema, needsCpdEvidence, qualificationSchema } from "./validation";
 
 export const QUALIFICATION_FILE_FIELDS = ["evidence", "cpdEvidence"] as const;
 export const INSURANCE_FILE_FIELDS = ["evidence"] as const;
@@ -97,7 +97,7 @@ export async function submitInsurance(db: DB, userId: number, form: ReceivedEvid
     insuranceSchema(today, { publicLiabilityPence: policy.minPublicLiabilityPence, professionalIndemnityPence: policy.minProfessionalIndemnityPence }),
     form.fields,
   );
-  const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.fieldErrors), ...form.fileErrors };
+  const errors: Record<string, string> = { ...insuranceCrossFieldErrors(form.fields, today), ...(parsed.ok ? {} : parsed.fieldErrors), ...form.fileErrors };
   if (!form.files.evidence && !errors.evidence) errors.evidence = FILE_MESSAGES.missing;
   if (!parsed.ok || Object.keys(errors).length > 0) {
     await form.discard();

@@ -113,10 +113,39 @@ export function insuranceSchema(today: string, minimums: { publicLiabilityPence:
       endDate: dateField("end date"),
     })
     .superRefine((v, ctx) => {
-      if (v.endDate <= v.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end date must be after the start date." });
-      else if (v.endDate < today) ctx.addIssue({ code: "custom", path: ["endDate"], message: "This policy has already ended. Upload your current policy." });
+      const message = insuranceDateProblem(v.startDate, v.endDate, today);
+      if (message) ctx.addIssue({ code: "custom", path: ["endDate"], message });
     });
 }
+
+function insuranceDateProblem(startDate: string, endDate: string, today: string): string | null {
+  if (endDate <= startDate) return "The end date must be after the start date.";
+  if (endDate < today) return "This policy has already ended. Upload your current policy.";
+  return null;
+}
+
+/**
+ * Checks that involve more than one field, run on the raw input so that they are reported
+ * together with every other field's error (zod skips object refinements while a field fails).
+ */
+export function insuranceCrossFieldErrors(input: Record<string, string | undefined>, today: string): Record<string, string> {
+  const start = input.startDate?.trim() ?? "";
+  const end = input.endDate?.trim() ?? "";
+  if (!isCalendarDate(start) || !isCalendarDate(end)) return {};
+  const message = insuranceDateProblem(start, end, today);
+  return message ? { endDate: message } : {};
+}
+
+export function dbsCrossFieldErrors(input: Record<string, string | undefined>): Record<string, string> {
+  const ticked = (v: string | undefined) => v === "on" || v === "yes" || v === "1";
+  const errors: Record<string, string> = {};
+  if (input.updateService === "yes" && !ticked(input.statusCheckConsent)) errors.statusCheckConsent = DBS_CONSENT_MESSAGE;
+  if (!ticked(input.willShowOriginal)) errors.willShowOriginal = DBS_SHOW_ORIGINAL_MESSAGE;
+  return errors;
+}
+
+const DBS_CONSENT_MESSAGE = "Give consent to status checks, or choose that you do not subscribe to the Update Service.";
+const DBS_SHOW_ORIGINAL_MESSAGE = "Confirm that you will show the original certificate to an assessor.";
 
 export const WORKFORCE_LABELS: Record<(typeof DBS_WORKFORCES)[number], string> = {
   adult: "Adult workforce",
@@ -142,10 +171,10 @@ export function dbsSchema(today: string) {
     })
     .superRefine((v, ctx) => {
       if (v.updateService === "yes" && !v.statusCheckConsent) {
-        ctx.addIssue({ code: "custom", path: ["statusCheckConsent"], message: "Give consent to status checks, or choose that you do not subscribe to the Update Service." });
+        ctx.addIssue({ code: "custom", path: ["statusCheckConsent"], message: DBS_CONSENT_MESSAGE });
       }
       if (!v.willShowOriginal) {
-        ctx.addIssue({ code: "custom", path: ["willShowOriginal"], message: "Confirm that you will show the original certificate to an assessor." });
+        ctx.addIssue({ code: "custom", path: ["willShowOriginal"], message: DBS_SHOW_ORIGINAL_MESSAGE });
       }
     });
 }

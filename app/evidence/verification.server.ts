@@ -5,10 +5,9 @@ import { iso } from "~/clock";
 import { queueEmail } from "~/email/outbox.server";
 import { dateOf } from "./dates";
 
-export const VERIFICATION_KINDS = ["qualification", "insurance"] as const;
-export type VerificationKind = (typeof VERIFICATION_KINDS)[number];
+import type { VerificationKind } from "./kinds";
 
-export const VERIFICATION_KIND_LABELS: Record<VerificationKind, string> = { qualification: "Qualification", insurance: "Insurance" };
+export type { VerificationKind } from "./kinds";
 
 const TABLE = { qualification: "qualification", insurance: "insurance_policy" } as const;
 

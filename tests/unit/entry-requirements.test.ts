@@ -350,3 +350,18 @@ describe("facts for the certificate rules", () => {
     expect(entryRequirementsMet(facts, "2027-02-01").reasons).toContain("The DBS re-check is due.");
   });
 });
+
+describe("every error at once", () => {
+  it("reports the date order and the confirmations even while other fields are wrong", async () => {
+    const trainer = await createUser(db);
+    const insurance = await submitInsurance(
+      db,
+      trainer.id,
+      await evidenceFormFor({ ...goodInsurance, publicLiability: "lots", startDate: "2026-05-01", endDate: "2026-04-01" }, ["evidence"]),
+      { evidenceDir, now },
+    );
+    expect(!insurance.ok && Object.keys(insurance.fieldErrors).sort()).toEqual(["endDate", "publicLiability"]);
+    const dbs = await submitDbsCheck(db, trainer.id, { ...goodDbs, certificateNumber: "123", statusCheckConsent: "", willShowOriginal: "" }, now);
+    expect(!dbs.ok && Object.keys(dbs.fieldErrors).sort()).toEqual(["certificateNumber", "statusCheckConsent", "willShowOriginal"]);
+  });
+});
