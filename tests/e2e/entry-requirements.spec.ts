@@ -86,7 +86,13 @@ test.describe("entry requirements", () => {
     await page.getByRole("button", { name: "Submit for verification" }).click();
     await expect(page.getByRole("status")).toContainText("Your insurance has been submitted");
 
-    // Enhanced DBS: details only.
+    // Enhanced DBS: details only. An empty form says what each field needs.
+    await page.goto("/requirements/dbs");
+    await page.getByRole("button", { name: "Record my DBS details" }).click();
+    await expect(page.locator("#field-certificateNumber-error")).toContainText("12-digit certificate number");
+    await expect(page.locator("#field-workforce-error")).toContainText("workforce");
+    await expect(page.locator("#field-willShowOriginal-error")).toContainText("original certificate");
+    await expectAccessible(page);
     await recordDbs(page, dbsNumber);
     await expectAccessible(page);
     await page.getByRole("button", { name: "Record my DBS details" }).click();
