@@ -16,6 +16,7 @@ import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/clock.server";
 import { HOUR } from "~/clock";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
+import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 
 const dev = process.argv.includes("--dev");
@@ -70,8 +71,10 @@ async function main() {
   // Entry-requirement jobs (expiry, re-checks, reminders, DBS retention): now, then hourly.
   const runJobs = () =>
     runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL)
-      .then((summary) => {
+      .then(async (summary) => {
         if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
+        const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
+        if (stale > 0) console.log(`Removed ${stale} unfinished upload(s) from ${env.EVIDENCE_DIR}`);
       })
       .catch((error: unknown) => console.error("Entry-requirement jobs failed:", error));
   await runJobs();

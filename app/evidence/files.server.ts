@@ -259,6 +259,30 @@ export async function discardStagedFiles(files: StagedFile[]): Promise<void> {
   await Promise.all(files.map((f) => fsp.rm(f.tempPath, { force: true })));
 }
 
+/**
+ * Removes half-received uploads left behind by a crash or a killed process (a normal refusal
+ * already removes its own). Returns how many were removed.
+ */
+export async function removeStaleIncomingFiles(evidenceDir: string, now: Date, olderThanMs = 60 * 60 * 1000): Promise<number> {
+  const { incoming } = evidenceDirectories(evidenceDir);
+  let entries: string[];
+  try {
+    entries = await fsp.readdir(incoming);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of entries) {
+    const file = path.join(incoming, name);
+    const stat = await fsp.stat(file).catch(() => null);
+    if (stat?.isFile() && now.getTime() - stat.mtimeMs > olderThanMs) {
+      await fsp.rm(file, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
 export async function removeEvidenceFiles(evidenceDir: string, storageNames: string[]): Promise<void> {
   const { root } = evidenceDirectories(evidenceDir);
   await Promise.all(storageNames.map((name) => fsp.rm(path.join(root, path.basename(name)), { force: true })));

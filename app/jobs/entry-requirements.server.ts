@@ -189,5 +189,36 @@ export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): 
     });
     summary.dbsDetailsErased += 1;
   }
+
+  // 5. A certificate that was replaced by a newer one before any final decision will never get
+  //    one: its details go once the retention period has passed since it was replaced.
+  const superseded = await db
+    .selectFrom("dbs_check")
+    .innerJoin("dbs_check as newer", (join) => join.onRef("newer.user_id", "=", "dbs_check.user_id").onRef("newer.id", ">", "dbs_check.id"))
+    .select(["dbs_check.id", "dbs_check.user_id", "dbs_check.decision"])
+    .select((eb) => eb.fn.min("newer.created_at").as("superseded_at"))
+    .where((eb) => eb.or([eb("dbs_check.decision", "is", null), eb("dbs_check.decision", "=", "needs_review")]))
+    .where("dbs_check.details_erased_at", "is", null)
+    .groupBy(["dbs_check.id", "dbs_check.user_id", "dbs_check.decision"])
+    .execute();
+  for (const check of superseded) {
+    const eraseAfter = addMonthsToInstant(new Date(check.superseded_at), policy.dbsRetentionMonths);
+    if (eraseAfter.getTime() > now.getTime()) continue;
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable("dbs_check").set({ certificate_number: null, issue_date: null, details_erased_at: iso(now) }).where("id", "=", check.id).where("details_erased_at", "is", null).execute();
+      await recordAudit(
+        trx,
+        {
+          actorUserId: null,
+          action: "dbs.details_erased",
+          subjectType: "dbs_check",
+          subjectId: check.id,
+          details: { trainerUserId: check.user_id, erased: ["certificate_number", "issue_date"], decision: check.decision, supersededAt: check.superseded_at, retentionMonths: policy.dbsRetentionMonths },
+        },
+        now,
+      );
+    });
+    summary.dbsDetailsErased += 1;
+  }
   return summary;
 }

@@ -161,6 +161,21 @@ describe("DBS retention", () => {
     expect((await getTrainerRequirements(db, trainer.id, at("2026-08-01"))).status.dbs.status).toBe("verified");
   });
 
+  it("erases a certificate replaced before any decision once the retention period after its replacement has passed", async () => {
+    const { db, trainer, admin } = await setup();
+    const old = await decidedDbs(db, trainer.id, admin.id, { decidedAt: "2026-01-20T10:00:00.000Z", recheckDueOn: "2027-01-10" });
+    await db.updateTable("dbs_check").set({ decision: null, decided_at: null, decided_by_user_id: null }).where("id", "=", old.id).execute();
+    const replacement = await decidedDbs(db, trainer.id, admin.id, { decidedAt: "2026-03-01T10:00:00.000Z", recheckDueOn: "2027-03-01" });
+    await db.updateTable("dbs_check").set({ decision: null, decided_at: null, created_at: "2026-03-01T10:00:00.000Z" }).where("id", "=", replacement.id).execute();
+    expect((await runEntryRequirementJobs(db, at("2026-08-31"))).dbsDetailsErased).toBe(0);
+    expect((await runEntryRequirementJobs(db, at("2026-09-01", "10:00:00"))).dbsDetailsErased).toBe(1);
+    const rows = await db.selectFrom("dbs_check").select(["id", "certificate_number"]).orderBy("id").execute();
+    expect(rows).toEqual([
+      { id: old.id, certificate_number: null },
+      { id: replacement.id, certificate_number: DBS_NUMBER },
+    ]);
+  });
+
   it("keeps details of a check still awaiting a decision", async () => {
     const { db, trainer, admin } = await setup();
     const check = await decidedDbs(db, trainer.id, admin.id, { decidedAt: "2026-01-20T10:00:00.000Z", recheckDueOn: "2027-01-10" });

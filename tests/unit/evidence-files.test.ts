@@ -2,7 +2,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_EVIDENCE_BYTES, evidenceDownloadHeaders, receiveEvidenceForm, sanitiseDisplayName, sniffMediaType, stageUpload } from "~/evidence/files.server";
+import {
+  MAX_EVIDENCE_BYTES,
+  evidenceDownloadHeaders,
+  receiveEvidenceForm,
+  removeStaleIncomingFiles,
+  sanitiseDisplayName,
+  sniffMediaType,
+  stageUpload,
+} from "~/evidence/files.server";
 import { STATIC_CSP } from "~/http/security.server";
 import { bytesOfSize, htmlNamedPdf, tinyJpeg, tinyPdf, tinyPng } from "../helpers/evidence";
 
@@ -197,6 +205,20 @@ describe("reading an evidence form", () => {
     expect(form.files).toEqual({});
     expect(form.fileErrors).toEqual({});
     expect(filesOnDisk(dir)).toEqual([]);
+  });
+});
+
+describe("unfinished uploads", () => {
+  it("are removed when more than an hour old", async () => {
+    fs.mkdirSync(path.join(dir, ".incoming"), { recursive: true });
+    const stale = path.join(dir, ".incoming", "old.part");
+    const fresh = path.join(dir, ".incoming", "new.part");
+    fs.writeFileSync(stale, "x");
+    fs.writeFileSync(fresh, "x");
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    expect(await removeStaleIncomingFiles(dir, new Date())).toBe(1);
+    expect(filesOnDisk(dir)).toEqual(["new.part"]);
   });
 });
 
