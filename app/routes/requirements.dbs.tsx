@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/clock.server";
 import { CheckboxField, ErrorSummary, Field, RadioGroup } from "~/components/form";
@@ -7,12 +7,13 @@ import { getDb } from "~/db.server";
 import { submitDbsCheck } from "~/evidence/dbs.server";
 import { WORKFORCE_LABELS } from "~/evidence/validation";
 import { formToObject } from "~/forms";
+import { getPolicy } from "~/policy/policy.server";
 
 export const meta: MetaFunction = () => [{ title: "Enhanced DBS check · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "trainer");
-  return null;
+  return { retentionMonths: (await getPolicy(getDb())).dbsRetentionMonths };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,6 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function DbsForm() {
+  const { retentionMonths } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: Record<string, string> = actionData?.fieldErrors ?? {};
   const busy = useNavigation().state === "submitting";
@@ -45,8 +47,8 @@ export default function DbsForm() {
           clear, so RMR never stores a scan or its contents. We record only the details below, and only administrators can see them.
         </p>
         <p className="alert__line">
-          You will show the <strong>original paper certificate</strong> to an assessor, in person. The certificate number and issue date are deleted six months after
-          the decision; the decision itself is kept.
+          You will show the <strong>original paper certificate</strong> to an assessor, in person. The certificate number and issue date are deleted {retentionMonths}{" "}
+          {retentionMonths === 1 ? "month" : "months"} after the decision; the decision itself is kept.
         </p>
       </div>
       <ErrorSummary fieldErrors={actionData?.fieldErrors} />

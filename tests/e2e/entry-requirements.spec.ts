@@ -4,7 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { E2E_DATABASE, E2E_EVIDENCE_DIR, E2E_SERVER_LOG } from "../../playwright.config";
 import { bytesOfSize, htmlNamedPdf, tinyJpeg, tinyPdf, tinyPng } from "../helpers/evidence";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
-import { expectAccessible, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
+import { expectAccessible, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
 const date = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -64,6 +64,10 @@ function section(page: Page, name: string) {
 }
 
 test.describe("entry requirements", () => {
+  test.afterEach(async ({ page }) => {
+    await setServerClockOffset(page, 0);
+  });
+
   test("a trainer's three requirements are rejected, corrected, verified and decided, and the trainer sees all three verified", async ({ page }) => {
     const dbsNumber = randomDbsNumber();
     const trainer = { name: "Morgan Ellis", email: uniqueEmail(), password: PASSWORD };
@@ -187,6 +191,18 @@ test.describe("entry requirements", () => {
       await expect(section(page, name).locator(".requirement__head .status")).toHaveText("Verified");
     }
     expect(await page.content()).not.toContain(dbsNumber);
+    await expectAccessible(page);
+
+    // Time passes: the insurance nears its end date, then lapses, and the status says so the same day.
+    await setServerClockOffset(page, 285 * DAY);
+    await signIn(page, trainer.email, trainer.password);
+    await page.goto("/requirements");
+    await expect(section(page, "Insurance").locator(".requirement__head .status")).toHaveText("Expiring soon");
+    await setServerClockOffset(page, 302 * DAY);
+    await signIn(page, trainer.email, trainer.password);
+    await page.goto("/requirements");
+    await expect(section(page, "Insurance").locator(".requirement__head .status")).toHaveText("Expired");
+    await expect(section(page, "Qualifications").locator(".requirement__head .status")).toHaveText("Verified");
     await expectAccessible(page);
 
     // Nowhere else: not in the server's log, not in the audit details, not in any email.
