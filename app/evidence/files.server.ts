@@ -308,6 +308,10 @@ export async function authoriseEvidenceDownload(
   return { ok: true, file, absolutePath: path.join(root, path.basename(file.storage_name)) };
 }
 
+function encodeRfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** The headers for an evidence download: always an attachment, never sniffed, never run. */
 export function evidenceDownloadHeaders(file: Pick<EvidenceFile, "id" | "media_type" | "size_bytes" | "display_name">, csp: string): Headers {
   const extension = MEDIA_TYPE_EXTENSIONS[file.media_type];
@@ -316,7 +320,7 @@ export function evidenceDownloadHeaders(file: Pick<EvidenceFile, "id" | "media_t
   return new Headers({
     "Content-Type": file.media_type,
     "Content-Length": String(file.size_bytes),
-    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`,
+    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeRfc5987(`${base}.${extension}`)}`,
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": csp,
     "Cache-Control": "private, no-store",

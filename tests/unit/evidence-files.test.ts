@@ -227,6 +227,8 @@ describe("download headers", () => {
     const headers = evidenceDownloadHeaders({ id: "abc", media_type: "application/pdf", size_bytes: 10, display_name: 'my "policy".html' }, STATIC_CSP);
     expect(headers.get("Content-Disposition")).toMatch(/^attachment; filename="my _policy_\.pdf"/);
     expect(headers.get("X-Content-Type-Options")).toBe("nosniff");
+    const accented = evidenceDownloadHeaders({ id: "abc", media_type: "image/png", size_bytes: 10, display_name: "Zoë (scan).png" }, STATIC_CSP);
+    expect(accented.get("Content-Disposition")).toBe(`attachment; filename="Zo_ (scan).png"; filename*=UTF-8''Zo%C3%AB%20%28scan%29.png`);
     expect(headers.get("Content-Security-Policy")).toContain("sandbox");
     expect(headers.get("Content-Type")).toBe("application/pdf");
   });
