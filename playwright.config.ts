@@ -2,6 +2,10 @@ import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_DATABASE = `tests/.tmp/e2e-${PORT}.sqlite`;
+/** Where the e2e server stores uploaded evidence (emptied at each start). */
+export const E2E_EVIDENCE_DIR = `tests/.tmp/evidence-${PORT}`;
+/** A copy of everything the e2e server prints, so tests can prove what never reaches the logs. */
+export const E2E_SERVER_LOG = `tests/.tmp/server-${PORT}.log`;
 
 /**
  * End-to-end tests run Debian's Chromium (Playwright cannot download its own here) against
@@ -43,6 +47,8 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: "127.0.0.1",
       DATABASE_PATH: E2E_DATABASE,
+      EVIDENCE_DIR: E2E_EVIDENCE_DIR,
+      E2E_SERVER_LOG,
       PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`,
       ATA_TEST_CLOCK: "1",
       NODE_ENV: "production",

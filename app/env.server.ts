@@ -9,6 +9,8 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default("data/academy.sqlite"),
+  /** Uploaded evidence (PDF/PNG/JPEG), outside public/, under server-generated names. */
+  EVIDENCE_DIR: z.string().min(1).default("data/evidence"),
   PUBLIC_BASE_URL: z.string().url().optional(),
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   SMTP_HOST: z.string().optional(),

@@ -13,11 +13,19 @@ export function navigationFor(role: Role | null): NavItem[] {
   if (role === null) return [{ to: "/", label: "About the framework", end: true }];
   const common: NavItem[] = [{ to: "/dashboard", label: "Dashboard" }];
   const byRole: Record<Role, NavItem[]> = {
-    trainer: [{ to: "/modules", label: "Modules" }],
-    assessor: [{ to: "/trainers", label: "Trainers" }],
+    trainer: [
+      { to: "/requirements", label: "Entry requirements" },
+      { to: "/modules", label: "Modules" },
+    ],
+    assessor: [
+      { to: "/assessor/verification", label: "Verification queue" },
+      { to: "/trainers", label: "Trainers" },
+    ],
     admin: [
       { to: "/trainers", label: "Trainers" },
       { to: "/admin/users", label: "Users" },
+      { to: "/admin/dbs", label: "DBS checks" },
+      { to: "/admin/policy", label: "Policy" },
       { to: "/admin/assessment-policy", label: "Retake policy" },
       { to: "/admin/audit", label: "Audit trail" },
     ],

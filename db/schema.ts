@@ -18,6 +18,13 @@ export interface Database {
   attempt_question: AttemptQuestionTable;
   assessment_unlock: AssessmentUnlockTable;
   assessment_policy: AssessmentPolicyTable;
+  evidence_file: EvidenceFileTable;
+  qualification: QualificationTable;
+  insurance_policy: InsurancePolicyTable;
+  dbs_check: DbsCheckTable;
+  dbs_status_check: DbsStatusCheckTable;
+  policy_setting: PolicySettingTable;
+  reminder_sent: ReminderSentTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -171,3 +178,139 @@ export interface AssessmentPolicyTable {
   updated_by: number | null;
 }
 export type AssessmentPolicy = Selectable<AssessmentPolicyTable>;
+// ---------------------------------------------------------------------------------------------
+// Entry requirements. Dates without a time are 'YYYY-MM-DD'; money is integer pence;
+// booleans are 0/1 integers (portable between SQLite and PostgreSQL).
+
+export const EVIDENCE_MEDIA_TYPES = ["application/pdf", "image/png", "image/jpeg"] as const;
+export type EvidenceMediaType = (typeof EVIDENCE_MEDIA_TYPES)[number];
+
+export interface EvidenceFileTable {
+  /** Random, unguessable; also names the stored file. */
+  id: string;
+  owner_user_id: number;
+  /** Server-generated file name inside EVIDENCE_DIR; never derived from the client's name. */
+  storage_name: string;
+  /** Decided from the file's first bytes, never from its name or declared type. */
+  media_type: EvidenceMediaType;
+  size_bytes: number;
+  sha256: string;
+  /** The client's file name, sanitised, for display only. */
+  display_name: string;
+  created_at: string;
+}
+export type EvidenceFile = Selectable<EvidenceFileTable>;
+
+export const VERIFICATION_STATUSES = ["submitted", "verified", "rejected"] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export const QUALIFICATION_KINDS = ["personal_training", "other"] as const;
+export type QualificationKind = (typeof QUALIFICATION_KINDS)[number];
+
+export interface QualificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: QualificationKind;
+  /** Regulated qualification level (RQF), 2 to 8. */
+  level: number;
+  awarding_organisation: string;
+  title: string;
+  /** Ofqual qualification number, e.g. 600/4941/8. */
+  qualification_number: string;
+  certificate_number: string;
+  issue_date: string;
+  evidence_file_id: string;
+  /** Required when the qualification was more than five years old when recorded. */
+  cpd_evidence_file_id: string | null;
+  status: VerificationStatus;
+  decided_by_user_id: number | null;
+  decided_at: string | null;
+  rejection_reason: string | null;
+  created_at: string;
+}
+export type Qualification = Selectable<QualificationTable>;
+
+export const LIMIT_BASES = ["per_occurrence", "aggregate"] as const;
+export type LimitBasis = (typeof LIMIT_BASES)[number];
+
+export interface InsurancePolicyTable {
+  id: Generated<number>;
+  user_id: number;
+  insurer: string;
+  policy_number: string;
+  public_liability_pence: number;
+  professional_indemnity_pence: number;
+  limit_basis: LimitBasis;
+  covered_activities: string;
+  territory: string;
+  start_date: string;
+  end_date: string;
+  evidence_file_id: string;
+  status: VerificationStatus;
+  decided_by_user_id: number | null;
+  decided_at: string | null;
+  rejection_reason: string | null;
+  /** Set by the scheduled job once the end date has passed. */
+  expired_at: string | null;
+  created_at: string;
+}
+export type InsurancePolicy = Selectable<InsurancePolicyTable>;
+
+export const DBS_WORKFORCES = ["adult", "child", "both"] as const;
+export type DbsWorkforce = (typeof DBS_WORKFORCES)[number];
+export const DBS_DECISIONS = ["suitable", "not_suitable", "needs_review"] as const;
+export type DbsDecision = (typeof DBS_DECISIONS)[number];
+export const DBS_STATUS_RESULTS = ["current", "not_current", "no_match"] as const;
+export type DbsStatusResult = (typeof DBS_STATUS_RESULTS)[number];
+
+/** Criminal offence data (UK GDPR Art. 10): fields only, never a scan; admins only. */
+export interface DbsCheckTable {
+  id: Generated<number>;
+  user_id: number;
+  /** 12 digits; null once erased after the retention period. Never logged or audited. */
+  certificate_number: string | null;
+  /** Null once erased after the retention period. */
+  issue_date: string | null;
+  adults_barred_list: number;
+  children_barred_list: number;
+  workforce: DbsWorkforce;
+  update_service_subscribed: number;
+  status_check_consent: number;
+  will_show_original: number;
+  decision: DbsDecision | null;
+  decided_by_user_id: number | null;
+  decided_at: string | null;
+  original_seen_on: string | null;
+  original_seen_by_user_id: number | null;
+  recheck_due_on: string | null;
+  recheck_flagged_at: string | null;
+  details_erased_at: string | null;
+  created_at: string;
+}
+export type DbsCheck = Selectable<DbsCheckTable>;
+
+export interface DbsStatusCheckTable {
+  id: Generated<number>;
+  dbs_check_id: number;
+  checked_on: string;
+  result: DbsStatusResult;
+  checked_by_user_id: number;
+  created_at: string;
+}
+export type DbsStatusCheck = Selectable<DbsStatusCheckTable>;
+
+export interface PolicySettingTable {
+  key: string;
+  value: string;
+  updated_by_user_id: number | null;
+  updated_at: string;
+}
+
+export interface ReminderSentTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  subject_id: string;
+  window_key: string;
+  sent_at: string;
+}

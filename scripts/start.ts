@@ -14,6 +14,9 @@ import { getDb } from "~/db.server";
 import { createHttpApp } from "~/http/app.server";
 import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/clock.server";
+import { HOUR } from "~/clock";
+import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
+import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { registerModuleVersions } from "~/content/catalog.server";
 
@@ -68,6 +71,18 @@ async function main() {
       `\nNo administrator exists yet. Open this one-time link within 24 hours to create the first one:\n\n  ${setupLink}\n\n(Restarting the server replaces it with a new link.)\n`,
     );
   }
+
+  // Entry-requirement jobs (expiry, re-checks, reminders, DBS retention): now, then hourly.
+  const runJobs = () =>
+    runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL)
+      .then(async (summary) => {
+        if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
+        const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
+        if (stale > 0) console.log(`Removed ${stale} unfinished upload(s) from ${env.EVIDENCE_DIR}`);
+      })
+      .catch((error: unknown) => console.error("Entry-requirement jobs failed:", error));
+  await runJobs();
+  setInterval(() => void runJobs(), HOUR).unref();
 
   const build = dev ? loadBuild : await loadBuild();
   const app = createHttpApp({ env, build });

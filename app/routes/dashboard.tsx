@@ -68,6 +68,9 @@ export default function Dashboard() {
               </li>
             ))}
           </ol>
+          <p>
+            <Link to="/requirements">Go to your entry requirements</Link>
+          </p>
         </>
       ) : role === "assessor" ? (
         <p className="lede">Evidence to verify and report-writing submissions to mark will appear here as trainers submit them.</p>

@@ -10,6 +10,21 @@ const file = process.env.DATABASE_PATH ?? "tests/.tmp/e2e.sqlite";
 fs.mkdirSync(path.dirname(file), { recursive: true });
 for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
 
+// Evidence uploaded by earlier runs goes with the old database.
+if (process.env.EVIDENCE_DIR) fs.rmSync(process.env.EVIDENCE_DIR, { recursive: true, force: true });
+// Keep a copy of the server's output for tests that prove what never reaches the logs.
+if (process.env.E2E_SERVER_LOG) {
+  const log = process.env.E2E_SERVER_LOG;
+  fs.writeFileSync(log, "");
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      fs.appendFileSync(log, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array));
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+}
+
 const { db } = openDatabase(file);
 await migrateToLatest(db);
 await seedAccounts(db, [E2E_ADMIN, E2E_ASSESSOR], new Date());

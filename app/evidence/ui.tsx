@@ -1,0 +1,33 @@
+import { Link } from "@remix-run/react";
+import { SECTION_STATUS_LABELS, type SectionStatus } from "./status";
+
+const STATUS_CLASS: Record<SectionStatus, string> = {
+  missing: "status--todo",
+  submitted: "status--info",
+  verified: "status--good",
+  rejected: "status--bad",
+  expiring_soon: "status--warn",
+  expired: "status--bad",
+};
+
+/** A status in words; colour only supports it. */
+export function StatusChip({ status }: { status: SectionStatus }) {
+  return <span className={`status ${STATUS_CLASS[status]}`}>{SECTION_STATUS_LABELS[status]}</span>;
+}
+
+const RECORD_LABELS = { submitted: "Awaiting verification", verified: "Verified", rejected: "Rejected" } as const;
+const RECORD_CLASS = { submitted: "status--info", verified: "status--good", rejected: "status--bad" } as const;
+
+export function RecordStatus({ status }: { status: "submitted" | "verified" | "rejected" }) {
+  return <span className={`status ${RECORD_CLASS[status]}`}>{RECORD_LABELS[status]}</span>;
+}
+
+export function EvidenceLink({ id, name }: { id: string | null; name: string | null }) {
+  if (!id) return null;
+  return (
+    <Link to={`/evidence/${id}`} reloadDocument>
+      {name ?? "evidence"}
+      <span className="visually-hidden"> (download)</span>
+    </Link>
+  );
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { parsePounds } from "~/evidence/money";
+
+/** Admin-set rules for entry requirements. Stored in `policy_setting`; these are the defaults. */
+export interface EntryPolicy {
+  minPublicLiabilityPence: number;
+  minProfessionalIndemnityPence: number;
+  dbsRecheckMonths: number;
+  warningWindowDays: number;
+  dbsRetentionMonths: number;
+}
+
+export const DEFAULT_POLICY: EntryPolicy = {
+  minPublicLiabilityPence: 5_000_000 * 100,
+  minProfessionalIndemnityPence: 1_000_000 * 100,
+  dbsRecheckMonths: 12,
+  warningWindowDays: 30,
+  dbsRetentionMonths: 6,
+};
+
+/** The column `policy_setting.key` for each setting. */
+export const POLICY_KEYS: Record<keyof EntryPolicy, string> = {
+  minPublicLiabilityPence: "min_public_liability_pence",
+  minProfessionalIndemnityPence: "min_professional_indemnity_pence",
+  dbsRecheckMonths: "dbs_recheck_months",
+  warningWindowDays: "warning_window_days",
+  dbsRetentionMonths: "dbs_retention_months",
+};
+
+const poundsField = (label: string) =>
+  z
+    .string({ error: `Enter the minimum ${label} cover.` })
+    .trim()
+    .min(1, `Enter the minimum ${label} cover.`)
+    .transform((value, ctx) => {
+      const pence = parsePounds(value);
+      if (pence === null || pence <= 0) {
+        ctx.addIssue({ code: "custom", message: `Enter the minimum ${label} cover in pounds, like 5,000,000.` });
+        return z.NEVER;
+      }
+      return pence;
+    });
+
+const wholeNumber = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `Enter the ${label}.` })
+    .trim()
+    .min(1, `Enter the ${label}.`)
+    .regex(/^\d+$/, `Enter the ${label} as a whole number.`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `The ${label} must be between ${min} and ${max}.`);
+
+export const policySchema = z.object({
+  minPublicLiabilityPence: poundsField("public liability"),
+  minProfessionalIndemnityPence: poundsField("professional indemnity"),
+  dbsRecheckMonths: wholeNumber("DBS re-check interval", 1, 60),
+  warningWindowDays: wholeNumber("warning window", 1, 180),
+  dbsRetentionMonths: wholeNumber("DBS detail retention period", 1, 24),
+});

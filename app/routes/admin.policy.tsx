@@ -1,0 +1,85 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireRole } from "~/auth/guards.server";
+import { serverClock } from "~/clock.server";
+import { ErrorSummary, Field, Notice } from "~/components/form";
+import { getDb } from "~/db.server";
+import { formatPence, penceToPoundsInput } from "~/evidence/money";
+import { formToObject, validate } from "~/forms";
+import { DEFAULT_POLICY, policySchema } from "~/policy/policy";
+import { getPolicy, updatePolicy } from "~/policy/policy.server";
+
+export const meta: MetaFunction = () => [{ title: "Policy · Approved Trainer Academy" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  return { policy: await getPolicy(getDb()) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const parsed = validate(policySchema, formToObject(await request.formData()));
+  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, done: null }, { status: 400 });
+  const { changed } = await updatePolicy(getDb(), admin.id, parsed.data, serverClock());
+  return { fieldErrors: {} as Record<string, string>, done: changed.length === 0 ? "Nothing changed." : "The policy has been saved." };
+}
+
+export default function PolicyPage() {
+  const { policy } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: Record<string, string> = actionData?.fieldErrors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="narrow" aria-labelledby="policy-title">
+      <h1 id="policy-title">Policy</h1>
+      <p>The rules the academy applies to entry requirements. Changes apply from now on and are written to the audit trail.</p>
+      {actionData?.done ? <Notice>{actionData.done}</Notice> : null}
+      <ErrorSummary fieldErrors={actionData?.fieldErrors} />
+      <Form method="post" noValidate className="stack">
+        <Field
+          name="minPublicLiabilityPence"
+          label="Minimum public liability cover (£)"
+          inputMode="decimal"
+          hint={`Default ${formatPence(DEFAULT_POLICY.minPublicLiabilityPence)}.`}
+          defaultValue={penceToPoundsInput(policy.minPublicLiabilityPence)}
+          error={errors.minPublicLiabilityPence}
+        />
+        <Field
+          name="minProfessionalIndemnityPence"
+          label="Minimum professional indemnity cover (£)"
+          inputMode="decimal"
+          hint={`Default ${formatPence(DEFAULT_POLICY.minProfessionalIndemnityPence)}.`}
+          defaultValue={penceToPoundsInput(policy.minProfessionalIndemnityPence)}
+          error={errors.minProfessionalIndemnityPence}
+        />
+        <Field
+          name="dbsRecheckMonths"
+          label="DBS re-check interval (months)"
+          inputMode="numeric"
+          hint={`DBS certificates do not expire; this is how long a check counts for, from its issue date or the last clear Update Service status check. Default ${DEFAULT_POLICY.dbsRecheckMonths}.`}
+          defaultValue={String(policy.dbsRecheckMonths)}
+          error={errors.dbsRecheckMonths}
+        />
+        <Field
+          name="warningWindowDays"
+          label="“Expiring soon” warning window (days)"
+          inputMode="numeric"
+          hint={`Trainers are reminded once when insurance or a DBS re-check falls within this window. Default ${DEFAULT_POLICY.warningWindowDays}.`}
+          defaultValue={String(policy.warningWindowDays)}
+          error={errors.warningWindowDays}
+        />
+        <Field
+          name="dbsRetentionMonths"
+          label="DBS detail retention after decision (months)"
+          inputMode="numeric"
+          hint={`The certificate number and issue date are erased this long after the decision; the decision is kept. Default ${DEFAULT_POLICY.dbsRetentionMonths}.`}
+          defaultValue={String(policy.dbsRetentionMonths)}
+          error={errors.dbsRetentionMonths}
+        />
+        <button type="submit" className="button" disabled={busy}>
+          Save policy
+        </button>
+      </Form>
+    </section>
+  );
+}
