@@ -25,6 +25,8 @@ export interface Database {
   dbs_status_check: DbsStatusCheckTable;
   policy_setting: PolicySettingTable;
   reminder_sent: ReminderSentTable;
+  agreement_acceptance: AgreementAcceptanceTable;
+  certificate: CertificateTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -314,3 +316,47 @@ export interface ReminderSentTable {
   window_key: string;
   sent_at: string;
 }
+
+// --- Agreement and certificates ----------------------------------------------------------
+
+export interface AgreementAcceptanceTable {
+  id: Generated<number>;
+  user_id: number;
+  /** Content hash of the agreement text accepted. */
+  agreement_version: string;
+  typed_name: string;
+  accepted_at: string;
+}
+
+/** An issued certificate: a snapshot taken at issue; never rebuilt from live data. */
+export interface CertificateTable {
+  id: string;
+  user_id: number;
+  trainer_name: string;
+  issued_at: string;
+  /** YYYY-MM-DD: the earliest of validity_ends_on, the insurance end and the DBS re-check date. */
+  expires_on: string;
+  expiry_basis: "validity period" | "insurance end date" | "DBS re-check date";
+  validity_ends_on: string;
+  agreement_version: string;
+  /** JSON: [{ slug, title, passedAt, version }] */
+  modules_json: string;
+  /** JSON: { releasedAt, version } */
+  report_json: string;
+  /** JSON: { may: string[], mayNot: string[] } from the accepted agreement version. */
+  scope_json: string;
+  issuer: string;
+  /** Hash of the facts the certificate was issued on; a change of facts may issue a new one. */
+  eligibility_key: string;
+  superseded_by: string | null;
+  superseded_at: string | null;
+  suspended_at: string | null;
+  suspension_reason: string | null;
+  suspended_by: number | null;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  revoked_by: number | null;
+  pdf: Buffer | null;
+  credential_jwt: string | null;
+}
+export type Certificate = Selectable<CertificateTable>;

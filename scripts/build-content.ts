@@ -5,6 +5,7 @@
  * hash per module. Output (git-ignored) in content/.generated/:
  *   modules.json                 public: metadata, compiled sections, knowledge checks without answers
  *   answer-bank.server.json      server-only: answer keys and explanations
+ *   agreement.json               the scope of practice agreement (content/agreement/index.mdx), if present
  *
  * Options: --dir <content dir> (default content), --out <output dir> (default <dir>/.generated)
  */
@@ -12,8 +13,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
-import { toPublicQuestion, type AnswerBank, type CompiledModule, type PublicCatalog } from "../app/content/types";
-import { parseModule, type ParsedModule } from "./lib/content/parse";
+import { toPublicQuestion, type AnswerBank, type CompiledAgreement, type CompiledModule, type PublicCatalog } from "../app/content/types";
+import { parseAgreement, parseModule, type ParsedModule } from "./lib/content/parse";
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);
@@ -73,7 +74,11 @@ async function main() {
     orders.set(order, file);
   }
 
-  const errors = parsed.flatMap((p) => p.module.errors);
+  const agreementFile = path.join(contentDir, "agreement", "index.mdx");
+  const agreementSource = fs.existsSync(agreementFile) ? fs.readFileSync(agreementFile, "utf8") : null;
+  const agreement = agreementSource === null ? null : parseAgreement(path.relative(process.cwd(), agreementFile), agreementSource);
+
+  const errors = [...parsed.flatMap((p) => p.module.errors), ...(agreement?.errors ?? [])];
   if (errors.length > 0) {
     console.error(`Content build failed with ${errors.length} error${errors.length === 1 ? "" : "s"}:\n`);
     for (const error of errors) console.error(`  ${error}`);
@@ -110,6 +115,12 @@ async function main() {
   catalog.modules.sort((a, b) => a.order - b.order);
 
   fs.mkdirSync(outDir, { recursive: true });
+  if (agreement && agreementSource !== null) {
+    const body = agreementSource.replace(/^---\n[\s\S]*?\n---\n/, "");
+    const compiledAgreement: CompiledAgreement = { ...agreement.frontmatter!, version: agreement.version, code: await compileSection(body) };
+    fs.writeFileSync(path.join(outDir, "agreement.json"), JSON.stringify(compiledAgreement));
+    console.log(`  ✓ agreement: version ${agreement.version.slice(0, 12)}`);
+  }
   fs.writeFileSync(path.join(outDir, "modules.json"), JSON.stringify(catalog));
   fs.writeFileSync(path.join(outDir, "answer-bank.server.json"), JSON.stringify(bank));
   console.log(`Content built: ${catalog.modules.length} modules in ${Date.now() - started} ms → ${path.relative(process.cwd(), outDir)}/`);

@@ -1,3 +1,6 @@
+import { issueCertificateIfEligible } from "~/certificates/issue.server";
+import { completeCertificateDocuments } from "~/certificates/documents.server";
+import { getEnv } from "~/env.server";
 import type { DB } from "~db/connection";
 import type { AssessmentPolicy } from "~db/schema";
 import { iso } from "~/clock";
@@ -201,11 +204,11 @@ export async function saveAnswer(db: DB, input: { attemptId: string; userId: num
 }
 
 /** Grades on the server and closes the attempt. A second submission is refused and changes nothing. */
-export async function submitAttempt(db: DB, input: { attemptId: string; userId: number }, now: Date): Promise<Result<{ passed: boolean; percent: number }>> {
+export async function submitAttempt(db: DB, input: { attemptId: string; userId: number }, now: Date): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> {
   const owned = await loadOwnedAttempt(db, input.attemptId, input.userId);
   if (!owned.ok) return owned;
   if (owned.value.attempt.submitted_at !== null) return refuse(409, "This attempt has already been submitted.");
-  return db.transaction().execute(async (trx): Promise<Result<{ passed: boolean; percent: number }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> => {
     const rows = await trx.selectFrom("attempt_question").selectAll().where("attempt_id", "=", input.attemptId).execute();
     let correctCount = 0;
     for (const row of rows) {
@@ -238,11 +241,15 @@ export async function submitAttempt(db: DB, input: { attemptId: string; userId: 
       },
       now,
     );
-    return { ok: true, value: { passed, percent } };
+    // Passing the last module can be the moment a trainer becomes eligible.
+    const issued = passed ? await issueCertificateIfEligible(trx, input.userId, now) : null;
+    return { ok: true, value: { passed, percent, certificateId: issued?.issued ? issued.certificateId : null } };
   }).catch((error: unknown) => {
     if (error instanceof AlreadySubmitted) return refuse(409, "This attempt has already been submitted.");
     throw error;
   });
+  if (result.ok && result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL);
+  return result;
 }
 
 class AlreadySubmitted extends Error {}

@@ -1,7 +1,7 @@
 import { MINUTE } from "~/clock";
 
-/** Counts failures per key in fixed windows. In memory: the site runs as one process. */
-export class FailureCounter {
+/** Counts events (failed sign-ins, lookups) per key in fixed windows. In memory: the site runs as one process. */
+export class FixedWindowCounter {
   private readonly windows = new Map<string, { startedAt: number; failures: number }>();
 
   constructor(
@@ -21,7 +21,7 @@ export class FailureCounter {
     return window.failures >= this.limit ? this.windowMs - elapsed : 0;
   }
 
-  recordFailure(key: string, now: Date): void {
+  record(key: string, now: Date): void {
     const window = this.windows.get(key);
     if (!window || now.getTime() - window.startedAt >= this.windowMs) {
       this.windows.set(key, { startedAt: now.getTime(), failures: 1 });
@@ -57,15 +57,15 @@ export interface LoginAttemptKeys {
  * user is not locked out by someone else's guessing.
  */
 export class LoginThrottle {
-  readonly perIp: FailureCounter;
-  readonly perAccount: FailureCounter;
-  readonly perDevice: FailureCounter;
+  readonly perIp: FixedWindowCounter;
+  readonly perAccount: FixedWindowCounter;
+  readonly perDevice: FixedWindowCounter;
 
   constructor(options: { ipLimit?: number; accountLimit?: number; deviceLimit?: number; windowMs?: number } = {}) {
     const windowMs = options.windowMs ?? 15 * MINUTE;
-    this.perIp = new FailureCounter(options.ipLimit ?? 30, windowMs);
-    this.perAccount = new FailureCounter(options.accountLimit ?? 10, windowMs);
-    this.perDevice = new FailureCounter(options.deviceLimit ?? 10, windowMs);
+    this.perIp = new FixedWindowCounter(options.ipLimit ?? 30, windowMs);
+    this.perAccount = new FixedWindowCounter(options.accountLimit ?? 10, windowMs);
+    this.perDevice = new FixedWindowCounter(options.deviceLimit ?? 10, windowMs);
   }
 
   /** Milliseconds the caller must wait, or 0 when the attempt may go ahead. */
@@ -76,11 +76,11 @@ export class LoginThrottle {
 
   recordFailure(keys: LoginAttemptKeys, now: Date): void {
     if (keys.trustedDeviceId) {
-      this.perDevice.recordFailure(keys.trustedDeviceId, now);
+      this.perDevice.record(keys.trustedDeviceId, now);
       return;
     }
-    this.perIp.recordFailure(keys.ip, now);
-    this.perAccount.recordFailure(keys.email, now);
+    this.perIp.record(keys.ip, now);
+    this.perAccount.record(keys.email, now);
   }
 
   recordSuccess(keys: LoginAttemptKeys): void {

@@ -80,3 +80,17 @@ export function toPublicQuestion(key: AnswerKey): PublicQuestion {
     caseStudy: key.caseStudy,
   };
 }
+
+/** The scope of practice and communication agreement: versioned by content hash. */
+export const agreementFrontmatterSchema = z.object({
+  title: z.string().min(3),
+  versionNotes: z.string().min(3),
+  may: z.array(z.string().min(10)).min(3).max(10),
+  mayNot: z.array(z.string().min(10)).min(3).max(10),
+});
+
+export interface CompiledAgreement extends z.infer<typeof agreementFrontmatterSchema> {
+  /** SHA-256 of the agreement's source: its version. */
+  version: string;
+  code: string;
+}

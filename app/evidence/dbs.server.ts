@@ -1,3 +1,6 @@
+import { issueCertificateIfEligible } from "~/certificates/issue.server";
+import { completeCertificateDocuments } from "~/certificates/documents.server";
+import { getEnv } from "~/env.server";
 import type { DB } from "~db/connection";
 import type { DbsDecision, DbsStatusResult } from "~db/schema";
 import type { Outcome } from "~/auth/accounts.server";
@@ -132,7 +135,7 @@ export interface DbsDecisionInput {
 export async function recordDbsDecision(db: DB, admin: { id: number; role: string }, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Outcome> {
   if (admin.role !== "admin") return { ok: false, fieldErrors: { form: "Only administrators record DBS decisions." } };
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ email: string; name: string }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ email: string; name: string; certificateId: string | null }>> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return { ok: false, fieldErrors: { form: "That DBS record does not exist." } };
     if (check.user_id === admin.id) return { ok: false, fieldErrors: { form: "You cannot decide on your own DBS check. Another administrator must do it." } };
@@ -172,10 +175,12 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
       },
       now,
     );
+    const issued = input.decision === "suitable" ? await issueCertificateIfEligible(trx, check.user_id, now) : null;
     const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", check.user_id).executeTakeFirstOrThrow();
-    return { ok: true, value: trainer };
+    return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
   });
   if (!result.ok) return result;
+  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl);
   await queueEmail(
     db,
     {
@@ -195,7 +200,7 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
 export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: string }, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Outcome> {
   if (admin.role !== "admin") return { ok: false, fieldErrors: { form: "Only administrators record DBS status checks." } };
   const policy = await getPolicy(db);
-  return db.transaction().execute(async (trx): Promise<Outcome> => {
+  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ certificateId: string | null }>> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return { ok: false, fieldErrors: { form: "That DBS record does not exist." } };
     if (check.user_id === admin.id) return { ok: false, fieldErrors: { form: "You cannot record a status check on your own DBS certificate." } };
@@ -221,6 +226,11 @@ export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: st
       { actorUserId: admin.id, action: "dbs.status_check_recorded", subjectType: "dbs_check", subjectId: id, details: { trainerUserId: check.user_id, checkedOn: input.checkedOn, result: input.result, ...changes } },
       now,
     );
-    return { ok: true, value: null };
+    // A clear status check renews the DBS evidence, which may issue a renewed certificate.
+    const issued = changes.recheckDueOn ? await issueCertificateIfEligible(trx, check.user_id, now) : null;
+    return { ok: true, value: { certificateId: issued?.issued ? issued.certificateId : null } };
   });
+  if (!result.ok) return result;
+  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL);
+  return { ok: true, value: null };
 }

@@ -1,3 +1,5 @@
+import { issueCertificateIfEligible } from "~/certificates/issue.server";
+import { completeCertificateDocuments } from "~/certificates/documents.server";
 import type { DB } from "~db/connection";
 import type { Outcome } from "~/auth/accounts.server";
 import { recordAudit } from "~/audit/audit.server";
@@ -87,7 +89,7 @@ export async function decideVerification(
     return { ok: false, fieldErrors: { reason: "Give the reason for rejecting in at least 10 characters, so the trainer can put it right." } };
   }
   const table = TABLE[kind];
-  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ email: string; name: string }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ email: string; name: string; certificateId: string | null }>> => {
     const record = await trx.selectFrom(table).select(["id", "user_id", "status"]).where("id", "=", id).executeTakeFirst();
     if (!record) return { ok: false, fieldErrors: { form: "That record does not exist." } };
     if (record.user_id === actor.id) return { ok: false, fieldErrors: { form: "You cannot verify your own record. Another assessor must do it." } };
@@ -114,10 +116,13 @@ export async function decideVerification(
       },
       now,
     );
+    // Verifying the last piece of evidence (or renewed evidence) issues the certificate in this transaction.
+    const issued = accepted ? await issueCertificateIfEligible(trx, record.user_id, now) : null;
     const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", record.user_id).executeTakeFirstOrThrow();
-    return { ok: true, value: trainer };
+    return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
   });
   if (!result.ok) return result;
+  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl);
   const what = kind === "qualification" ? "qualification" : "insurance policy";
   await queueEmail(
     db,

@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Env } from "~/env.server";
 import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
+import { verifyHandler } from "~/certificates/verify-http.server";
 
 export interface HttpAppOptions {
   env: Env;
@@ -29,6 +30,17 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
   // Only the few top-level public files, so ordinary page requests never touch the file system.
   const topLevelFiles = express.static(publicDir, { maxAge: "1h", index: false, setHeaders: setStaticHeaders });
   app.get(["/favicon.svg", "/robots.txt"], topLevelFiles);
+
+  // The stylesheet's fingerprinted address, from the root route's links.
+  let cssHref: string | undefined;
+  const stylesheet = async () => {
+    if (cssHref !== undefined && typeof build !== "function") return cssHref;
+    const current = typeof build === "function" ? await build() : build;
+    const links = (current.routes.root?.module.links?.() ?? []) as { rel?: string; href?: string }[];
+    cssHref = links.find((l) => l.rel === "stylesheet")?.href ?? "";
+    return cssHref;
+  };
+  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler(stylesheet));
 
   app.all(
     "*",

@@ -8,6 +8,8 @@ export interface EntryPolicy {
   dbsRecheckMonths: number;
   warningWindowDays: number;
   dbsRetentionMonths: number;
+  /** How long a certificate is valid after issue, at most (insurance and DBS dates may end it sooner). */
+  certificateValidityMonths: number;
 }
 
 export const DEFAULT_POLICY: EntryPolicy = {
@@ -16,6 +18,7 @@ export const DEFAULT_POLICY: EntryPolicy = {
   dbsRecheckMonths: 12,
   warningWindowDays: 30,
   dbsRetentionMonths: 6,
+  certificateValidityMonths: 12,
 };
 
 /** The column `policy_setting.key` for each setting. */
@@ -25,6 +28,7 @@ export const POLICY_KEYS: Record<keyof EntryPolicy, string> = {
   dbsRecheckMonths: "dbs_recheck_months",
   warningWindowDays: "warning_window_days",
   dbsRetentionMonths: "dbs_retention_months",
+  certificateValidityMonths: "certificate_validity_months",
 };
 
 const poundsField = (label: string) =>
@@ -56,4 +60,5 @@ export const policySchema = z.object({
   dbsRecheckMonths: wholeNumber("DBS re-check interval", 1, 60),
   warningWindowDays: wholeNumber("warning window", 1, 180),
   dbsRetentionMonths: wholeNumber("DBS detail retention period", 1, 24),
+  certificateValidityMonths: wholeNumber("certificate validity period", 1, 36).default(DEFAULT_POLICY.certificateValidityMonths),
 });

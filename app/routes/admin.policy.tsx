@@ -76,6 +76,14 @@ export default function PolicyPage() {
           defaultValue={String(policy.dbsRetentionMonths)}
           error={errors.dbsRetentionMonths}
         />
+        <Field
+          name="certificateValidityMonths"
+          label="Certificate validity period (months)"
+          inputMode="numeric"
+          hint={`A certificate expires this long after issue, or sooner at the insurance end date or DBS re-check date. Default ${DEFAULT_POLICY.certificateValidityMonths}.`}
+          defaultValue={String(policy.certificateValidityMonths)}
+          error={errors.certificateValidityMonths}
+        />
         <button type="submit" className="button" disabled={busy}>
           Save policy
         </button>

@@ -13,7 +13,7 @@ import remarkMdx from "remark-mdx";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
 import YAML from "yaml";
-import { QUESTION_TYPES, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType } from "../../../app/content/types";
+import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType } from "../../../app/content/types";
 
 type Node = Root | RootContent;
 type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
@@ -308,4 +308,40 @@ export function parseModule(file: string, source: string, folderName: string): P
   });
 
   return { frontmatter, contentHash, sections, questions, errors };
+}
+
+export interface ParsedAgreement {
+  frontmatter: ReturnType<typeof agreementFrontmatterSchema.parse> | null;
+  version: string;
+  errors: string[];
+}
+
+/** The agreement is plain Markdown with frontmatter: no components, no code. */
+export function parseAgreement(file: string, source: string): ParsedAgreement {
+  const errors: string[] = [];
+  const version = createHash("sha256").update(source).digest("hex");
+  let tree: Root;
+  try {
+    tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).parse(source);
+  } catch (error) {
+    const e = error as { line?: number; column?: number; reason?: string; message: string };
+    return { frontmatter: null, version, errors: [`${file}:${e.line ?? 1}:${e.column ?? 1}: MDX syntax error: ${e.reason ?? e.message}`] };
+  }
+  const yamlNode = tree.children[0]?.type === "yaml" ? tree.children[0] : undefined;
+  let frontmatter: ParsedAgreement["frontmatter"] = null;
+  if (!yamlNode || !("value" in yamlNode)) errors.push(`${file}:1:1: missing frontmatter`);
+  else {
+    const parsed = agreementFrontmatterSchema.safeParse(YAML.parse(yamlNode.value));
+    if (parsed.success) frontmatter = parsed.data;
+    else for (const issue of parsed.error.issues) errors.push(`${file}:${yamlNode.position?.start.line ?? 1}:1: frontmatter ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const walk = (node: Node) => {
+    for (const child of childrenOf(node)) {
+      if (isJsx(child) || child.type === "mdxjsEsm" || child.type === "mdxFlowExpression" || child.type === "mdxTextExpression") {
+        errors.push(`${file}:${child.position?.start.line ?? 1}:${child.position?.start.column ?? 1}: the agreement is plain Markdown: no components or code`);
+      } else walk(child);
+    }
+  };
+  walk(tree);
+  return { frontmatter, version, errors };
 }

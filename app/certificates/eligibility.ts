@@ -1,0 +1,94 @@
+/**
+ * When a trainer is approved, as one pure function: given the trainer's facts, the policy and
+ * the date, either eligible (with the certificate's expiry) or the list of what is missing, each
+ * with its reason and where to fix it. Nothing here reads the database or the clock.
+ */
+import { entryRequirementsMet, type EntryRequirementFacts } from "~/evidence/facts.server";
+import { addMonths } from "~/evidence/dates";
+
+export interface ModuleFact {
+  slug: string;
+  title: string;
+  /** The pass of the module's summative assessment, if any. */
+  passed: { at: string; version: string } | null;
+}
+
+export interface TrainerFacts {
+  entry: EntryRequirementFacts;
+  modules: ModuleFact[];
+  reportTask: { passed: boolean; releasedAt: string | null; version: string | null };
+  agreement: { currentVersion: string | null; acceptedVersion: string | null; acceptedAt: string | null };
+}
+
+export interface ChecklistItem {
+  key: string;
+  label: string;
+  done: boolean;
+  /** Why it is not done (or what satisfied it). */
+  detail: string;
+  href: string;
+}
+
+export type ExpiryBasis = "validity period" | "insurance end date" | "DBS re-check date";
+
+export type Eligibility =
+  | { eligible: true; checklist: ChecklistItem[]; expiresOn: string; expiryBasis: ExpiryBasis; validityEndsOn: string }
+  | { eligible: false; checklist: ChecklistItem[]; unmet: ChecklistItem[] };
+
+export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibility {
+  const entry = entryRequirementsMet(facts.entry, today);
+  const reasonsAbout = (pattern: RegExp) => entry.reasons.filter((r) => pattern.test(r));
+  const item = (key: string, label: string, problems: string[], okDetail: string, href: string): ChecklistItem => ({
+    key,
+    label,
+    done: problems.length === 0,
+    detail: problems.length === 0 ? okDetail : problems.join(" "),
+    href,
+  });
+
+  const { qualification, insurance, dbs } = facts.entry;
+  const checklist: ChecklistItem[] = [
+    item("qualification", "Personal training qualification (Level 3 or above), verified", reasonsAbout(/qualification/i), qualification ? `Verified: ${qualification.title}.` : "", "/requirements"),
+    item("insurance", "Insurance verified, in date and meeting the minimum cover", reasonsAbout(/insurance|cover/i), insurance ? `Verified, in force until ${insurance.endDate}.` : "", "/requirements"),
+    item("dbs", "Enhanced DBS check recorded as suitable and not due for re-check", reasonsAbout(/DBS/), dbs?.recheckDueOn ? `Suitable; re-check due ${dbs.recheckDueOn}.` : "", "/requirements"),
+    ...facts.modules.map((m) =>
+      item(
+        `module:${m.slug}`,
+        `Module assessment passed: ${m.title}`,
+        m.passed ? [] : ["The end-of-module assessment has not been passed yet."],
+        m.passed ? `Passed ${m.passed.at.slice(0, 10)} (version ${m.passed.version.slice(0, 8)}).` : "",
+        `/modules/${m.slug}`,
+      ),
+    ),
+    item(
+      "report",
+      "Report-writing task passed",
+      facts.reportTask.passed ? [] : ["The report-writing task has not been passed yet."],
+      facts.reportTask.releasedAt ? `Passed ${facts.reportTask.releasedAt.slice(0, 10)}.` : "",
+      "/report-task",
+    ),
+    item(
+      "agreement",
+      "Current scope of practice and communication agreement accepted",
+      facts.agreement.currentVersion === null
+        ? ["The agreement is not available."]
+        : facts.agreement.acceptedVersion === facts.agreement.currentVersion
+          ? []
+          : [facts.agreement.acceptedVersion ? "A new version of the agreement has been published; read and accept it." : "You have not accepted the agreement yet."],
+      facts.agreement.acceptedAt ? `Accepted ${facts.agreement.acceptedAt.slice(0, 10)}.` : "",
+      "/agreement",
+    ),
+  ];
+
+  const unmet = checklist.filter((c) => !c.done);
+  if (unmet.length > 0 || !insurance || !dbs?.recheckDueOn) return { eligible: false, checklist, unmet };
+
+  const validityEndsOn = addMonths(today, facts.entry.policy.certificateValidityMonths);
+  const candidates: [string, ExpiryBasis][] = [
+    [validityEndsOn, "validity period"],
+    [insurance.endDate, "insurance end date"],
+    [dbs.recheckDueOn, "DBS re-check date"],
+  ];
+  const [expiresOn, expiryBasis] = candidates.reduce((earliest, candidate) => (candidate[0] < earliest[0] ? candidate : earliest));
+  return { eligible: true, checklist, expiresOn, expiryBasis, validityEndsOn };
+}

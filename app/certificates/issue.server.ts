@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import type { DB } from "~db/connection";
+import { iso } from "~/clock";
+import { recordAudit } from "~/audit/audit.server";
+import { randomToken } from "~/auth/crypto.server";
+import { dateOf } from "~/evidence/dates";
+import { evaluateEligibility, type TrainerFacts } from "./eligibility";
+import { loadTrainerFacts } from "./facts.server";
+import { invalidatePublicView } from "./public.server";
+import { getCurrentAgreement } from "~/agreement/agreement.server";
+
+export const ISSUER = "RMR Medical-Legal Personal Trainer Framework";
+
+/** The facts a certificate rests on. A change (renewed insurance, a re-check, a new agreement) may issue a new one. */
+export function eligibilityKey(facts: TrainerFacts): string {
+  const basis = {
+    qualification: facts.entry.qualification?.id ?? null,
+    insurance: facts.entry.insurance ? [facts.entry.insurance.id, facts.entry.insurance.endDate] : null,
+    dbs: facts.entry.dbs ? [facts.entry.dbs.id, facts.entry.dbs.decidedAt, facts.entry.dbs.recheckDueOn] : null,
+    modules: facts.modules.map((m) => [m.slug, m.passed?.version ?? null, m.passed?.at ?? null]),
+    report: [facts.reportTask.releasedAt, facts.reportTask.version],
+    agreement: facts.agreement.acceptedVersion,
+  };
+  return createHash("sha256").update(JSON.stringify(basis)).digest("hex");
+}
+
+export type IssueResult = { issued: true; certificateId: string; superseded: string | null } | { issued: false; reason: string };
+
+/**
+ * Issues a certificate the moment a trainer becomes eligible, and never otherwise. Call it after
+ * any change that can make a trainer eligible, with the transaction that made the change, so the
+ * change and the certificate commit together. Idempotent: with the same facts it issues nothing;
+ * with changed facts (renewed evidence) it issues a new certificate that supersedes the current
+ * one. A database index allows one current certificate per trainer, so concurrent triggers
+ * cannot issue two.
+ */
+export async function issueCertificateIfEligible(db: DB, userId: number, now: Date): Promise<IssueResult> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => issueCertificateIfEligible(trx, userId, now));
+
+  const user = await db.selectFrom("user").select(["id", "name", "role", "disabled_at"]).where("id", "=", userId).executeTakeFirst();
+  if (!user || user.role !== "trainer" || user.disabled_at) return { issued: false, reason: "not an active trainer" };
+  const facts = await loadTrainerFacts(db, userId);
+  const eligibility = evaluateEligibility(facts, dateOf(now));
+  if (!eligibility.eligible) return { issued: false, reason: eligibility.unmet.map((u) => u.key).join(", ") };
+
+  const key = eligibilityKey(facts);
+  const latest = await db.selectFrom("certificate").selectAll().where("user_id", "=", userId).orderBy("issued_at", "desc").orderBy("id", "desc").executeTakeFirst();
+  const current = await db.selectFrom("certificate").selectAll().where("user_id", "=", userId).where("superseded_by", "is", null).where("revoked_at", "is", null).executeTakeFirst();
+  if (latest?.revoked_at && !current) return { issued: false, reason: "the trainer's last certificate was revoked" };
+  if (current?.suspended_at) return { issued: false, reason: "the current certificate is suspended by an administrator" };
+  if (current && current.eligibility_key === key) return { issued: false, reason: "already certified on these facts" };
+
+  const id = randomToken(20);
+  const agreement = getCurrentAgreement();
+  if (current) {
+    await db.updateTable("certificate").set({ superseded_by: id, superseded_at: iso(now) }).where("id", "=", current.id).where("superseded_by", "is", null).execute();
+  }
+  await db
+    .insertInto("certificate")
+    .values({
+      id,
+      user_id: userId,
+      trainer_name: user.name,
+      issued_at: iso(now),
+      expires_on: eligibility.expiresOn,
+      expiry_basis: eligibility.expiryBasis,
+      validity_ends_on: eligibility.validityEndsOn,
+      agreement_version: facts.agreement.acceptedVersion!,
+      modules_json: JSON.stringify(facts.modules.map((m) => ({ slug: m.slug, title: m.title, passedAt: m.passed!.at, version: m.passed!.version }))),
+      report_json: JSON.stringify({ releasedAt: facts.reportTask.releasedAt, version: facts.reportTask.version }),
+      scope_json: JSON.stringify({ may: agreement?.may ?? [], mayNot: agreement?.mayNot ?? [] }),
+      issuer: ISSUER,
+      eligibility_key: key,
+      superseded_by: null,
+      superseded_at: null,
+      suspended_at: null,
+      suspension_reason: null,
+      suspended_by: null,
+      revoked_at: null,
+      revocation_reason: null,
+      revoked_by: null,
+      pdf: null,
+      credential_jwt: null,
+    })
+    .execute();
+  await recordAudit(
+    db,
+    {
+      actorUserId: null,
+      action: "certificate.issued",
+      subjectType: "certificate",
+      subjectId: id,
+      details: { trainerUserId: userId, expiresOn: eligibility.expiresOn, expiryBasis: eligibility.expiryBasis, supersedes: current?.id ?? null },
+    },
+    now,
+  );
+  if (current) invalidatePublicView(current.id);
+  return { issued: true, certificateId: id, superseded: current?.id ?? null };
+}

@@ -1,0 +1,44 @@
+/**
+ * A certificate's live status, computed from what was issued and the trainer's current facts.
+ * Pure. The public reason is a category, never the details behind it.
+ */
+import type { EntryRequirementFacts } from "~/evidence/facts.server";
+
+export type CertificateStatus = "valid" | "expired" | "suspended" | "revoked" | "superseded";
+
+export interface IssuedCertificate {
+  expires_on: string;
+  validity_ends_on: string;
+  superseded_by: string | null;
+  suspended_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LiveStatus {
+  status: CertificateStatus;
+  /** Public reason category, e.g. "insurance lapsed". */
+  reason: string | null;
+}
+
+export function certificateStatus(cert: IssuedCertificate, entry: EntryRequirementFacts | null, today: string): LiveStatus {
+  if (cert.revoked_at) return { status: "revoked", reason: "revoked by the framework's governance" };
+  if (cert.superseded_by) return { status: "superseded", reason: "replaced by a newer certificate" };
+  if (cert.suspended_at) return { status: "suspended", reason: "suspended by the framework's governance" };
+  if (today >= cert.validity_ends_on) return { status: "expired", reason: "the validity period has ended" };
+  if (entry) {
+    if (!entry.insurance || entry.insurance.endDate < today || entry.insurance.startDate > today) return { status: "suspended", reason: "insurance lapsed" };
+    if (!entry.dbs || entry.dbs.decision !== "suitable") return { status: "suspended", reason: "DBS check no longer current" };
+    if (!entry.dbs.recheckDueOn || entry.dbs.recheckDueOn <= today) return { status: "suspended", reason: "DBS re-check overdue" };
+    if (!entry.qualification) return { status: "suspended", reason: "qualification evidence withdrawn" };
+  }
+  if (today >= cert.expires_on) return { status: "expired", reason: "the expiry date has passed" };
+  return { status: "valid", reason: null };
+}
+
+export const STATUS_LABELS: Record<CertificateStatus, string> = {
+  valid: "Valid",
+  expired: "Expired",
+  suspended: "Suspended",
+  revoked: "Revoked",
+  superseded: "Superseded",
+};

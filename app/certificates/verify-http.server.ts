@@ -1,0 +1,133 @@
+import type { NextFunction, Request, Response } from "express";
+import { getDb } from "~/db.server";
+import { serverClock } from "~/clock.server";
+import { FixedWindowCounter } from "~/auth/login-throttle.server";
+import { formatLongDate } from "./pdf.server";
+import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
+
+/**
+ * The public verification pages, served before Remix: they are the hottest public pages, need
+ * no JavaScript and no session, and must answer in milliseconds (see ADR 0008).
+ */
+const VERIFY_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+function page(title: string, body: string, cssHref: string, generatedAt: Date): string {
+  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="${escapeHtml(cssHref)}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to main content</a><header class="site-header"><div class="site-header__inner"><a class="brand" href="/"><span class="brand__mark" aria-hidden="true">RMR</span><span class="brand__name">Approved Trainer Academy</span></a><nav aria-label="Main" class="main-nav"><ul><li><a href="/verify">Verify a certificate</a></li></ul></nav></div></header><main id="main" class="page verify">${body}</main><footer class="site-footer"><p>Certificate verification · RMR Medical-Legal Personal Trainer Framework · Page generated ${escapeHtml(
+    generatedAt.toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "long" }),
+  )}</p></footer></body></html>`;
+}
+
+const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`;
+
+export function renderCertificatePage(view: PublicCertificateView, cssHref: string, generatedAt: Date): string {
+  const statusText = view.reason && view.status !== "valid" ? `${view.statusLabel} — ${view.reason}` : view.statusLabel;
+  const superseded = view.supersededBy ? `<p>This certificate has been replaced. <a href="/verify/${escapeHtml(view.supersededBy)}">See the current certificate</a>.</p>` : "";
+  const body = `
+<p class="eyebrow">Certificate verification</p>
+<h1>${escapeHtml(view.name)}</h1>
+<div class="verify-status verify-status--${view.status}" role="status">
+  <p class="verify-status__label">Status</p>
+  <p class="verify-status__value"><span aria-hidden="true" class="verify-status__icon">${view.status === "valid" ? "✓" : "!"}</span> ${escapeHtml(statusText)}</p>
+  <p>${view.status === "valid" ? "This trainer is a Medical-Legal Approved Trainer today." : "This trainer is <strong>not</strong> currently approved under this certificate."}</p>
+</div>
+${superseded}
+<dl class="facts">
+  <dt>Approved as</dt><dd>Medical-Legal Approved Trainer</dd>
+  <dt>Issued</dt><dd>${escapeHtml(formatLongDate(view.issuedOn))}</dd>
+  <dt>Expires</dt><dd>${escapeHtml(formatLongDate(view.expiresOn))} (${escapeHtml(view.expiryBasis)})</dd>
+  <dt>Issuer</dt><dd>${escapeHtml(view.issuer)}</dd>
+  <dt>Certificate ID</dt><dd><code>${escapeHtml(view.id)}</code></dd>
+</dl>
+<h2>Scope of practice</h2>
+<div class="boundaries">
+  <section class="boundaries__do"><h3>This trainer may</h3>${list(view.scope.may)}</section>
+  <section class="boundaries__dont"><h3>This trainer may not</h3>${list(view.scope.mayNot)}</section>
+</div>
+<p class="muted">From the scope of practice and communication agreement, version ${escapeHtml(view.scope.agreementVersion)}.</p>
+<h2>Training completed</h2>
+<div class="table-wrap"><table><thead><tr><th scope="col">Module</th><th scope="col">Passed</th><th scope="col">Content version</th></tr></thead><tbody>
+${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(formatLongDate(m.passedOn))}</td><td><code>${escapeHtml(m.version)}</code></td></tr>`).join("")}
+${view.reportTaskPassedOn ? `<tr><td>Report-writing task (marked by an assessor)</td><td>${escapeHtml(formatLongDate(view.reportTaskPassedOn))}</td><td>—</td></tr>` : ""}
+</tbody></table></div>
+<h2>Other formats</h2>
+<ul><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li><li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (W3C Verifiable Credential, JWT signed with Ed25519, did:key issuer)</a></li></ul>`;
+  return page(`${view.statusLabel}: ${view.name} · Certificate verification`, body, cssHref, generatedAt);
+}
+
+export function renderNotFoundPage(cssHref: string, generatedAt: Date): string {
+  return page(
+    "Certificate not found · Certificate verification",
+    `<p class="eyebrow">Certificate verification</p><h1>No certificate found</h1><p>We could not find a certificate with that ID. Check the address or the ID printed on the certificate, and try again.</p><p><a class="button" href="/verify">Enter a certificate ID</a></p>`,
+    cssHref,
+    generatedAt,
+  );
+}
+
+export function renderRateLimitedPage(cssHref: string, generatedAt: Date, retryAfterSeconds: number): string {
+  return page(
+    "Too many lookups · Certificate verification",
+    `<p class="eyebrow">Certificate verification</p><h1>Too many lookups</h1><p>This address has looked up a lot of certificates in a short time. Please wait ${Math.ceil(retryAfterSeconds / 60)} minute(s) and try again.</p>`,
+    cssHref,
+    generatedAt,
+  );
+}
+
+export function publicJson(view: PublicCertificateView, generatedAt: Date) {
+  return { ...view, approvedAs: "Medical-Legal Approved Trainer", generatedAt: generatedAt.toISOString() };
+}
+
+declare global {
+  var __academyVerifyLimiter: FixedWindowCounter | undefined;
+}
+
+export function verifyRateLimiter(): FixedWindowCounter {
+  globalThis.__academyVerifyLimiter ??= new FixedWindowCounter(Number(process.env.VERIFY_RATE_LIMIT_PER_MINUTE ?? 60), 60_000);
+  return globalThis.__academyVerifyLimiter;
+}
+
+/** GET /verify/:id, /verify/:id.json and /verify/:id/credential. */
+export function verifyHandler(cssHref: () => Promise<string>) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const now = serverClock();
+      const raw = String(req.params.id ?? "");
+      const asJson = raw.endsWith(".json") || (req.accepts(["html", "json"]) === "json" && !req.params.part);
+      const id = raw.replace(/\.json$/, "");
+      const part = req.params.part;
+      if (part !== undefined && part !== "credential") return next();
+      res.setHeader("Content-Security-Policy", VERIFY_CSP);
+      res.setHeader("X-Robots-Tag", "noindex, nofollow");
+      res.setHeader("Cache-Control", "no-store");
+      res.setHeader("Vary", "Accept");
+
+      const limiter = verifyRateLimiter();
+      const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
+      const wait = limiter.retryAfterMs(ip, now);
+      if (wait > 0) {
+        res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+        if (asJson) return res.status(429).json({ error: "Too many lookups. Try again later." });
+        return res.status(429).type("html").send(renderRateLimitedPage(await cssHref(), now, wait / 1000));
+      }
+      limiter.record(ip, now);
+
+      const db = getDb();
+      const view = await getPublicCertificateView(db, id, now);
+      if (!view) {
+        if (asJson || part) return res.status(404).json({ error: "No certificate found." });
+        return res.status(404).type("html").send(renderNotFoundPage(await cssHref(), now));
+      }
+      if (part === "credential") {
+        const row = await db.selectFrom("certificate").select("credential_jwt").where("id", "=", view.id).executeTakeFirst();
+        if (!row?.credential_jwt) return res.status(404).json({ error: "The signed credential is not available yet." });
+        res.setHeader("Content-Disposition", `attachment; filename="certificate-${view.id}.jwt"`);
+        return res.status(200).type("application/jwt").send(row.credential_jwt);
+      }
+      if (asJson) return res.status(200).json(publicJson(view, now));
+      return res.status(200).type("html").send(renderCertificatePage(view, await cssHref(), now));
+    } catch (error) {
+      next(error);
+    }
+  };
+}
