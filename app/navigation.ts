@@ -10,12 +10,17 @@ export interface NavItem {
 
 /** The main navigation each role sees. Pages are still authorised on the server. */
 export function navigationFor(role: Role | null): NavItem[] {
-  if (role === null) return [{ to: "/", label: "About the framework", end: true }];
+  if (role === null)
+    return [
+      { to: "/", label: "About the framework", end: true },
+      { to: "/verify", label: "Verify a certificate" },
+    ];
   const common: NavItem[] = [{ to: "/dashboard", label: "Dashboard" }];
   const byRole: Record<Role, NavItem[]> = {
     trainer: [
       { to: "/requirements", label: "Entry requirements" },
       { to: "/modules", label: "Modules" },
+      { to: "/agreement", label: "Agreement" },
     ],
     assessor: [
       { to: "/assessor/verification", label: "Verification queue" },
@@ -24,6 +29,7 @@ export function navigationFor(role: Role | null): NavItem[] {
     admin: [
       { to: "/trainers", label: "Trainers" },
       { to: "/admin/users", label: "Users" },
+      { to: "/admin/certificates", label: "Certificates" },
       { to: "/admin/dbs", label: "DBS checks" },
       { to: "/admin/policy", label: "Policy" },
       { to: "/admin/assessment-policy", label: "Retake policy" },

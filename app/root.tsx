@@ -91,7 +91,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <p>
-            Approved Trainer Academy · RMR Medical-Legal Personal Trainer Framework
+            Approved Trainer Academy · RMR Medical-Legal Personal Trainer Framework · <a href="/verify">Verify a certificate</a>
           </p>
         </footer>
         <ScrollRestoration nonce={nonce} />

@@ -6,32 +6,81 @@ import { ModuleStateBadge } from "~/components/module-state";
 import { serverClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getModuleProgress } from "~/learning/progress.server";
+import { evaluateEligibility } from "~/certificates/eligibility";
+import { loadTrainerFacts } from "~/certificates/facts.server";
+import { getTrainerCertificate } from "~/certificates/admin.server";
+import { dateOf } from "~/evidence/dates";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const modules = user.role === "trainer" ? await getModuleProgress(getDb(), user.id, serverClock()) : [];
-  return { name: user.name, role: user.role, modules };
+  if (user.role !== "trainer") return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null };
+  const db = getDb();
+  const now = serverClock();
+  const [modules, facts, certificate] = await Promise.all([getModuleProgress(db, user.id, now), loadTrainerFacts(db, user.id), getTrainerCertificate(db, user.id, now)]);
+  const eligibility = evaluateEligibility(facts, dateOf(now));
+  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate };
 }
 
-const TRAINER_STEPS = [
-  { title: "Entry requirements", body: "Record your qualification, insurance and Enhanced DBS check for an assessor to verify." },
-  { title: "Report-writing task", body: "Write a progress report from a case scenario, marked by an assessor." },
-  { title: "Scope of practice agreement", body: "Read and accept the scope of practice and communication agreement." },
-];
+const formatDate = (value: string) => new Date(`${value.slice(0, 10)}T12:00:00Z`).toLocaleDateString("en-GB", { dateStyle: "long", timeZone: "UTC" });
 
 export default function Dashboard() {
-  const { name, role, modules } = useLoaderData<typeof loader>();
+  const { name, role, modules, checklist, certificate } = useLoaderData<typeof loader>();
+  const done = checklist.filter((c) => c.done).length;
   const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
   return (
     <section aria-labelledby="dashboard-title">
       <h1 id="dashboard-title">Welcome, {name}</h1>
       {params.get("welcome") === "1" ? <Notice>Your account has been created.</Notice> : null}
+      {params.get("certified") === "1" ? <Notice>Congratulations: you are now a Medical-Legal Approved Trainer. Your certificate is below.</Notice> : null}
+      {params.get("accepted") === "1" ? <Notice>Thank you: your acceptance of the agreement has been recorded.</Notice> : null}
       {role === "trainer" ? (
         <>
-          <p className="lede">Your path to becoming a Medical-Legal Approved Trainer has four parts. Each shows here as you complete it.</p>
+          {certificate ? (
+            <section className={`card certificate-card certificate-card--${certificate.live.status}`} aria-labelledby="certificate-title">
+              <h2 id="certificate-title">Your Approved Trainer certificate</h2>
+              <p className="certificate-card__status">
+                Status: <strong>{certificate.live.status === "valid" ? "Valid" : `${certificate.live.status[0]!.toUpperCase()}${certificate.live.status.slice(1)}`}</strong>
+                {certificate.live.reason && certificate.live.status !== "valid" ? ` — ${certificate.live.reason}` : ""}
+              </p>
+              <p>
+                Issued {formatDate(certificate.issuedAt)} · expires {formatDate(certificate.expiresOn)} ({certificate.expiryBasis})
+              </p>
+              <p className="inline-form">
+                <a className="button" href={`/certificates/${certificate.id}/pdf`} download>
+                  Download the PDF certificate
+                </a>
+                <a className="button button--secondary" href={`/verify/${certificate.id}`}>
+                  Public verification page
+                </a>
+              </p>
+            </section>
+          ) : null}
+          <h2>Your approval checklist</h2>
+          <p className="lede">
+            A certificate is issued automatically the moment every item below is done. {done} of {checklist.length} done.
+          </p>
+          <progress className="checklist-progress" max={checklist.length} value={done} aria-label="Approval checklist progress" />
+          <ol className="checklist" aria-label="Approval checklist">
+            {checklist.map((item) => (
+              <li key={item.key} className="checklist__item" data-item={item.key}>
+                <span className={`status ${item.done ? "status--good" : "status--todo"}`}>{item.done ? "Done" : "To do"}</span>
+                <div>
+                  <h3 className="checklist__title">{item.label}</h3>
+                  <p>{item.detail}</p>
+                  {item.done ? null : (
+                    <p>
+                      <Link to={item.href}>
+                        Fix this<span className="visually-hidden">: {item.label}</span>
+                      </Link>
+                    </p>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ol>
           <h2>Mandatory training</h2>
           <div className="progress-summary">
             <label htmlFor="dashboard-modules-progress">
@@ -56,21 +105,6 @@ export default function Dashboard() {
               </li>
             ))}
           </ol>
-          <h2>Other requirements</h2>
-          <ol className="checklist">
-            {TRAINER_STEPS.map((step) => (
-              <li key={step.title} className="checklist__item">
-                <span className="status status--todo">Not started</span>
-                <div>
-                  <h3 className="checklist__title">{step.title}</h3>
-                  <p>{step.body}</p>
-                </div>
-              </li>
-            ))}
-          </ol>
-          <p>
-            <Link to="/requirements">Go to your entry requirements</Link>
-          </p>
         </>
       ) : role === "assessor" ? (
         <p className="lede">Evidence to verify and report-writing submissions to mark will appear here as trainers submit them.</p>

@@ -1,0 +1,84 @@
+import type { DB } from "~db/connection";
+import type { Certificate } from "~db/schema";
+import { iso } from "~/clock";
+import { recordAudit } from "~/audit/audit.server";
+import { addDays, dateOf } from "~/evidence/dates";
+import { invalidatePublicView, liveStatusOf } from "./public.server";
+import type { CertificateStatus, LiveStatus } from "./status";
+
+type Outcome = { ok: true } | { ok: false; message: string };
+
+export interface CertificateListItem {
+  id: string;
+  trainerName: string;
+  issuedAt: string;
+  expiresOn: string;
+  live: LiveStatus;
+  suspensionReason: string | null;
+  revocationReason: string | null;
+}
+
+/** Every certificate with its live status; filter by status and by expiry within N days. */
+export async function listCertificates(db: DB, filter: { status?: CertificateStatus; expiringWithinDays?: number }, now: Date): Promise<CertificateListItem[]> {
+  const rows = await db.selectFrom("certificate").selectAll().orderBy("issued_at", "desc").execute();
+  const today = dateOf(now);
+  const items: CertificateListItem[] = [];
+  for (const cert of rows) {
+    const live = await liveStatusOf(db, cert, now);
+    if (filter.status && live.status !== filter.status) continue;
+    if (filter.expiringWithinDays !== undefined && !(live.status === "valid" && cert.expires_on <= addDays(today, filter.expiringWithinDays))) continue;
+    items.push({ id: cert.id, trainerName: cert.trainer_name, issuedAt: cert.issued_at, expiresOn: cert.expires_on, live, suspensionReason: cert.suspension_reason, revocationReason: cert.revocation_reason });
+  }
+  return items;
+}
+
+async function findCertificate(db: DB, id: string): Promise<Certificate | undefined> {
+  return db.selectFrom("certificate").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** An admin suspends a certificate (reversible), with a reason. Audited. */
+export async function suspendCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Outcome> {
+  const cert = await findCertificate(db, id);
+  if (!cert) return { ok: false, message: "There is no such certificate." };
+  if (cert.revoked_at) return { ok: false, message: "This certificate has been revoked; revocation is final." };
+  if (cert.superseded_by) return { ok: false, message: "This certificate has been superseded; act on the current one." };
+  if (cert.suspended_at) return { ok: false, message: "This certificate is already suspended." };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("certificate").set({ suspended_at: iso(now), suspension_reason: reason, suspended_by: actorId }).where("id", "=", id).execute();
+    await recordAudit(trx, { actorUserId: actorId, action: "certificate.suspended", subjectType: "certificate", subjectId: id, details: { reason } }, now);
+  });
+  invalidatePublicView(id);
+  return { ok: true };
+}
+
+export async function reinstateCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Outcome> {
+  const cert = await findCertificate(db, id);
+  if (!cert) return { ok: false, message: "There is no such certificate." };
+  if (!cert.suspended_at || cert.revoked_at) return { ok: false, message: "Only a suspended certificate can be reinstated." };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("certificate").set({ suspended_at: null, suspension_reason: null, suspended_by: null }).where("id", "=", id).execute();
+    await recordAudit(trx, { actorUserId: actorId, action: "certificate.reinstated", subjectType: "certificate", subjectId: id, details: { reason, wasSuspendedAt: cert.suspended_at, wasSuspendedFor: cert.suspension_reason } }, now);
+  });
+  invalidatePublicView(id);
+  return { ok: true };
+}
+
+/** Revocation is final: the certificate can never be valid again. Audited. */
+export async function revokeCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Outcome> {
+  const cert = await findCertificate(db, id);
+  if (!cert) return { ok: false, message: "There is no such certificate." };
+  if (cert.revoked_at) return { ok: false, message: "This certificate is already revoked." };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("certificate").set({ revoked_at: iso(now), revocation_reason: reason, revoked_by: actorId }).where("id", "=", id).where("revoked_at", "is", null).execute();
+    await recordAudit(trx, { actorUserId: actorId, action: "certificate.revoked", subjectType: "certificate", subjectId: id, details: { reason } }, now);
+  });
+  invalidatePublicView(id);
+  return { ok: true };
+}
+
+/** The trainer's current (or latest) certificate with its live status, for the dashboard. */
+export async function getTrainerCertificate(db: DB, userId: number, now: Date) {
+  const cert = await db.selectFrom("certificate").selectAll().where("user_id", "=", userId).orderBy("issued_at", "desc").orderBy("id", "desc").executeTakeFirst();
+  if (!cert) return null;
+  return { id: cert.id, issuedAt: cert.issued_at, expiresOn: cert.expires_on, expiryBasis: cert.expiry_basis, live: await liveStatusOf(db, cert, now) };
+}

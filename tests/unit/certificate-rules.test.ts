@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { evaluateEligibility, type TrainerFacts } from "~/certificates/eligibility";
+import { certificateStatus } from "~/certificates/status";
+import { base58btc, verifyCredentialJwt } from "~/certificates/credential.server";
+import { DEFAULT_POLICY } from "~/policy/policy";
+
+const today = "2026-06-01";
+
+function eligibleFacts(): TrainerFacts {
+  return {
+    entry: {
+      qualification: { id: 1, title: "Level 3 Certificate in Personal Training", level: 3, verifiedAt: "2026-05-01T10:00:00.000Z" },
+      insurance: { id: 2, startDate: "2026-01-01", endDate: "2027-03-31", publicLiabilityPence: 500_000_000, professionalIndemnityPence: 100_000_000, limitBasis: "per_occurrence", verifiedAt: "2026-05-02T10:00:00.000Z" },
+      dbs: { id: 3, decision: "suitable", decidedAt: "2026-05-03T10:00:00.000Z", recheckDueOn: "2027-05-03" },
+      policy: { ...DEFAULT_POLICY },
+    },
+    modules: ["safeguarding", "medical-legal", "report-writing", "manual-handling"].map((slug) => ({ slug, title: slug, passed: { at: "2026-05-10T10:00:00.000Z", version: "a".repeat(64) } })),
+    reportTask: { passed: true, releasedAt: "2026-05-20T10:00:00.000Z", version: "b".repeat(64) },
+    agreement: { currentVersion: "v2", acceptedVersion: "v2", acceptedAt: "2026-05-21T10:00:00.000Z" },
+  };
+}
+
+describe("eligibility", () => {
+  it("is eligible when every requirement holds, expiring at the earliest of validity, insurance end and DBS re-check", () => {
+    const result = evaluateEligibility(eligibleFacts(), today);
+    expect(result).toMatchObject({ eligible: true, expiresOn: "2027-03-31", expiryBasis: "insurance end date", validityEndsOn: "2027-06-01" });
+    expect(result.checklist.every((c) => c.done)).toBe(true);
+    expect(result.checklist.map((c) => c.key)).toEqual(["qualification", "insurance", "dbs", "module:safeguarding", "module:medical-legal", "module:report-writing", "module:manual-handling", "report", "agreement"]);
+  });
+
+  it("expires at the validity period or the DBS re-check date when those come first", () => {
+    const facts = eligibleFacts();
+    facts.entry.insurance!.endDate = "2028-01-01";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-05-03", expiryBasis: "DBS re-check date" });
+    facts.entry.dbs!.recheckDueOn = "2028-01-01";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-06-01", expiryBasis: "validity period" });
+    facts.entry.policy.certificateValidityMonths = 6;
+    expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2026-12-01", expiryBasis: "validity period" });
+  });
+
+  const unmetCases: [string, (f: TrainerFacts) => void, string, RegExp][] = [
+    ["no qualification", (f) => (f.entry.qualification = null), "qualification", /qualification/],
+    ["no insurance", (f) => (f.entry.insurance = null), "insurance", /No verified insurance/],
+    ["insurance ended", (f) => (f.entry.insurance!.endDate = "2026-05-31"), "insurance", /has ended/],
+    ["insurance not started", (f) => (f.entry.insurance!.startDate = "2026-07-01"), "insurance", /not started/],
+    ["public liability below minimum", (f) => (f.entry.insurance!.publicLiabilityPence = 100_000_000), "insurance", /Public liability cover is below/],
+    ["indemnity below minimum", (f) => (f.entry.insurance!.professionalIndemnityPence = 50_000_000), "insurance", /indemnity cover is below/],
+    ["no DBS record", (f) => (f.entry.dbs = null), "dbs", /DBS/],
+    ["DBS not suitable", (f) => (f.entry.dbs!.decision = "not_suitable"), "dbs", /suitable/],
+    ["DBS needs review", (f) => (f.entry.dbs!.decision = "needs_review"), "dbs", /suitable/],
+    ["DBS re-check due today", (f) => (f.entry.dbs!.recheckDueOn = today), "dbs", /re-check is due/],
+    ["a module not passed", (f) => (f.modules[2]!.passed = null), "module:report-writing", /not been passed/],
+    ["report task not passed", (f) => (f.reportTask = { passed: false, releasedAt: null, version: null }), "report", /not been passed/],
+    ["agreement never accepted", (f) => (f.agreement = { currentVersion: "v2", acceptedVersion: null, acceptedAt: null }), "agreement", /not accepted/],
+    ["older agreement accepted", (f) => (f.agreement.acceptedVersion = "v1"), "agreement", /new version/],
+    ["no agreement published", (f) => (f.agreement.currentVersion = null), "agreement", /not available/],
+  ];
+
+  it.each(unmetCases)("is not eligible with %s, naming the item and the reason", (_name, change, key, reason) => {
+    const facts = eligibleFacts();
+    change(facts);
+    const result = evaluateEligibility(facts, today);
+    expect(result.eligible).toBe(false);
+    if (result.eligible) return;
+    expect(result.unmet.map((u) => u.key)).toEqual([key]);
+    expect(result.unmet[0]!.detail).toMatch(reason);
+    expect(result.unmet[0]!.href).toMatch(/^\//);
+  });
+
+  it("lists every unmet requirement at once", () => {
+    const facts = eligibleFacts();
+    facts.entry.qualification = null;
+    facts.modules[0]!.passed = null;
+    facts.agreement.acceptedVersion = null;
+    const result = evaluateEligibility(facts, today);
+    expect(result.eligible ? [] : result.unmet.map((u) => u.key)).toEqual(["qualification", "module:safeguarding", "agreement"]);
+  });
+});
+
+describe("live status", () => {
+  const cert = { expires_on: "2027-03-31", validity_ends_on: "2027-06-01", superseded_by: null, suspended_at: null, revoked_at: null };
+  const entry = () => eligibleFacts().entry;
+
+  it("is valid while everything holds", () => {
+    expect(certificateStatus(cert, entry(), today)).toEqual({ status: "valid", reason: null });
+  });
+
+  it("reads suspended with a public reason category when evidence lapses, and never the details", () => {
+    const lapsed = entry();
+    lapsed.insurance!.endDate = "2026-05-31";
+    expect(certificateStatus(cert, lapsed, today)).toEqual({ status: "suspended", reason: "insurance lapsed" });
+    const withdrawn = entry();
+    withdrawn.insurance = null;
+    expect(certificateStatus(cert, withdrawn, today)).toEqual({ status: "suspended", reason: "insurance lapsed" });
+    const recheck = entry();
+    recheck.dbs!.recheckDueOn = "2026-06-01";
+    expect(certificateStatus(cert, recheck, today)).toEqual({ status: "suspended", reason: "DBS re-check overdue" });
+    const review = entry();
+    review.dbs!.decision = "needs_review";
+    expect(certificateStatus(cert, review, today)).toEqual({ status: "suspended", reason: "DBS check no longer current" });
+    const qualification = entry();
+    qualification.qualification = null;
+    expect(certificateStatus(cert, qualification, today)).toEqual({ status: "suspended", reason: "qualification evidence withdrawn" });
+  });
+
+  it("at the insurance end date the certificate reads suspended (insurance lapsed); at the end of validity, expired", () => {
+    const e = entry();
+    expect(certificateStatus(cert, e, "2027-04-01").status).toBe("suspended");
+    expect(certificateStatus(cert, e, "2027-06-01")).toEqual({ status: "expired", reason: "the validity period has ended" });
+  });
+
+  it("revoked beats everything, then superseded, then an admin suspension", () => {
+    expect(certificateStatus({ ...cert, revoked_at: "x", superseded_by: "y", suspended_at: "z" }, entry(), today).status).toBe("revoked");
+    expect(certificateStatus({ ...cert, superseded_by: "y", suspended_at: "z" }, entry(), today).status).toBe("superseded");
+    expect(certificateStatus({ ...cert, suspended_at: "z" }, entry(), today)).toEqual({ status: "suspended", reason: "suspended by the framework's governance" });
+  });
+});
+
+describe("signed credentials", () => {
+  it("base58btc matches known vectors", () => {
+    expect(base58btc(new TextEncoder().encode("Hello World!"))).toBe("2NEpo7TZRRrLZSi2U");
+    expect(base58btc(Uint8Array.from([0, 0, 1]))).toBe("112");
+  });
+
+  it("rejects a tampered credential", () => {
+    expect(verifyCredentialJwt("a.b.c").valid).toBe(false);
+  });
+});
