@@ -81,6 +81,14 @@ export async function signCredential(db: DB, claims: { subject: Record<string, u
 
 /** Verifies a VC-JWT against the did:key in its header (what any verifier does offline). */
 export function verifyCredentialJwt(jwt: string): { valid: boolean; payload: Record<string, unknown> | null } {
+  try {
+    return verifyOrThrow(jwt);
+  } catch {
+    return { valid: false, payload: null };
+  }
+}
+
+function verifyOrThrow(jwt: string): { valid: boolean; payload: Record<string, unknown> | null } {
   const [h, p, s] = jwt.split(".");
   if (!h || !p || !s) return { valid: false, payload: null };
   const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { kid?: string };
