@@ -5,6 +5,8 @@
  * `npm run dev`, which runs `remix watch` beside it.
  */
 import { spawnSync } from "node:child_process";
+import cluster from "node:cluster";
+import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -53,9 +55,39 @@ async function loadBuild(): Promise<ServerBuild> {
   return (await import(dev ? `${url}?t=${fs.statSync(BUILD_ENTRY).mtimeMs}` : url)) as ServerBuild;
 }
 
+/**
+ * How many processes serve HTTP. Rendering a page is CPU work, so production uses every core
+ * (WEB_CONCURRENCY overrides). Development and end-to-end runs with the test clock use one
+ * process, since the clock offset lives in memory.
+ */
+function workerCount(): number {
+  if (dev || process.env.ATA_TEST_CLOCK === "1") return 1;
+  const configured = Number(process.env.WEB_CONCURRENCY);
+  if (Number.isInteger(configured) && configured >= 1) return Math.min(configured, 16);
+  return 1;
+}
+
+async function serve(env: ReturnType<typeof getEnv>) {
+  const build = dev ? loadBuild : await loadBuild();
+  const app = createHttpApp({ env, build });
+  const server = app.listen(env.PORT, env.HOST, () => {
+    if (cluster.isPrimary || cluster.worker?.id === 1) {
+      console.log(`Approved Trainer Academy is listening on http://${env.HOST}:${env.PORT} (public address ${env.PUBLIC_BASE_URL})`);
+    }
+  });
+  const stop = () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
 async function main() {
+  process.env.NODE_ENV ??= "production";
   if (dev) process.env.NODE_ENV = "development";
   const env = getEnv();
+  if (cluster.isWorker) return serve(env);
   if (!dev) buildIfNeeded();
 
   const db = getDb();
@@ -84,15 +116,23 @@ async function main() {
   await runJobs();
   setInterval(() => void runJobs(), HOUR).unref();
 
-  const build = dev ? loadBuild : await loadBuild();
-  const app = createHttpApp({ env, build });
-  const server = app.listen(env.PORT, env.HOST, () => {
-    console.log(`Approved Trainer Academy is listening on http://${env.HOST}:${env.PORT} (public address ${env.PUBLIC_BASE_URL})`);
+  const workers = workerCount();
+  if (workers === 1) return serve(env);
+  // The primary runs migrations and jobs; workers share the port and serve requests.
+  for (let i = 0; i < workers; i += 1) cluster.fork();
+  let stopping = false;
+  cluster.on("exit", (worker, code) => {
+    if (stopping) return;
+    console.error(`Worker ${worker.process.pid} stopped (${code}); starting another.`);
+    cluster.fork();
   });
-
   const stop = () => {
-    server.close(() => process.exit(0));
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
     setTimeout(() => process.exit(0), 3000).unref();
+    cluster.on("exit", () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
