@@ -25,7 +25,8 @@ export default function VerifyForm() {
         Case managers, solicitors and insurers can check whether a trainer is a Medical-Legal Approved Trainer today. Scan the QR code on the certificate, or type its
         ID here.
       </p>
-      <Form method="post" noValidate className="stack">
+      {/* A document submission: /verify/<id> is served outside Remix, so the browser must follow the redirect. */}
+      <Form method="post" noValidate className="stack" reloadDocument>
         <Field name="id" label="Certificate ID" hint="32 letters and digits, for example from the bottom of the certificate." autoComplete="off" spellCheck={false} required error={actionData?.error} />
         <button type="submit" className="button">
           Check the certificate

@@ -1,31 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./support/helpers";
+import { startOwnServer } from "./support/own-server";
 
-const PORT = Number(process.env.E2E_PORT ?? 3210) + 80;
-const DATABASE = `tests/.tmp/first-run-${PORT}.sqlite`;
-let server: ChildProcess | undefined;
-let output = "";
+let server: Awaited<ReturnType<typeof startOwnServer>>;
 
 test.beforeAll(async () => {
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${DATABASE}${suffix}`, { force: true });
-  // Its own process group, so the whole tree (tsx and node) stops with it.
-  server = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
-    detached: true,
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", DATABASE_PATH: DATABASE, PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}` },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  await expect.poll(() => output, { timeout: 60_000 }).toContain("is listening on");
+  server = await startOwnServer("first-run", 80);
 });
 
-test.afterAll(() => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
-});
+test.afterAll(() => server?.stop());
 
 test("on an empty database the server prints a one-time link that creates the first admin once", async ({ browser }) => {
+  const output = server.output();
   const link = /http:\/\/127\.0\.0\.1:\d+\/setup\/[a-z2-7]+\.[a-z2-7]+/.exec(output)?.[0];
   expect(link, output).toBeTruthy();
 
