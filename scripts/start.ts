@@ -6,7 +6,6 @@
  */
 import { spawnSync } from "node:child_process";
 import cluster from "node:cluster";
-import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
