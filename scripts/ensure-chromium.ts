@@ -1,23 +1,28 @@
 /**
- * Makes sure a Chromium for the end-to-end tests exists. Playwright cannot download its own
- * browsers on these machines, so the tests use Debian's package: installed here when missing
- * and running as root, otherwise a one-line instruction.
+ * Makes sure the end-to-end tests' tools exist: Debian's Chromium (Playwright cannot download
+ * its own browsers on these machines) and poppler's pdftoppm (to render certificate PDFs).
+ * Installed with apt-get when missing and running as root; otherwise a one-line instruction.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const hasPdftoppm = () => spawnSync("pdftoppm", ["-v"], { stdio: "ignore" }).status === 0;
 
-if (!fs.existsSync(chromium)) {
+const missing: string[] = [];
+if (!fs.existsSync(chromium)) missing.push("chromium");
+if (!hasPdftoppm()) missing.push("poppler-utils");
+
+if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`Chromium not found at ${chromium}: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH) and try again.`);
+    console.error(`Missing ${missing.join(" and ")}: run "sudo apt-get install -y ${missing.join(" ")}" (or set CHROMIUM_PATH) and try again.`);
     process.exit(1);
   }
-  console.log("Chromium is missing: installing Debian's chromium package…");
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "chromium"]]) {
+  console.log(`Installing Debian's ${missing.join(" and ")} for the end-to-end tests…`);
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", ...missing]]) {
     const result = spawnSync("apt-get", args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
     if (result.status !== 0) {
-      console.error(`apt-get ${args.join(" ")} failed; install Chromium by hand: apt-get install -y chromium`);
+      console.error(`apt-get ${args.join(" ")} failed; install them by hand: apt-get install -y ${missing.join(" ")}`);
       process.exit(1);
     }
   }
