@@ -5,7 +5,6 @@ import type { DB } from "~db/connection";
  * so other domains (certificates) can react without marking depending on them. Set once at
  * start-up with setOnReportReleased; a failure in the hook never undoes the release.
  */
-// eslint-disable-next-line prefer-const
 export let onReportReleased: ((db: DB, userId: number, now: Date) => Promise<void>) | null = null;
 
 export function setOnReportReleased(fn: ((db: DB, userId: number, now: Date) => Promise<void>) | null): void {
