@@ -6,13 +6,16 @@ import { ModuleStateBadge } from "~/components/module-state";
 import { serverClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { getModuleProgress } from "~/learning/progress.server";
+import { ReportTaskStep } from "~/marking/dashboard-item";
+import { getReportTaskSummary } from "~/marking/submissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const modules = user.role === "trainer" ? await getModuleProgress(getDb(), user.id, serverClock()) : [];
-  return { name: user.name, role: user.role, modules };
+  const reportTask = user.role === "trainer" ? await getReportTaskSummary(getDb(), user.id) : null;
+  return { name: user.name, role: user.role, modules, reportTask };
 }
 
 const TRAINER_STEPS = [
@@ -22,7 +25,7 @@ const TRAINER_STEPS = [
 ];
 
 export default function Dashboard() {
-  const { name, role, modules } = useLoaderData<typeof loader>();
+  const { name, role, modules, reportTask } = useLoaderData<typeof loader>();
   const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
   return (
@@ -58,7 +61,10 @@ export default function Dashboard() {
           </ol>
           <h2>Other requirements</h2>
           <ol className="checklist">
-            {TRAINER_STEPS.map((step) => (
+            {TRAINER_STEPS.map((step) =>
+              step.title === "Report-writing task" && reportTask ? (
+                <ReportTaskStep key={step.title} state={reportTask.state} date={reportTask.date} />
+              ) : (
               <li key={step.title} className="checklist__item">
                 <span className="status status--todo">Not started</span>
                 <div>
@@ -66,7 +72,8 @@ export default function Dashboard() {
                   <p>{step.body}</p>
                 </div>
               </li>
-            ))}
+              ),
+            )}
           </ol>
           <p>
             <Link to="/requirements">Go to your entry requirements</Link>
