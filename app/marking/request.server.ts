@@ -1,4 +1,3 @@
-import { data } from "@remix-run/node";
 import { MAX_REPORT_REQUEST_BYTES } from "./rules";
 
 /**
@@ -6,9 +5,7 @@ import { MAX_REPORT_REQUEST_BYTES } from "./rules";
  * oversized report is refused with a clear message (413) before it is held in memory.
  */
 export async function readReportForm(request: Request, maxBytes = MAX_REPORT_REQUEST_BYTES): Promise<URLSearchParams> {
-  const tooLarge = () => data({ error: "That report is too large to send. The limit is 20,000 words; shorten it and try again." }, { status: 413 });
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded")) throw data({ error: "Send the report as a form." }, { status: 415 });
+  const tooLarge = () => new Response("That report is too large to send. The limit is 20,000 words; shorten it and try again.", { status: 413 });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return new URLSearchParams();
@@ -25,5 +22,13 @@ export async function readReportForm(request: Request, maxBytes = MAX_REPORT_REQ
     }
     chunks.push(value);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  const text = Buffer.concat(chunks).toString("utf8");
+  const type = request.headers.get("content-type") ?? "";
+  if (type.startsWith("application/x-www-form-urlencoded")) return new URLSearchParams(text);
+  // Anything else (multipart from a script, text): let the platform parse the bytes already counted.
+  const parsed = await new Request(request.url, { method: "POST", headers: { "content-type": type }, body: text }).formData().catch(() => null);
+  if (!parsed) throw new Response("Send the report as a form.", { status: 400 });
+  const params = new URLSearchParams();
+  for (const [key, value] of parsed.entries()) if (typeof value === "string") params.append(key, value);
+  return params;
 }

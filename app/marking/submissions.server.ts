@@ -1,28 +1,16 @@
 import type { DB } from "~db/connection";
-import type { ReportOutcome, ReportSubmission, SubmissionStatus } from "~db/schema";
+import type { ReportOutcome, ReportSubmission } from "~db/schema";
 import { iso } from "~/clock";
 import { recordAudit } from "~/audit/audit.server";
 import type { Refusal, Result } from "~/assessment/attempts.server";
 import { currentModuleVersionId, getModule, getReportTask } from "~/content/catalog.server";
 import type { ReportTaskDefinition } from "~/content/types";
+import { trainerStatus, type TrainerStatus } from "./labels";
 import { REPORT_TASK_MODULE, candidateNumber, countWords, reportLengthProblem } from "./rules";
 
+export { TRAINER_STATUS_LABELS, trainerStatus, type TrainerStatus } from "./labels";
+
 const refuse = (status: Refusal["status"], message: string): Refusal => ({ ok: false, status, message });
-
-/** What a trainer may know about where their submission is: never who marks it or how. */
-export type TrainerStatus = "submitted" | "in-marking" | "referred" | "passed";
-
-export function trainerStatus(status: SubmissionStatus, outcome: ReportOutcome | null): TrainerStatus {
-  if (status === "released") return outcome === "pass" ? "passed" : "referred";
-  return status === "submitted" ? "submitted" : "in-marking";
-}
-
-export const TRAINER_STATUS_LABELS: Record<TrainerStatus, string> = {
-  submitted: "Submitted: waiting for an assessor",
-  "in-marking": "Being marked",
-  referred: "Referred: see the feedback",
-  passed: "Passed",
-};
 
 export function parseTask(json: string): ReportTaskDefinition {
   return JSON.parse(json) as ReportTaskDefinition;

@@ -158,15 +158,15 @@ export default function MarkSubmission() {
       </div>
 
       <div className="marking-layout">
-        <section className="panel" aria-labelledby="scenario-title">
+        <section className="panel" aria-labelledby="scenario-title" tabIndex={0}>
           <h2 id="scenario-title">Scenario</h2>
           <TaskScenario task={view.task} level={3} idPrefix="scenario" />
         </section>
-        <section className="panel" aria-labelledby="submission-title">
+        <section className="panel" aria-labelledby="submission-title" tabIndex={0}>
           <h2 id="submission-title">Submission</h2>
           <MarkdownLite text={view.body} headingLevel={3} className="prose report-body" />
         </section>
-        <section className="panel" aria-labelledby="rubric-title">
+        <section className="panel" aria-labelledby="rubric-title" tabIndex={0}>
           <h2 id="rubric-title">{view.can.mark ? "Your mark" : view.can.moderate ? "Moderation" : view.can.resolve ? "Resolve the disagreement" : "Rubric"}</h2>
           {hasFieldErrors ? <ErrorSummary fieldErrors={errors} /> : null}
           {hasFieldErrors && actionData?.error ? <FormError error={actionData.error} /> : null}

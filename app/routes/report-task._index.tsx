@@ -8,7 +8,8 @@ import { getDb } from "~/db.server";
 import { ReportEditor } from "~/marking/editor";
 import { readReportForm } from "~/marking/request.server";
 import { REPORT_TASK_MODULE } from "~/marking/rules";
-import { TRAINER_STATUS_LABELS, getTaskPage, submitReport } from "~/marking/submissions.server";
+import { TRAINER_STATUS_LABELS } from "~/marking/labels";
+import { getTaskPage, submitReport } from "~/marking/submissions.server";
 import { RubricReference, TaskScenario, formatDateTime } from "~/marking/ui";
 
 export const meta: MetaFunction = () => [{ title: "Report-writing task · Approved Trainer Academy" }];

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/clock.server";
 import { getDb } from "~/db.server";
@@ -10,8 +10,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
   const form = await readReportForm(request);
   const result = await saveDraft(getDb(), user.id, form.get("body") ?? "", serverClock());
-  if (!result.ok) return data({ ok: false as const, error: result.message }, { status: result.status });
-  return { ok: true as const, savedAt: result.value.savedAt, wordCount: result.value.wordCount };
+  if (!result.ok) return Response.json({ ok: false, error: result.message }, { status: result.status });
+  return Response.json({ ok: true, savedAt: result.value.savedAt, wordCount: result.value.wordCount });
 }
 
 export function loader() {

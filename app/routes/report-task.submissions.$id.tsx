@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { getDb } from "~/db.server";
 import { MarkdownLite } from "~/marking/markdown-lite";
-import { TRAINER_STATUS_LABELS, getSubmissionForTrainer } from "~/marking/submissions.server";
+import { TRAINER_STATUS_LABELS } from "~/marking/labels";
+import { getSubmissionForTrainer } from "~/marking/submissions.server";
 import { OutcomeBadge, formatDateTime } from "~/marking/ui";
 
 export const meta: MetaFunction = () => [{ title: "Your report · Approved Trainer Academy" }];
