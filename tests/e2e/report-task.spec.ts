@@ -120,6 +120,9 @@ test("a trainer writes, is referred with feedback released after moderation, res
   await expect(page.getByRole("status").getByText("Submitted: waiting for an assessor")).toBeVisible();
   await expectAccessible(page);
   await page.getByRole("link", { name: "Version 1" }).click();
+  await expect(page).toHaveURL(/\/report-task\/submissions\/\d+$/);
+  await expect(page.getByRole("heading", { name: "Your report, version 1" })).toBeVisible();
+  await expectAccessible(page);
   const submissionUrl = page.url();
   const submissionId = Number(submissionUrl.split("/").pop());
 
@@ -217,6 +220,7 @@ test("a trainer writes, is referred with feedback released after moderation, res
   await marker.getByLabel("Overall feedback for the trainer").fill("Clear, factual and within scope.");
   await marker.getByRole("button", { name: "Save the mark" }).click();
   await expect(marker.getByText("Status: Marked: waiting for moderation")).toBeVisible();
+  await expect(marker).toHaveURL(/\/marking\/\d+$/);
   const version2Url = marker.url();
 
   await moderator.goto(version2Url);
