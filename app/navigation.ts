@@ -20,10 +20,12 @@ export function navigationFor(role: Role | null): NavItem[] {
     trainer: [
       { to: "/requirements", label: "Entry requirements" },
       { to: "/modules", label: "Modules" },
+      { to: "/report-task", label: "Report task" },
       { to: "/agreement", label: "Agreement" },
     ],
     assessor: [
       { to: "/assessor/verification", label: "Verification queue" },
+      { to: "/marking", label: "Marking" },
       { to: "/trainers", label: "Trainers" },
     ],
     admin: [
@@ -33,6 +35,8 @@ export function navigationFor(role: Role | null): NavItem[] {
       { to: "/admin/dbs", label: "DBS checks" },
       { to: "/admin/policy", label: "Policy" },
       { to: "/admin/assessment-policy", label: "Retake policy" },
+      { to: "/marking", label: "Marking" },
+      { to: "/admin/report-marking", label: "Marking settings" },
       { to: "/admin/audit", label: "Audit trail" },
     ],
   };

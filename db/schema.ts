@@ -27,6 +27,11 @@ export interface Database {
   reminder_sent: ReminderSentTable;
   agreement_acceptance: AgreementAcceptanceTable;
   certificate: CertificateTable;
+  report_draft: ReportDraftTable;
+  report_submission: ReportSubmissionTable;
+  report_mark: ReportMarkTable;
+  report_mark_criterion: ReportMarkCriterionTable;
+  report_resolution: ReportResolutionTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -360,3 +365,83 @@ export interface CertificateTable {
   credential_jwt: string | null;
 }
 export type Certificate = Selectable<CertificateTable>;
+// --- The report-writing task -----------------------------------------------------------------
+
+export interface ReportDraftTable {
+  user_id: number;
+  body: string;
+  word_count: number;
+  saved_at: string;
+}
+export type ReportDraft = Selectable<ReportDraftTable>;
+
+export const SUBMISSION_STATUSES = ["submitted", "in_marking", "marked", "in_moderation", "disputed", "released"] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+export type ReportOutcome = "pass" | "refer";
+
+/** One submitted version. Text and task snapshot are frozen by triggers; a released row is final. */
+export interface ReportSubmissionTable {
+  id: Generated<number>;
+  user_id: number;
+  /** 1 for the first submission, 2 for the first resubmission, … */
+  version: number;
+  module_slug: string;
+  module_version_id: number;
+  /** JSON snapshot of the task and rubric (ReportTaskDefinition) this version answered. */
+  task_json: string;
+  body: string;
+  word_count: number;
+  /** Shown instead of the name when blind marking is on. */
+  candidate_number: string;
+  submitted_at: string;
+  status: SubmissionStatus;
+  marker_id: number | null;
+  marking_started_at: string | null;
+  marked_at: string | null;
+  /** Decided when marked: 1 when the mark goes to a second assessor. */
+  moderation_required: number | null;
+  moderator_id: number | null;
+  moderation_started_at: string | null;
+  /** The mark whose outcome, levels and feedback the trainer sees. */
+  released_mark_id: number | null;
+  outcome: ReportOutcome | null;
+  released_at: string | null;
+}
+export type ReportSubmission = Selectable<ReportSubmissionTable>;
+
+/** Append-only. */
+export interface ReportMarkTable {
+  id: Generated<number>;
+  submission_id: number;
+  assessor_id: number;
+  role: "marker" | "moderator";
+  outcome: ReportOutcome;
+  /** Overall feedback for the trainer (a moderator's agreement: a note for the record). */
+  feedback: string;
+  /** Set when a moderator agrees with the marker's mark. */
+  agrees_with_mark_id: number | null;
+  /** A moderator's reason for a different outcome. */
+  reason: string | null;
+  created_at: string;
+}
+export type ReportMark = Selectable<ReportMarkTable>;
+
+/** Append-only. */
+export interface ReportMarkCriterionTable {
+  mark_id: number;
+  criterion_id: string;
+  level_id: string;
+  met: number;
+  comment: string;
+}
+export type ReportMarkCriterion = Selectable<ReportMarkCriterionTable>;
+
+/** Append-only. */
+export interface ReportResolutionTable {
+  id: Generated<number>;
+  submission_id: number;
+  admin_id: number;
+  chosen_mark_id: number;
+  reason: string;
+  created_at: string;
+}

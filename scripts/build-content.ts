@@ -51,7 +51,7 @@ async function main() {
     const file = path.join(modulesDir, folder, "index.mdx");
     const relative = path.relative(process.cwd(), file);
     if (!fs.existsSync(file)) {
-      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], errors: [`${relative}:1:1: missing index.mdx`] } });
+      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, errors: [`${relative}:1:1: missing index.mdx`] } });
       continue;
     }
     parsed.push({ folder, file: relative, module: parseModule(relative, fs.readFileSync(file, "utf8"), folder) });
@@ -86,7 +86,7 @@ async function main() {
   }
 
   const catalog: PublicCatalog = { builtAt: new Date().toISOString(), modules: [] };
-  const bank: AnswerBank = { builtAt: catalog.builtAt, questions: {}, banks: {} };
+  const bank: AnswerBank = { builtAt: catalog.builtAt, questions: {}, banks: {}, reportTasks: {} };
   for (const { folder, module } of parsed) {
     const frontmatter = module.frontmatter!;
     const moduleStarted = Date.now();
@@ -104,12 +104,14 @@ async function main() {
       knowledgeChecks: Object.fromEntries(checks.map((q) => [q.id, toPublicQuestion(q)])),
       bankSize: summative.length,
       words: sections.reduce((sum, s) => sum + s.words, 0),
+      reportTask: module.reportTask,
     };
     catalog.modules.push(compiled);
     for (const q of module.questions) bank.questions[q.id] = q;
     bank.banks[frontmatter.slug] = summative.map((q) => q.id);
+    if (module.reportTask) bank.reportTasks[frontmatter.slug] = module.reportTask;
     process.stdout.write(
-      `${process.stdout.isTTY ? "\r" : ""}  ✓ ${folder}: ${sections.length} sections, ${compiled.words.toLocaleString("en-GB")} words, ${checks.length} knowledge checks, ${summative.length} questions in the bank (${frontmatter.questionsPerAttempt} per attempt, pass mark ${frontmatter.passMark}%), version ${module.contentHash.slice(0, 12)} — ${Date.now() - moduleStarted} ms\n`,
+      `${process.stdout.isTTY ? "\r" : ""}  ✓ ${folder}: ${sections.length} sections, ${compiled.words.toLocaleString("en-GB")} words, ${checks.length} knowledge checks, ${summative.length} questions in the bank (${frontmatter.questionsPerAttempt} per attempt, pass mark ${frontmatter.passMark}%)${module.reportTask ? `, written task with ${module.reportTask.rubric.length} rubric criteria` : ""}, version ${module.contentHash.slice(0, 12)} — ${Date.now() - moduleStarted} ms\n`,
     );
   }
   catalog.modules.sort((a, b) => a.order - b.order);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DB } from "~db/connection";
 import { iso } from "~/clock";
-import type { AnswerBank, AnswerKey, CompiledModule, PublicCatalog } from "./types";
+import type { AnswerBank, AnswerKey, CompiledModule, PublicCatalog, ReportTaskDefinition } from "./types";
 
 /**
  * The compiled content, read once from content/.generated (written by `npm run content:build`).
@@ -40,6 +40,11 @@ export function getModule(slug: string): CompiledModule | undefined {
 
 export function getAnswerKey(questionId: string): AnswerKey | undefined {
   return load().bank.questions[questionId];
+}
+
+/** The written task (with its rubric) of a module, from the server-only build output. */
+export function getReportTask(slug: string): ReportTaskDefinition | undefined {
+  return load().bank.reportTasks?.[slug];
 }
 
 /** The summative bank of a module, in authored order. */

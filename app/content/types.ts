@@ -56,6 +56,8 @@ export interface CompiledModule extends Frontmatter {
   knowledgeChecks: Record<string, PublicQuestion>;
   bankSize: number;
   words: number;
+  /** The module's written task, if it has one (public: it holds no answers). */
+  reportTask: ReportTaskDefinition | null;
 }
 
 export interface PublicCatalog {
@@ -69,6 +71,8 @@ export interface AnswerBank {
   questions: Record<string, AnswerKey>;
   /** Summative question ids per module slug, in authored order. */
   banks: Record<string, string[]>;
+  /** Written tasks (with their rubrics) per module slug, as built with this content version. */
+  reportTasks: Record<string, ReportTaskDefinition>;
 }
 
 export function toPublicQuestion(key: AnswerKey): PublicQuestion {
@@ -93,4 +97,42 @@ export interface CompiledAgreement extends z.infer<typeof agreementFrontmatterSc
   /** SHA-256 of the agreement's source: its version. */
   version: string;
   code: string;
+}
+
+// --- The report-writing task ---------------------------------------------------------------
+
+/** One level of a rubric criterion, e.g. "Not met", "Partly met", "Met". */
+export interface RubricLevel {
+  id: string;
+  label: string;
+  descriptor: string;
+  /** True for the one level (per criterion) that counts as meeting the criterion. */
+  met: boolean;
+}
+
+export interface RubricCriterion {
+  id: string;
+  title: string;
+  /** A submission cannot pass unless this criterion is met. */
+  mustMeet: boolean;
+  levels: RubricLevel[];
+}
+
+/**
+ * The written task that ends a module, authored with <ReportTask> (content/README.md). The texts
+ * are Markdown-lite sources, rendered by app/marking/markdown-lite.tsx. Not an answer: the task
+ * and rubric may be shown to the trainer. A submission keeps a snapshot of it, so a later content
+ * version never changes how past work reads or was marked.
+ */
+export interface ReportTaskDefinition {
+  id: string;
+  moduleSlug: string;
+  title: string;
+  caseHistory: string;
+  mdtGoals: string;
+  sessionNotes: string;
+  instructions: string;
+  rubric: RubricCriterion[];
+  /** file:line where the task is authored. */
+  source: string;
 }

@@ -10,23 +10,30 @@ import { evaluateEligibility } from "~/certificates/eligibility";
 import { loadTrainerFacts } from "~/certificates/facts.server";
 import { getTrainerCertificate } from "~/certificates/admin.server";
 import { dateOf } from "~/evidence/dates";
+import { ReportTaskStep } from "~/marking/dashboard-item";
+import { getReportTaskSummary } from "~/marking/submissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (user.role !== "trainer") return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null };
+  if (user.role !== "trainer") return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null };
   const db = getDb();
   const now = serverClock();
-  const [modules, facts, certificate] = await Promise.all([getModuleProgress(db, user.id, now), loadTrainerFacts(db, user.id), getTrainerCertificate(db, user.id, now)]);
+  const [modules, facts, certificate, reportTask] = await Promise.all([
+    getModuleProgress(db, user.id, now),
+    loadTrainerFacts(db, user.id),
+    getTrainerCertificate(db, user.id, now),
+    getReportTaskSummary(db, user.id),
+  ]);
   const eligibility = evaluateEligibility(facts, dateOf(now));
-  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate };
+  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask };
 }
 
 const formatDate = (value: string) => new Date(`${value.slice(0, 10)}T12:00:00Z`).toLocaleDateString("en-GB", { dateStyle: "long", timeZone: "UTC" });
 
 export default function Dashboard() {
-  const { name, role, modules, checklist, certificate } = useLoaderData<typeof loader>();
+  const { name, role, modules, checklist, certificate, reportTask } = useLoaderData<typeof loader>();
   const done = checklist.filter((c) => c.done).length;
   const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
@@ -105,6 +112,14 @@ export default function Dashboard() {
               </li>
             ))}
           </ol>
+          {reportTask ? (
+            <>
+              <h2>Report-writing task</h2>
+              <ol className="checklist">
+                <ReportTaskStep state={reportTask.state} date={reportTask.date} />
+              </ol>
+            </>
+          ) : null}
         </>
       ) : role === "assessor" ? (
         <p className="lede">Evidence to verify and report-writing submissions to mark will appear here as trainers submit them.</p>

@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as foundation from "./2026-11-26-01-foundation";
 import * as modulesAndAssessments from "./2026-11-26-02-modules-and-assessments";
 import * as entryRequirements from "./2026-11-26-03-entry-requirements";
+import * as reportTask from "./2026-11-26-04-report-task";
 import * as certificates from "./2026-11-26-05-certificates";
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26-01-foundation": foundation,
   "2026-11-26-02-modules-and-assessments": modulesAndAssessments,
   "2026-11-26-03-entry-requirements": entryRequirements,
+  "2026-11-26-04-report-task": reportTask,
   "2026-11-26-05-certificates": certificates,
 };

@@ -13,7 +13,7 @@ import remarkMdx from "remark-mdx";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
 import YAML from "yaml";
-import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType } from "../../../app/content/types";
+import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType, type ReportTaskDefinition, type RubricCriterion } from "../../../app/content/types";
 
 type Node = Root | RootContent;
 type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
@@ -29,6 +29,14 @@ export const ALLOWED_COMPONENTS = [
   "Question",
   "Option",
   "Explanation",
+  "ReportTask",
+  "CaseHistory",
+  "MdtGoals",
+  "SessionNotes",
+  "Instructions",
+  "Rubric",
+  "Criterion",
+  "Level",
 ] as const;
 
 /** Which parent each component may sit in (null: the top level of a section). */
@@ -43,7 +51,21 @@ const ALLOWED_PARENTS: Record<string, (string | null)[]> = {
   Question: ["KnowledgeCheck", "Assessment", "CaseStudy"],
   Option: ["Question"],
   Explanation: ["Question"],
+  ReportTask: [null],
+  CaseHistory: ["ReportTask"],
+  MdtGoals: ["ReportTask"],
+  SessionNotes: ["ReportTask"],
+  Instructions: ["ReportTask"],
+  Rubric: ["ReportTask"],
+  Criterion: ["Rubric"],
+  Level: ["Criterion"],
 };
+
+/** The parts of a <ReportTask>, each required exactly once, in this order. */
+const REPORT_TASK_PARTS = ["CaseHistory", "MdtGoals", "SessionNotes", "Instructions", "Rubric"] as const;
+
+/** Markdown node types a task part may use: what the Markdown-lite renderer draws. */
+const MARKDOWN_LITE_NODES = new Set(["heading", "paragraph", "list", "listItem", "text", "strong", "emphasis"]);
 
 export interface ParsedSection {
   id: string;
@@ -58,6 +80,7 @@ export interface ParsedModule {
   contentHash: string;
   sections: ParsedSection[];
   questions: AnswerKey[];
+  reportTask: ReportTaskDefinition | null;
   errors: string[];
 }
 
@@ -82,6 +105,13 @@ function findAll(node: Node, name: string, stopAt: string[] = []): JsxElement[] 
     else if (!(isJsx(child) && stopAt.includes(child.name ?? ""))) found.push(...findAll(child, name, stopAt));
   }
   return found;
+}
+
+/** Direct children, looking through a paragraph that only wraps inline elements (`<Level …>…</Level>` on one line). */
+function elementChildren(node: Node): RootContent[] {
+  return childrenOf(node).flatMap((child) =>
+    child.type === "paragraph" && child.children.every((c) => isJsx(c) || (c.type === "text" && c.value.trim() === "")) ? child.children.filter((c) => isJsx(c)) : [child],
+  );
 }
 
 function containsJsx(node: Node, name: string): boolean {
@@ -119,7 +149,7 @@ export function parseModule(file: string, source: string, folderName: string): P
     errors.push(`${file}:${line}:${column}: ${message}`);
   };
   const contentHash = createHash("sha256").update(source).digest("hex");
-  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], errors };
+  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], reportTask: null, errors };
 
   let tree: Root;
   try {
@@ -227,6 +257,94 @@ export function parseModule(file: string, source: string, folderName: string): P
     });
   };
 
+  /** The Markdown source of a task part, checked to use only what Markdown-lite renders. */
+  const markdownOf = (part: JsxElement, label: string): string => {
+    const kids = childrenOf(part);
+    const checkNode = (node: Node, depth: number) => {
+      if (!MARKDOWN_LITE_NODES.has(node.type)) {
+        at(node, `<${label}> may use only headings, paragraphs, bullet or numbered lists, **bold** and *italic* (found ${isJsx(node) ? `<${node.name}>` : node.type})`);
+        return;
+      }
+      if (node.type === "heading" && node.depth > 3) at(node, `<${label}>: use #, ## or ### headings only`);
+      if (node.type === "list" && depth > 0) at(node, `<${label}>: lists cannot be nested`);
+      for (const child of childrenOf(node)) checkNode(child, node.type === "list" ? depth + 1 : depth);
+    };
+    for (const kid of kids) checkNode(kid, 0);
+    if (kids.length === 0) {
+      at(part, `<${label}> is empty`);
+      return "";
+    }
+    return source.slice(kids[0]!.position!.start.offset!, kids[kids.length - 1]!.position!.end.offset!).trim();
+  };
+
+  const parseReportTask = (node: MdxJsxFlowElement): ReportTaskDefinition | null => {
+    const id = attribute(node, "id").value ?? "";
+    const title = attribute(node, "title").value ?? "";
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) at(node, `<ReportTask> needs an id of lower-case letters, digits and hyphens (got "${id}")`);
+    if (!title.trim()) at(node, `<ReportTask id="${id}"> needs a title`);
+    const kids = childrenOf(node);
+    for (const kid of kids) if (!isJsx(kid)) at(kid, `<ReportTask id="${id}">: put text inside one of ${REPORT_TASK_PARTS.map((p) => `<${p}>`).join(", ")}`);
+    const parts = new Map<string, JsxElement>();
+    for (const name of REPORT_TASK_PARTS) {
+      const found = kids.filter((k): k is JsxElement => isJsx(k) && k.name === name);
+      if (found.length !== 1) at(found[1] ?? node, `<ReportTask id="${id}"> needs exactly one <${name}> (found ${found.length})`);
+      if (found[0]) parts.set(name, found[0]);
+    }
+    const rubricNode = parts.get("Rubric");
+    const rubric: RubricCriterion[] = [];
+    if (rubricNode) {
+      for (const kid of elementChildren(rubricNode)) if (!(isJsx(kid) && kid.name === "Criterion")) at(kid, "<Rubric> holds only <Criterion> elements");
+      const criterionIds = new Set<string>();
+      for (const criterion of findAll(rubricNode, "Criterion")) {
+        const cid = attribute(criterion, "id").value ?? "";
+        const ctitle = (attribute(criterion, "title").value ?? "").trim();
+        const mustMeet = attribute(criterion, "mustMeet");
+        if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(cid)) at(criterion, `<Criterion> needs an id of lower-case letters, digits and hyphens (got "${cid}")`);
+        else if (criterionIds.has(cid)) at(criterion, `duplicate criterion id "${cid}"`);
+        criterionIds.add(cid);
+        if (!ctitle) at(criterion, `<Criterion id="${cid}"> needs a title`);
+        if (mustMeet.present && mustMeet.value !== null) at(criterion, `<Criterion mustMeet> takes no value (got "${mustMeet.value}")`);
+        for (const kid of elementChildren(criterion)) if (!(isJsx(kid) && kid.name === "Level")) at(kid, `<Criterion id="${cid}"> holds only <Level> elements`);
+        const levelNodes = findAll(criterion, "Level");
+        const levelIds = new Set<string>();
+        const levels = levelNodes.map((level) => {
+          const lid = attribute(level, "id").value ?? "";
+          const label = (attribute(level, "label").value ?? "").trim();
+          const met = attribute(level, "met");
+          const descriptor = toString(level).replace(/\s+/g, " ").trim();
+          if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(lid)) at(level, `<Level> in criterion "${cid}" needs an id of lower-case letters, digits and hyphens (got "${lid}")`);
+          else if (levelIds.has(lid)) at(level, `criterion "${cid}" has two levels with the id "${lid}"`);
+          levelIds.add(lid);
+          if (!label) at(level, `<Level id="${lid}"> in criterion "${cid}" needs a label`);
+          if (met.present && met.value !== null) at(level, `<Level met> takes no value (got "${met.value}")`);
+          if (!descriptor) at(level, `<Level id="${lid}"> in criterion "${cid}" needs a descriptor (what work at this level looks like)`);
+          return { id: lid, label, descriptor, met: met.present };
+        });
+        if (levels.length < 2) at(criterion, `criterion "${cid}" needs at least 2 levels (has ${levels.length})`);
+        const metCount = levels.filter((l) => l.met).length;
+        if (metCount !== 1) at(criterion, `criterion "${cid}" needs exactly one <Level met> (the level that counts as meeting it; found ${metCount})`);
+        rubric.push({ id: cid, title: ctitle, mustMeet: mustMeet.present, levels });
+      }
+      if (rubric.length === 0) at(rubricNode, "<Rubric> needs at least one <Criterion>");
+      else if (!rubric.some((c) => c.mustMeet)) at(rubricNode, "<Rubric> needs at least one <Criterion mustMeet>");
+    }
+    const text = (name: string) => {
+      const part = parts.get(name);
+      return part ? markdownOf(part, name) : "";
+    };
+    return {
+      id,
+      moduleSlug: folderName,
+      title: title.trim(),
+      caseHistory: text("CaseHistory"),
+      mdtGoals: text("MdtGoals"),
+      sessionNotes: text("SessionNotes"),
+      instructions: text("Instructions"),
+      rubric,
+      source: `${file}:${node.position?.start.line ?? 1}`,
+    };
+  };
+
   const topLevel = tree.children;
   const assessments = topLevel.filter((n): n is MdxJsxFlowElement => isJsx(n) && n.name === "Assessment");
   if (assessments.length !== 1) at(assessments[1] ?? tree.children[0], `a module needs exactly one <Assessment> (found ${assessments.length})`);
@@ -254,6 +372,11 @@ export function parseModule(file: string, source: string, folderName: string): P
     }
   }
 
+  // The written task and its rubric.
+  const taskNodes = topLevel.filter((n): n is MdxJsxFlowElement => isJsx(n) && n.name === "ReportTask");
+  if (taskNodes.length > 1) at(taskNodes[1], "a module can hold at most one <ReportTask>");
+  const reportTask = taskNodes[0] ? parseReportTask(taskNodes[0]) : null;
+
   const seen = new Map<string, AnswerKey>();
   for (const q of questions) {
     const previous = seen.get(q.id);
@@ -271,7 +394,7 @@ export function parseModule(file: string, source: string, folderName: string): P
   if (headings.length === 0) at(tree.children[0], "a module needs at least one ## section heading");
   const firstContentOffset = yamlNode?.position?.end.offset ?? 0;
   const removals = topLevel
-    .filter((n): n is MdxJsxFlowElement => isJsx(n) && (n.name === "Assessment" || n.name === "KnowledgeCheck"))
+    .filter((n): n is MdxJsxFlowElement => isJsx(n) && (n.name === "Assessment" || n.name === "KnowledgeCheck" || n.name === "ReportTask"))
     .map((n) => {
       const q = n.name === "KnowledgeCheck" ? findAll(n, "Question")[0] : undefined;
       const qid = q ? (attribute(q, "id").value ?? "") : "";
@@ -301,13 +424,13 @@ export function parseModule(file: string, source: string, folderName: string): P
     }
     body += source.slice(cursor, end);
     const nodesInSection = topLevel.filter(
-      (n) => n.position!.start.offset! >= bodyStart && n.position!.end.offset! <= end && !(isJsx(n) && (n.name === "Assessment" || n.name === "KnowledgeCheck")),
+      (n) => n.position!.start.offset! >= bodyStart && n.position!.end.offset! <= end && !(isJsx(n) && (n.name === "Assessment" || n.name === "KnowledgeCheck" || n.name === "ReportTask")),
     );
     words = nodesInSection.reduce((sum, n) => sum + countWords(toString(n)), 0);
     sections.push({ id, title, source: `${intro ? `${intro}\n\n` : ""}${body.trim()}\n`, words });
   });
 
-  return { frontmatter, contentHash, sections, questions, errors };
+  return { frontmatter, contentHash, sections, questions, reportTask, errors };
 }
 
 export interface ParsedAgreement {

@@ -1,10 +1,10 @@
-/** Starts the production server for Playwright on a fresh database holding two staff accounts. */
+/** Starts the production server for Playwright on a fresh database holding three staff accounts. */
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts } from "../../../scripts/lib/seed-accounts";
-import { E2E_ADMIN, E2E_ASSESSOR } from "./accounts";
+import { E2E_ADMIN, E2E_ASSESSOR, E2E_ASSESSOR_2 } from "./accounts";
 
 const file = process.env.DATABASE_PATH ?? "tests/.tmp/e2e.sqlite";
 fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -27,7 +27,7 @@ if (process.env.E2E_SERVER_LOG) {
 
 const { db } = openDatabase(file);
 await migrateToLatest(db);
-await seedAccounts(db, [E2E_ADMIN, E2E_ASSESSOR], new Date());
+await seedAccounts(db, [E2E_ADMIN, E2E_ASSESSOR, E2E_ASSESSOR_2], new Date());
 await db.destroy();
 
 await import("../../../scripts/start");

@@ -1,0 +1,89 @@
+import type { ReportTaskDefinition, RubricCriterion } from "~/content/types";
+import { MarkdownLite } from "./markdown-lite";
+
+export const formatDateTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "medium", timeStyle: "short" });
+export const formatDay = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" });
+
+/** The case scenario and instructions, from the content build (headings start at `level`). */
+export function TaskScenario({ task, level = 2, idPrefix = "task" }: { task: ReportTaskDefinition; level?: 2 | 3; idPrefix?: string }) {
+  const H = `h${level}` as "h2" | "h3";
+  const parts: [string, string, string][] = [
+    ["case", "Case history", task.caseHistory],
+    ["goals", "Goals agreed by the team", task.mdtGoals],
+    ["notes", "Session notes", task.sessionNotes],
+    ["instructions", "What to write", task.instructions],
+  ];
+  return (
+    <div className="task-scenario">
+      {parts.map(([id, title, text]) => (
+        <section key={id} aria-labelledby={`${idPrefix}-${id}`}>
+          <H id={`${idPrefix}-${id}`}>{title}</H>
+          <MarkdownLite text={text} headingLevel={level + 1} />
+        </section>
+      ))}
+    </div>
+  );
+}
+
+/** The rubric as a reference list: each criterion, whether it must be met, and its levels. */
+export function RubricReference({ rubric, level = 3 }: { rubric: RubricCriterion[]; level?: 2 | 3 }) {
+  const H = `h${level}` as "h2" | "h3";
+  return (
+    <div className="rubric">
+      {rubric.map((c) => (
+        <section key={c.id} className="rubric__criterion">
+          <H>
+            {c.title} {c.mustMeet ? <span className="status status--warn">Must be met to pass</span> : null}
+          </H>
+          <dl className="facts">
+            {c.levels.map((l) => (
+              <div className="facts__row" key={l.id}>
+                <dt>{l.label}</dt>
+                <dd>{l.descriptor}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export function OutcomeBadge({ outcome }: { outcome: "pass" | "refer" }) {
+  return outcome === "pass" ? <span className="status status--good">Pass</span> : <span className="status status--bad">Refer</span>;
+}
+
+/** Per-criterion levels and comments of one mark, in rubric order. */
+export function CriteriaResult({ rubric, criteria }: { rubric: RubricCriterion[]; criteria: { criterionId: string; levelId: string; met: boolean; comment: string }[] }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Criterion</th>
+            <th scope="col">Level</th>
+            <th scope="col">Comment</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rubric.map((c) => {
+            const judged = criteria.find((j) => j.criterionId === c.id);
+            const level = c.levels.find((l) => l.id === judged?.levelId);
+            return (
+              <tr key={c.id} data-criterion={c.id}>
+                <th scope="row">
+                  {c.title}
+                  {c.mustMeet ? <span className="muted"> (must be met)</span> : null}
+                </th>
+                <td>
+                  {level?.label ?? "—"} {judged ? <span className={`status ${judged.met ? "status--good" : "status--bad"}`}>{judged.met ? "Met" : "Not met"}</span> : null}
+                </td>
+                <td className="pre-wrap">{judged?.comment || "—"}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

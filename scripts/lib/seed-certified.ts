@@ -1,0 +1,152 @@
+/**
+ * Seeds a trainer who meets every requirement, by writing the records the real flows would have
+ * written (verified evidence, passed attempts, a released report pass, the accepted agreement),
+ * then lets the real rule issue the certificate. For demos, benchmarks and tests only.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { DB } from "~db/connection";
+import { iso } from "~/clock";
+import { hashPassword } from "~/auth/password.server";
+import { acceptAgreement, getCurrentAgreement } from "~/agreement/agreement.server";
+import { currentModuleVersionId, getModule, listModules, registerModuleVersions } from "~/content/catalog.server";
+import { issueCertificateIfEligible } from "~/certificates/issue.server";
+import { completeCertificateDocuments } from "~/certificates/documents.server";
+import { addDays, addMonths, dateOf } from "~/evidence/dates";
+
+export interface CertifiedTrainer {
+  userId: number;
+  certificateId: string;
+}
+
+export async function seedCertifiedTrainer(
+  db: DB,
+  input: { name: string; email: string; password: string; staffUserId: number; insuranceEndsOn?: string; acceptAgreement?: boolean },
+  baseUrl: string,
+  now: Date,
+): Promise<CertifiedTrainer> {
+  const today = dateOf(now);
+  await registerModuleVersions(db, now);
+  const user = await db
+    .insertInto("user")
+    .values({ email: input.email, name: input.name, role: "trainer", password_hash: await hashPassword(input.password), disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const userId = user.id;
+  const staff = input.staffUserId;
+  const file = async () => {
+    const id = randomBytes(16).toString("hex");
+    await db
+      .insertInto("evidence_file")
+      .values({ id, owner_user_id: userId, storage_name: `seed-${id}.pdf`, media_type: "application/pdf", size_bytes: 1, sha256: createHash("sha256").update(id).digest("hex"), display_name: "seeded.pdf", created_at: iso(now) })
+      .execute();
+    return id;
+  };
+  await db
+    .insertInto("qualification")
+    .values({
+      user_id: userId,
+      kind: "personal_training",
+      level: 3,
+      awarding_organisation: "Active IQ",
+      title: "Level 3 Diploma in Personal Training",
+      qualification_number: "603/2791/3",
+      certificate_number: "SEED-0001",
+      issue_date: addDays(today, -400),
+      evidence_file_id: await file(),
+      cpd_evidence_file_id: null,
+      status: "verified",
+      decided_by_user_id: staff,
+      decided_at: iso(now),
+      rejection_reason: null,
+      created_at: iso(now),
+    })
+    .execute();
+  await db
+    .insertInto("insurance_policy")
+    .values({
+      user_id: userId,
+      insurer: "Seeded Insurance Ltd",
+      policy_number: "SEED-PL-1",
+      public_liability_pence: 500_000_000,
+      professional_indemnity_pence: 150_000_000,
+      limit_basis: "per_occurrence",
+      covered_activities: "Personal training",
+      territory: "United Kingdom",
+      start_date: addDays(today, -30),
+      end_date: input.insuranceEndsOn ?? addDays(today, 300),
+      evidence_file_id: await file(),
+      status: "verified",
+      decided_by_user_id: staff,
+      decided_at: iso(now),
+      rejection_reason: null,
+      expired_at: null,
+      created_at: iso(now),
+    })
+    .execute();
+  await db
+    .insertInto("dbs_check")
+    .values({
+      user_id: userId,
+      certificate_number: null,
+      issue_date: addDays(today, -20),
+      adults_barred_list: 1,
+      children_barred_list: 0,
+      workforce: "adult",
+      update_service_subscribed: 1,
+      status_check_consent: 1,
+      will_show_original: 1,
+      decision: "suitable",
+      decided_by_user_id: staff,
+      decided_at: iso(now),
+      original_seen_on: today,
+      original_seen_by_user_id: staff,
+      recheck_due_on: addMonths(addDays(today, -20), 12),
+      recheck_flagged_at: null,
+      details_erased_at: null,
+      created_at: iso(now),
+    })
+    .execute();
+  for (const module of listModules()) {
+    const versionId = await currentModuleVersionId(db, module.slug, now);
+    await db
+      .insertInto("assessment_attempt")
+      .values({ id: randomBytes(16).toString("hex"), user_id: userId, module_slug: module.slug, module_version_id: versionId, pass_mark: module.passMark, started_at: iso(now), submitted_at: iso(now), score: 12, total: 12, percent: 100, passed: 1 })
+      .execute();
+  }
+  const reportVersion = await currentModuleVersionId(db, "report-writing", now);
+  await db
+    .insertInto("report_submission")
+    .values({
+      user_id: userId,
+      version: 1,
+      module_slug: "report-writing",
+      module_version_id: reportVersion,
+      task_json: JSON.stringify({ seeded: true, module: getModule("report-writing")?.title ?? "" }),
+      body: "Seeded report.",
+      word_count: 2,
+      candidate_number: `C-${userId}`,
+      submitted_at: iso(now),
+      status: "released",
+      marker_id: staff,
+      marking_started_at: iso(now),
+      marked_at: iso(now),
+      moderation_required: 0,
+      moderator_id: null,
+      moderation_started_at: null,
+      released_mark_id: null,
+      outcome: "pass",
+      released_at: iso(now),
+    })
+    .execute();
+  if (input.acceptAgreement === false) return { userId, certificateId: "" };
+  const accepted = await acceptAgreement(db, { id: userId, name: input.name }, { typedName: input.name, version: getCurrentAgreement()!.version }, now);
+  if (!accepted.ok) throw new Error(`Could not accept the agreement: ${JSON.stringify(accepted.fieldErrors)}`);
+  let certificateId = accepted.certificateId;
+  if (!certificateId) {
+    const issued = await issueCertificateIfEligible(db, userId, now);
+    if (!issued.issued) throw new Error(`The seeded trainer is not eligible: ${issued.reason}`);
+    certificateId = issued.certificateId;
+  }
+  await completeCertificateDocuments(db, certificateId, baseUrl);
+  return { userId, certificateId };
+}

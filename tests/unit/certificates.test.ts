@@ -1,0 +1,143 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { PDFDocument } from "pdf-lib";
+import type { DB } from "~db/connection";
+import { issueCertificateIfEligible } from "~/certificates/issue.server";
+import { getPublicCertificateView, invalidatePublicView } from "~/certificates/public.server";
+import { revokeCertificate, suspendCertificate, reinstateCertificate } from "~/certificates/admin.server";
+import { verifyCredentialJwt } from "~/certificates/credential.server";
+import { registerModuleVersions } from "~/content/catalog.server";
+import { iso, DAY, addMs } from "~/clock";
+import { addDays, dateOf } from "~/evidence/dates";
+import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
+import { createTestDb, createUser } from "../helpers/db";
+
+let db: DB;
+let staffId: number;
+const now = new Date("2026-06-01T09:00:00Z");
+let n = 0;
+const seed = (overrides: { name?: string; insuranceEndsOn?: string; acceptAgreement?: boolean } = {}) => {
+  n += 1;
+  return seedCertifiedTrainer(db, { name: overrides.name ?? `Trainer ${n}`, email: `certified${n}@example.test`, password: "seeded password 1", staffUserId: staffId, insuranceEndsOn: overrides.insuranceEndsOn, acceptAgreement: overrides.acceptAgreement }, "http://academy.test", now);
+};
+
+beforeAll(async () => {
+  db = await createTestDb();
+  await registerModuleVersions(db, now);
+  staffId = (await createUser(db, { role: "assessor" })).id;
+});
+
+describe("issuing certificates", () => {
+  it("issues once when the last requirement is met, with a stored PDF and a verifiable signed credential", async () => {
+    const trainer = await seed({ name: "Zoë Ó Briain-Łukasiewicz" });
+    const rows = await db.selectFrom("certificate").selectAll().where("user_id", "=", trainer.userId).execute();
+    expect(rows).toHaveLength(1);
+    const cert = rows[0]!;
+    expect(cert.id).toMatch(/^[a-z2-7]{32}$/);
+    expect(cert.trainer_name).toBe("Zoë Ó Briain-Łukasiewicz");
+    expect(cert.expires_on).toBe(addDays(dateOf(now), 300));
+    expect(cert.expiry_basis).toBe("insurance end date");
+    expect(JSON.parse(cert.modules_json)).toHaveLength(4);
+    const pdf = await PDFDocument.load(cert.pdf!);
+    expect(pdf.getPageCount()).toBe(1);
+    expect(pdf.getPage(0).getWidth()).toBeGreaterThan(pdf.getPage(0).getHeight());
+    expect(pdf.getTitle()).toContain("Zoë Ó Briain-Łukasiewicz");
+    const credential = verifyCredentialJwt(cert.credential_jwt!);
+    expect(credential.valid).toBe(true);
+    expect(JSON.stringify(credential.payload)).toContain(`/verify/${cert.id}`);
+    const audit = await db.selectFrom("audit_event").select("action").where("subject_id", "=", cert.id).execute();
+    expect(audit.map((a) => a.action)).toEqual(["certificate.issued"]);
+    // The same facts again: nothing new.
+    expect(await issueCertificateIfEligible(db, trainer.userId, addMs(now, DAY))).toEqual({ issued: false, reason: "already certified on these facts" });
+  });
+
+  it("never issues two certificates under concurrent triggers", async () => {
+    const trainer = await seed({ acceptAgreement: false });
+    const { getCurrentAgreement } = await import("~/agreement/agreement.server");
+    await db.insertInto("agreement_acceptance").values({ user_id: trainer.userId, agreement_version: getCurrentAgreement()!.version, typed_name: "x", accepted_at: iso(now) }).execute();
+    const results = await Promise.all([issueCertificateIfEligible(db, trainer.userId, now), issueCertificateIfEligible(db, trainer.userId, now), issueCertificateIfEligible(db, trainer.userId, now)]);
+    expect(results.filter((r) => r.issued)).toHaveLength(1);
+    expect(await db.selectFrom("certificate").select("id").where("user_id", "=", trainer.userId).execute()).toHaveLength(1);
+  });
+
+  it("is not issued while anything is missing", async () => {
+    const trainer = await seed({ acceptAgreement: false });
+    const result = await issueCertificateIfEligible(db, trainer.userId, now);
+    expect(result).toEqual({ issued: false, reason: "agreement" });
+  });
+
+  it("renewed insurance issues a new certificate and the old one reads superseded, pointing to it", async () => {
+    const trainer = await seed({ insuranceEndsOn: addDays(dateOf(now), 20) });
+    const later = addMs(now, 30 * DAY);
+    const lapsed = await getPublicCertificateView(db, trainer.certificateId, later);
+    expect(lapsed).toMatchObject({ status: "suspended", statusLabel: "Suspended", reason: "insurance lapsed" });
+
+    const evidence = await db.selectFrom("insurance_policy").select("evidence_file_id").where("user_id", "=", trainer.userId).executeTakeFirstOrThrow();
+    await db
+      .insertInto("insurance_policy")
+      .values({ user_id: trainer.userId, insurer: "Renewed Ltd", policy_number: "R-2", public_liability_pence: 600_000_000, professional_indemnity_pence: 200_000_000, limit_basis: "aggregate", covered_activities: "PT", territory: "UK", start_date: dateOf(later), end_date: addDays(dateOf(later), 365), evidence_file_id: evidence.evidence_file_id, status: "verified", decided_by_user_id: staffId, decided_at: iso(later), rejection_reason: null, expired_at: null, created_at: iso(later) })
+      .execute();
+    const renewed = await issueCertificateIfEligible(db, trainer.userId, later);
+    expect(renewed.issued).toBe(true);
+    if (!renewed.issued) return;
+    expect(renewed.superseded).toBe(trainer.certificateId);
+    invalidatePublicView(trainer.certificateId);
+    expect(await getPublicCertificateView(db, trainer.certificateId, later)).toMatchObject({ status: "superseded", supersededBy: renewed.certificateId });
+    expect(await getPublicCertificateView(db, renewed.certificateId, later)).toMatchObject({ status: "valid" });
+  });
+
+  it("an admin suspends (reversible) and revokes (final); both audited; no automatic re-issue after revocation", async () => {
+    const trainer = await seed();
+    const admin = await createUser(db, { role: "admin" });
+    expect(await suspendCertificate(db, admin.id, trainer.certificateId, "Complaint under investigation", now)).toEqual({ ok: true });
+    expect(await getPublicCertificateView(db, trainer.certificateId, now)).toMatchObject({ status: "suspended" });
+    expect(await reinstateCertificate(db, admin.id, trainer.certificateId, "Investigation closed, no case", now)).toEqual({ ok: true });
+    expect(await getPublicCertificateView(db, trainer.certificateId, now)).toMatchObject({ status: "valid" });
+    expect(await revokeCertificate(db, admin.id, trainer.certificateId, "Serious breach of scope", now)).toEqual({ ok: true });
+    expect(await getPublicCertificateView(db, trainer.certificateId, now)).toMatchObject({ status: "revoked", statusLabel: "Revoked" });
+    expect(await reinstateCertificate(db, admin.id, trainer.certificateId, "try to undo it", now)).toMatchObject({ ok: false });
+    expect(await issueCertificateIfEligible(db, trainer.userId, now)).toEqual({ issued: false, reason: "the trainer's last certificate was revoked" });
+    const actions = await db.selectFrom("audit_event").select("action").where("subject_id", "=", trainer.certificateId).execute();
+    expect(actions.map((a) => a.action)).toEqual(["certificate.issued", "certificate.suspended", "certificate.reinstated", "certificate.revoked"]);
+  });
+
+  it("the public view carries no email, insurer, DBS detail or internal id", async () => {
+    const trainer = await seed({ name: "Private Person" });
+    const view = await getPublicCertificateView(db, trainer.certificateId, now);
+    const json = JSON.stringify(view);
+    expect(json).toContain("Private Person");
+    for (const secret of ["@example.test", "Seeded Insurance", "SEED-PL-1", "suitable", "barred", "user_id", String(trainer.userId) + ","]) expect(json).not.toContain(secret);
+    expect(Object.keys(view!).sort()).toEqual(["expiresOn", "expiryBasis", "id", "issuedOn", "issuer", "modules", "name", "reason", "reportTaskPassedOn", "scope", "status", "statusLabel", "supersededBy"]);
+    expect(await getPublicCertificateView(db, "abcdefghijklmnopqrstuvwxyz234567", now)).toBeNull();
+    expect(await getPublicCertificateView(db, "../../etc/passwd", now)).toBeNull();
+  });
+});
+
+describe("verification page rendering", () => {
+  it("escapes everything it prints", async () => {
+    const { renderCertificatePage } = await import("~/certificates/verify-http.server");
+    const html = renderCertificatePage(
+      {
+        id: "abcdefghijklmnopqrstuvwxyz234567",
+        status: "valid",
+        statusLabel: "Valid",
+        reason: null,
+        name: '<script>alert("x")</script>',
+        issuedOn: "2026-06-01",
+        expiresOn: "2027-03-31",
+        expiryBasis: "insurance end date",
+        modules: [{ title: "<img src=x onerror=alert(1)>", passedOn: "2026-05-10", version: "abcdef12" }],
+        reportTaskPassedOn: "2026-05-20",
+        scope: { may: ["a & b"], mayNot: ["<b>"], agreementVersion: "12345678" },
+        issuer: "RMR",
+        supersededBy: null,
+      },
+      "/build/app.css",
+      new Date("2026-06-01T10:00:00Z"),
+    );
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain("<img src=x");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html).toContain("a &amp; b");
+    expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
+  });
+});
