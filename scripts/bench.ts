@@ -10,6 +10,10 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import { openDatabase } from "~db/connection";
+import { migrateToLatest } from "~db/migrate";
+import { seedAccounts } from "./lib/seed-accounts";
+import { seedCertifiedTrainer } from "./lib/seed-certified";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -92,6 +96,14 @@ async function main() {
   fs.mkdirSync(path.dirname(DATABASE), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${DATABASE}${suffix}`, { force: true });
 
+  // A certified trainer, so the verification page has a valid certificate to show.
+  const seeded = openDatabase(DATABASE).db;
+  await migrateToLatest(seeded);
+  await seedAccounts(seeded, [{ role: "assessor", name: "Bench Assessor", email: "assessor@bench.test", password: "bench assessor password" }], new Date());
+  const staff = await seeded.selectFrom("user").select("id").where("email", "=", "assessor@bench.test").executeTakeFirstOrThrow();
+  const certified = await seedCertifiedTrainer(seeded, { name: "Bench Certified Trainer", email: "certified@bench.test", password: "bench trainer password", staffUserId: staff.id }, APP, new Date());
+  await seeded.destroy();
+
   // The raw node:http baseline serves a page of the lesson page's size from memory.
   const lessonProbeSize = 27_000;
   startProcess(
@@ -109,6 +121,8 @@ async function main() {
     PUBLIC_BASE_URL: APP,
     NODE_ENV: "production",
     NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
+    // Loopback load would otherwise hit the per-IP lookup limit at once.
+    VERIFY_RATE_LIMIT_PER_MINUTE: "1000000000",
   });
   await Promise.all([waitFor(`http://127.0.0.1:${BASELINE_PORT}/`), waitFor(`${APP}/`)]);
 
@@ -129,6 +143,8 @@ async function main() {
   const questionId = /name="questionId" value="([^"]+)"/.exec(attemptHtml)![1]!;
   const optionId = new RegExp(`id="${questionId}-([0-9a-f]{12})"`).exec(attemptHtml)![1]!;
   const lessonBytes = (await (await fetch(lessonUrl, { headers: { cookie } })).text()).length;
+  const verifyUrl = `${APP}/verify/${certified.certificateId}`;
+  const verifyBytes = (await (await fetch(verifyUrl)).text()).length;
 
   const targets: Target[] = [
     { name: "baseline: raw node:http, 27 kB from memory", url: `http://127.0.0.1:${BASELINE_PORT}/`, expectStatus: 200 },
@@ -141,6 +157,8 @@ async function main() {
       body: new URLSearchParams({ questionId, option: optionId }).toString(),
       expectStatus: 200,
     },
+    { name: `verification page, valid certificate (${Math.round(verifyBytes / 1000)} kB)`, url: verifyUrl, expectStatus: 200 },
+    { name: "verification page, unknown certificate id (404)", url: `${APP}/verify/abcdefghijklmnopqrstuvwxyz234567`, expectStatus: 404 },
   ];
 
   console.log(`\nBenchmark: ${CONNECTIONS} connections, ${SECONDS} s per target, 127.0.0.1, ${process.arch}, Node ${process.version}\n`);

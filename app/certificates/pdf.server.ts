@@ -19,8 +19,11 @@ const BRAND = rgb(0.043, 0.31, 0.424);
 const INK = rgb(0.106, 0.141, 0.188);
 const MUTED = rgb(0.29, 0.333, 0.396);
 
+// Intl formatters are costly to create, so each is made once.
+const LONG_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
 export function formatLongDate(date: string): string {
-  return new Date(`${date.slice(0, 10)}T12:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  return LONG_DATE.format(new Date(`${date.slice(0, 10)}T12:00:00Z`));
 }
 
 function centred(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color = INK) {
