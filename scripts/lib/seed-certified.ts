@@ -4,6 +4,10 @@
  * then lets the real rule issue the certificate. For demos, benchmarks and tests only.
  */
 import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { getEnv } from "~/env.server";
+import { evidenceDirectories } from "~/evidence/files.server";
 import type { DB } from "~db/connection";
 import { iso } from "~/clock";
 import { hashPassword } from "~/auth/password.server";
@@ -33,11 +37,20 @@ export async function seedCertifiedTrainer(
     .executeTakeFirstOrThrow();
   const userId = user.id;
   const staff = input.staffUserId;
+  // A small, genuine PDF on disk, so staff can open the seeded evidence like any other.
+  const pdf = Buffer.from(
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+    "latin1",
+  );
+  const { root } = evidenceDirectories(getEnv().EVIDENCE_DIR);
+  fs.mkdirSync(root, { recursive: true });
   const file = async () => {
-    const id = randomBytes(16).toString("hex");
+    const id = randomBytes(18).toString("base64url");
+    const storageName = `${randomBytes(16).toString("hex")}.pdf`;
+    fs.writeFileSync(path.join(root, storageName), pdf);
     await db
       .insertInto("evidence_file")
-      .values({ id, owner_user_id: userId, storage_name: `seed-${id}.pdf`, media_type: "application/pdf", size_bytes: 1, sha256: createHash("sha256").update(id).digest("hex"), display_name: "seeded.pdf", created_at: iso(now) })
+      .values({ id, owner_user_id: userId, storage_name: storageName, media_type: "application/pdf", size_bytes: pdf.length, sha256: createHash("sha256").update(pdf).digest("hex"), display_name: "seeded-evidence.pdf", created_at: iso(now) })
       .execute();
     return id;
   };
