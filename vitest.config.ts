@@ -13,6 +13,6 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     globalSetup: ["tests/unit/global-setup.ts"],
-    env: { CONTENT_BUILD_DIR: "tests/.tmp/content-unit" },
+    env: { CONTENT_BUILD_DIR: "tests/.tmp/content-unit", EVIDENCE_DIR: "tests/.tmp/evidence-unit" },
   },
 });
