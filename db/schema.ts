@@ -27,6 +27,7 @@ export interface Database {
   reminder_sent: ReminderSentTable;
   agreement_acceptance: AgreementAcceptanceTable;
   certificate: CertificateTable;
+  login_throttle: LoginThrottleTable;
   report_draft: ReportDraftTable;
   report_submission: ReportSubmissionTable;
   report_mark: ReportMarkTable;
@@ -444,4 +445,12 @@ export interface ReportResolutionTable {
   chosen_mark_id: number;
   reason: string;
   created_at: string;
+}
+
+/** Sign-in failures per key ("ip:…", "account:…", "device:…") in fixed windows. */
+export interface LoginThrottleTable {
+  key: string;
+  /** Milliseconds since the epoch. */
+  window_started_at: number;
+  count: number;
 }

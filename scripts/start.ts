@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import cluster from "node:cluster";
+import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,6 +21,7 @@ import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { registerModuleVersions } from "~/content/catalog.server";
+import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -63,7 +65,7 @@ function workerCount(): number {
   if (dev || process.env.ATA_TEST_CLOCK === "1") return 1;
   const configured = Number(process.env.WEB_CONCURRENCY);
   if (Number.isInteger(configured) && configured >= 1) return Math.min(configured, 16);
-  return 1;
+  return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
 
 async function serve(env: ReturnType<typeof getEnv>) {
@@ -118,12 +120,17 @@ async function main() {
   const workers = workerCount();
   if (workers === 1) return serve(env);
   // The primary runs migrations and jobs; workers share the port and serve requests.
-  for (let i = 0; i < workers; i += 1) cluster.fork();
+  for (let i = 0; i < workers; i += 1) cluster.fork({ ACADEMY_WORKERS: String(workers) });
+  // Certificate changes clear the other processes' verification caches.
+  cluster.on("message", (from, message: { type?: string } | null) => {
+    if (message?.type !== INVALIDATE_MESSAGE) return;
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from) worker.send(message);
+  });
   let stopping = false;
   cluster.on("exit", (worker, code) => {
     if (stopping) return;
     console.error(`Worker ${worker.process.pid} stopped (${code}); starting another.`);
-    cluster.fork();
+    cluster.fork({ ACADEMY_WORKERS: String(workers) });
   });
   const stop = () => {
     stopping = true;

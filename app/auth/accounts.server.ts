@@ -83,7 +83,7 @@ export async function signIn(
 ): Promise<SignInResult> {
   const user = await findUserByEmail(db, input.email);
   const keys = { ip: input.ip, email: input.email, trustedDeviceId: await trustedDeviceId(db, input.deviceCookie, user?.id) };
-  const wait = throttle.retryAfterMs(keys, now);
+  const wait = await throttle.retryAfterMs(keys, now);
   if (wait > 0) {
     const minutes = Math.max(1, Math.ceil(wait / 60_000));
     return {
@@ -94,13 +94,13 @@ export async function signIn(
   }
   const passwordOk = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !passwordOk) {
-    throttle.recordFailure(keys, now);
+    await throttle.recordFailure(keys, now);
     return { ok: false, formError: WRONG_CREDENTIALS };
   }
   if (user.disabled_at) {
     return { ok: false, formError: "This account has been disabled. Contact an administrator if you think this is a mistake." };
   }
-  throttle.recordSuccess(keys);
+  await throttle.recordSuccess(keys);
   const sessionToken = await createSession(db, user.id, now);
   const deviceCookieValue = keys.trustedDeviceId ? (input.deviceCookie as string) : await issueDeviceCookieValue(db, user.id);
   return { ok: true, user, sessionToken, deviceCookieValue };

@@ -1,3 +1,4 @@
+import type { DB } from "~db/connection";
 import { MINUTE } from "~/clock";
 
 /** Counts events (failed sign-ins, lookups) per key in fixed windows. In memory: the site runs as one process. */
@@ -42,6 +43,67 @@ export class FixedWindowCounter {
   }
 }
 
+/** Failure counters the sign-in throttle can use: in memory (one process) or in the database (shared). */
+export interface WindowCounter {
+  retryAfterMs(key: string, now: Date): Promise<number>;
+  record(key: string, now: Date): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
+class MemoryWindowCounter implements WindowCounter {
+  private readonly counter: FixedWindowCounter;
+  constructor(limit: number, windowMs: number) {
+    this.counter = new FixedWindowCounter(limit, windowMs);
+  }
+  async retryAfterMs(key: string, now: Date) {
+    return this.counter.retryAfterMs(key, now);
+  }
+  async record(key: string, now: Date) {
+    this.counter.record(key, now);
+  }
+  async reset(key: string) {
+    this.counter.reset(key);
+  }
+}
+
+/** Counters in the `login_throttle` table, so every server process sees the same failures. */
+class DatabaseWindowCounter implements WindowCounter {
+  constructor(
+    private readonly db: DB,
+    private readonly scope: string,
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  async retryAfterMs(key: string, now: Date) {
+    const row = await this.db.selectFrom("login_throttle").select(["window_started_at", "count"]).where("key", "=", `${this.scope}:${key}`).executeTakeFirst();
+    if (!row) return 0;
+    const elapsed = now.getTime() - row.window_started_at;
+    if (elapsed >= this.windowMs || elapsed < 0) return 0;
+    return row.count >= this.limit ? this.windowMs - elapsed : 0;
+  }
+
+  async record(key: string, now: Date) {
+    const id = `${this.scope}:${key}`;
+    const windowStart = now.getTime() - this.windowMs;
+    await this.db
+      .insertInto("login_throttle")
+      .values({ key: id, window_started_at: now.getTime(), count: 1 })
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet((eb) => ({
+          // A window that has ended starts again at one failure.
+          count: eb.case().when("login_throttle.window_started_at", "<=", windowStart).then(1).else(eb("login_throttle.count", "+", 1)).end(),
+          window_started_at: eb.case().when("login_throttle.window_started_at", "<=", windowStart).then(now.getTime()).else(eb.ref("login_throttle.window_started_at")).end(),
+        })),
+      )
+      .execute();
+  }
+
+  async reset(key: string) {
+    await this.db.deleteFrom("login_throttle").where("key", "=", `${this.scope}:${key}`).execute();
+  }
+}
+
 export interface LoginAttemptKeys {
   ip: string;
   email: string;
@@ -54,38 +116,37 @@ export interface LoginAttemptKeys {
  * person's password hits the per-account limit, but that limit only applies to browsers the
  * account has never signed in from: a browser holding a device cookie from an earlier
  * successful sign-in (the OWASP "device cookie" pattern) has its own allowance, so the real
- * user is not locked out by someone else's guessing.
+ * user is not locked out by someone else's guessing. With `db`, the counters live in the
+ * database and hold across server processes; without, in memory.
  */
 export class LoginThrottle {
-  readonly perIp: FixedWindowCounter;
-  readonly perAccount: FixedWindowCounter;
-  readonly perDevice: FixedWindowCounter;
+  readonly perIp: WindowCounter;
+  readonly perAccount: WindowCounter;
+  readonly perDevice: WindowCounter;
 
-  constructor(options: { ipLimit?: number; accountLimit?: number; deviceLimit?: number; windowMs?: number } = {}) {
+  constructor(options: { ipLimit?: number; accountLimit?: number; deviceLimit?: number; windowMs?: number; db?: DB } = {}) {
     const windowMs = options.windowMs ?? 15 * MINUTE;
-    this.perIp = new FixedWindowCounter(options.ipLimit ?? 30, windowMs);
-    this.perAccount = new FixedWindowCounter(options.accountLimit ?? 10, windowMs);
-    this.perDevice = new FixedWindowCounter(options.deviceLimit ?? 10, windowMs);
+    const counter = (scope: string, limit: number) => (options.db ? new DatabaseWindowCounter(options.db, scope, limit, windowMs) : new MemoryWindowCounter(limit, windowMs));
+    this.perIp = counter("ip", options.ipLimit ?? 30);
+    this.perAccount = counter("account", options.accountLimit ?? 10);
+    this.perDevice = counter("device", options.deviceLimit ?? 10);
   }
 
   /** Milliseconds the caller must wait, or 0 when the attempt may go ahead. */
-  retryAfterMs(keys: LoginAttemptKeys, now: Date): number {
+  async retryAfterMs(keys: LoginAttemptKeys, now: Date): Promise<number> {
     if (keys.trustedDeviceId) return this.perDevice.retryAfterMs(keys.trustedDeviceId, now);
-    return Math.max(this.perIp.retryAfterMs(keys.ip, now), this.perAccount.retryAfterMs(keys.email, now));
+    return Math.max(await this.perIp.retryAfterMs(keys.ip, now), await this.perAccount.retryAfterMs(keys.email, now));
   }
 
-  recordFailure(keys: LoginAttemptKeys, now: Date): void {
-    if (keys.trustedDeviceId) {
-      this.perDevice.record(keys.trustedDeviceId, now);
-      return;
-    }
-    this.perIp.record(keys.ip, now);
-    this.perAccount.record(keys.email, now);
+  async recordFailure(keys: LoginAttemptKeys, now: Date): Promise<void> {
+    if (keys.trustedDeviceId) return this.perDevice.record(keys.trustedDeviceId, now);
+    await this.perIp.record(keys.ip, now);
+    await this.perAccount.record(keys.email, now);
   }
 
-  recordSuccess(keys: LoginAttemptKeys): void {
-    if (keys.trustedDeviceId) this.perDevice.reset(keys.trustedDeviceId);
-    else this.perAccount.reset(keys.email);
+  async recordSuccess(keys: LoginAttemptKeys): Promise<void> {
+    if (keys.trustedDeviceId) await this.perDevice.reset(keys.trustedDeviceId);
+    else await this.perAccount.reset(keys.email);
   }
 }
 
@@ -93,7 +154,8 @@ declare global {
   var __academyLoginThrottle: LoginThrottle | undefined;
 }
 
-export function getLoginThrottle(): LoginThrottle {
-  globalThis.__academyLoginThrottle ??= new LoginThrottle();
+/** The site's throttle: counters in the database, shared by every server process. */
+export function getLoginThrottle(db: DB): LoginThrottle {
+  globalThis.__academyLoginThrottle ??= new LoginThrottle({ db });
   return globalThis.__academyLoginThrottle;
 }

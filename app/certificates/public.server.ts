@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
@@ -33,9 +34,25 @@ function cache() {
   return globalThis.__academyVerifyCache;
 }
 
-/** Forget a cached view at once (suspension, revocation, supersession). */
+export const INVALIDATE_MESSAGE = "academy:invalidate-certificate";
+
+declare global {
+  var __academyVerifyCacheListening: boolean | undefined;
+}
+// With several server processes, each keeps its own cache: invalidations travel through the
+// primary process to the others (scripts/start.ts relays them).
+if (cluster.isWorker && !globalThis.__academyVerifyCacheListening) {
+  globalThis.__academyVerifyCacheListening = true;
+  process.on("message", (message: unknown) => {
+    const m = message as { type?: string; id?: string } | null;
+    if (m?.type === INVALIDATE_MESSAGE && typeof m.id === "string") cache().delete(m.id);
+  });
+}
+
+/** Forget a cached view at once, in every server process (suspension, revocation, supersession). */
 export function invalidatePublicView(id: string): void {
   cache().delete(id);
+  if (cluster.isWorker) process.send?.({ type: INVALIDATE_MESSAGE, id });
 }
 
 export function toPublicView(cert: Certificate, live: { status: CertificateStatus; reason: string | null }): PublicCertificateView {

@@ -84,8 +84,14 @@ declare global {
   var __academyVerifyLimiter: FixedWindowCounter | undefined;
 }
 
+/**
+ * Lookups per IP per minute. Counted in memory for speed (this is the hottest public path);
+ * with several server processes each allows its share of the limit, and the operating system
+ * spreads connections across them, so the total stays close to the configured limit.
+ */
 export function verifyRateLimiter(): FixedWindowCounter {
-  globalThis.__academyVerifyLimiter ??= new FixedWindowCounter(Number(process.env.VERIFY_RATE_LIMIT_PER_MINUTE ?? 60), 60_000);
+  const processes = Math.max(1, Number(process.env.ACADEMY_WORKERS ?? 1));
+  globalThis.__academyVerifyLimiter ??= new FixedWindowCounter(Math.ceil(Number(process.env.VERIFY_RATE_LIMIT_PER_MINUTE ?? 60) / processes), 60_000);
   return globalThis.__academyVerifyLimiter;
 }
 

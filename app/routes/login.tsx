@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const result = await signIn(
     getDb(),
-    getLoginThrottle(),
+    getLoginThrottle(getDb()),
     { ...parsed.data, ip: context.clientIp, deviceCookie: readCookie(request, deviceCookieName()) },
     serverClock(),
   );

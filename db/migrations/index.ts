@@ -4,6 +4,7 @@ import * as modulesAndAssessments from "./2026-11-26-02-modules-and-assessments"
 import * as entryRequirements from "./2026-11-26-03-entry-requirements";
 import * as reportTask from "./2026-11-26-04-report-task";
 import * as certificates from "./2026-11-26-05-certificates";
+import * as loginThrottle from "./2026-11-26-06-login-throttle";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26-03-entry-requirements": entryRequirements,
   "2026-11-26-04-report-task": reportTask,
   "2026-11-26-05-certificates": certificates,
+  "2026-11-26-06-login-throttle": loginThrottle,
 };

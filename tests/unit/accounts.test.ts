@@ -109,6 +109,25 @@ describe("sign-in", () => {
     expect(later.ok).toBe(true);
   });
 
+  it("keeps the counters in the database, shared by every server process, and restarts a window once it ends", async () => {
+    const user = await createUser(db);
+    const processA = new LoginThrottle({ db, accountLimit: 3, ipLimit: 1000 });
+    const processB = new LoginThrottle({ db, accountLimit: 3, ipLimit: 1000 });
+    for (let i = 0; i < 3; i += 1) {
+      const throttle = i % 2 === 0 ? processA : processB;
+      await signIn(db, throttle, { email: user.email, password: "wrong wrong", ip: `198.51.100.${i}`, deviceCookie: null }, now);
+    }
+    const blocked = await signIn(db, processB, { email: user.email, password: user.password, ip: "198.51.100.50", deviceCookie: null }, now);
+    expect(blocked.ok).toBe(false);
+    const stored = await db.selectFrom("login_throttle").selectAll().where("key", "=", `account:${user.email}`).executeTakeFirstOrThrow();
+    expect(stored.count).toBe(3);
+    // After the window, one more failure starts a new window at one.
+    await signIn(db, processA, { email: user.email, password: "wrong again", ip: "198.51.100.51", deviceCookie: null }, addMs(now, 16 * MINUTE));
+    expect((await db.selectFrom("login_throttle").select("count").where("key", "=", `account:${user.email}`).executeTakeFirstOrThrow()).count).toBe(1);
+    const allowed = await signIn(db, processB, { email: user.email, password: user.password, ip: "198.51.100.52", deviceCookie: null }, addMs(now, 16 * MINUTE));
+    expect(allowed.ok).toBe(true);
+  });
+
   it("limits failures per IP address across accounts", async () => {
     const throttle = new LoginThrottle({ ipLimit: 3, accountLimit: 1000 });
     for (let i = 0; i < 3; i += 1) {
