@@ -6,6 +6,8 @@ export interface NavItem {
   to: string;
   label: string;
   end?: boolean;
+  /** Load as a new document: pages that evaluate precompiled MDX need their own CSP (ADR 0004). */
+  reloadDocument?: boolean;
 }
 
 /** The main navigation each role sees. Pages are still authorised on the server. */
@@ -21,7 +23,7 @@ export function navigationFor(role: Role | null): NavItem[] {
       { to: "/requirements", label: "Entry requirements" },
       { to: "/modules", label: "Modules" },
       { to: "/report-task", label: "Report task" },
-      { to: "/agreement", label: "Agreement" },
+      { to: "/agreement", label: "Agreement", reloadDocument: true },
     ],
     assessor: [
       { to: "/assessor/verification", label: "Verification queue" },

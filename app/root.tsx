@@ -39,7 +39,7 @@ function SiteHeader() {
           <ul>
             {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end={item.end}>
+                <NavLink to={item.to} end={item.end} reloadDocument={item.reloadDocument}>
                   {item.label}
                 </NavLink>
               </li>

@@ -79,7 +79,7 @@ export default function Dashboard() {
                   <p>{item.detail}</p>
                   {item.done ? null : (
                     <p>
-                      <Link to={item.href}>
+                      <Link to={item.href} reloadDocument={item.href === "/agreement"}>
                         Fix this<span className="visually-hidden">: {item.label}</span>
                       </Link>
                     </p>
