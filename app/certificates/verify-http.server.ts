@@ -24,14 +24,14 @@ function page(title: string, body: string, cssHref: string, generatedAt: Date): 
 const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`;
 
 export function renderCertificatePage(view: PublicCertificateView, cssHref: string, generatedAt: Date): string {
-  const statusText = view.reason && view.status !== "valid" ? `${view.statusLabel} — ${view.reason}` : view.statusLabel;
+  const reason = view.reason && view.status !== "valid" ? ` <span class="verify-status__reason">— ${escapeHtml(view.reason)}</span>` : "";
   const superseded = view.supersededBy ? `<p>This certificate has been replaced. <a href="/verify/${escapeHtml(view.supersededBy)}">See the current certificate</a>.</p>` : "";
   const body = `
 <p class="eyebrow">Certificate verification</p>
 <h1>${escapeHtml(view.name)}</h1>
 <div class="verify-status verify-status--${view.status}" role="status">
   <p class="verify-status__label">Status</p>
-  <p class="verify-status__value"><span aria-hidden="true" class="verify-status__icon">${view.status === "valid" ? "✓" : "!"}</span> ${escapeHtml(statusText)}</p>
+  <p class="verify-status__value"><span aria-hidden="true" class="verify-status__icon">${view.status === "valid" ? "✓" : "!"}</span> ${escapeHtml(view.statusLabel)}${reason}</p>
   <p>${view.status === "valid" ? "This trainer is a Medical-Legal Approved Trainer today." : "This trainer is <strong>not</strong> currently approved under this certificate."}</p>
 </div>
 ${superseded}
