@@ -12,12 +12,19 @@ import { getTrainerCertificate } from "~/certificates/admin.server";
 import { dateOf } from "~/evidence/dates";
 import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
+import { listMarkingQueue } from "~/marking/marking.server";
+import { listVerificationQueue } from "~/evidence/verification.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  if (user.role !== "trainer") return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null };
+  if (user.role !== "trainer") {
+    const db = getDb();
+    const [evidence, marking] = await Promise.all([listVerificationQueue(db), listMarkingQueue(db, user, serverClock())]);
+    const work = { evidence: evidence.length, toMark: marking.toMark.length, toModerate: marking.toModerate.length, disputed: marking.disputed.length };
+    return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null, work };
+  }
   const db = getDb();
   const now = serverClock();
   const [modules, facts, certificate, reportTask] = await Promise.all([
@@ -27,13 +34,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getReportTaskSummary(db, user.id),
   ]);
   const eligibility = evaluateEligibility(facts, dateOf(now));
-  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask };
+  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null };
 }
 
 const formatDate = (value: string) => new Date(`${value.slice(0, 10)}T12:00:00Z`).toLocaleDateString("en-GB", { dateStyle: "long", timeZone: "UTC" });
 
 export default function Dashboard() {
-  const { name, role, modules, checklist, certificate, reportTask } = useLoaderData<typeof loader>();
+  const { name, role, modules, checklist, certificate, reportTask, work } = useLoaderData<typeof loader>();
   const done = checklist.filter((c) => c.done).length;
   const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
@@ -122,11 +129,55 @@ export default function Dashboard() {
           ) : null}
         </>
       ) : role === "assessor" ? (
-        <p className="lede">Evidence to verify and report-writing submissions to mark will appear here as trainers submit them.</p>
+        <>
+          <p className="lede">What is waiting for you, oldest first in each queue.</p>
+          <ul className="cards cards--two">
+            <li className="card">
+              <h2>
+                <Link to="/assessor/verification">Evidence to verify</Link>
+              </h2>
+              <p>{work?.evidence ? `${work.evidence} item${work.evidence === 1 ? "" : "s"} waiting.` : "Nothing waiting."}</p>
+            </li>
+            <li className="card">
+              <h2>
+                <Link to="/marking">Report-writing submissions</Link>
+              </h2>
+              <p>
+                {work?.toMark ?? 0} to mark · {work?.toModerate ?? 0} to moderate
+              </p>
+            </li>
+          </ul>
+        </>
       ) : (
         <>
-          <p className="lede">Manage accounts and read the audit trail.</p>
+          <p className="lede">Governance of the framework: approvals, evidence, policy and the audit trail.</p>
           <ul className="cards cards--two">
+            <li className="card">
+              <h2>
+                <Link to="/admin/certificates">Certificates</Link>
+              </h2>
+              <p>Who is approved, who is expiring; suspend, reinstate or revoke with a reason.</p>
+            </li>
+            <li className="card">
+              <h2>
+                <Link to="/admin/dbs">DBS checks</Link>
+              </h2>
+              <p>Record suitability decisions and Update Service status checks.</p>
+            </li>
+            <li className="card">
+              <h2>
+                <Link to="/marking">Marking and moderation</Link>
+              </h2>
+              <p>
+                {work?.toMark ?? 0} to mark · {work?.toModerate ?? 0} to moderate · {work?.disputed ?? 0} disagreement{work?.disputed === 1 ? "" : "s"} to resolve
+              </p>
+            </li>
+            <li className="card">
+              <h2>
+                <Link to="/admin/policy">Policy</Link>
+              </h2>
+              <p>Minimum insurance cover, DBS re-check interval, warning window, retention and certificate validity.</p>
+            </li>
             <li className="card">
               <h2>
                 <Link to="/admin/users">Users and roles</Link>
