@@ -2,7 +2,7 @@ import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
 import { getEnv } from "~/env.server";
 import type { DB } from "~db/connection";
-import type { AssessmentPolicy } from "~db/schema";
+import type { AssessmentPolicy, AttemptQuestion } from "~db/schema";
 import { iso } from "~/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { randomToken } from "~/auth/crypto.server";
@@ -148,25 +148,27 @@ function parseIds(json: string | null): string[] {
   return json ? (JSON.parse(json) as string[]) : [];
 }
 
+/** One question of an attempt as shown: its snapshot, in this attempt's option order, with the selection. */
+function questionView(row: AttemptQuestion, key: AnswerKey): AttemptQuestionView {
+  const byId = new Map(key.options.map((o) => [o.id, o.text]));
+  return {
+    position: row.position,
+    id: key.id,
+    type: key.type,
+    prompt: key.prompt,
+    caseStudy: key.caseStudy,
+    options: parseIds(row.option_order).map((id) => ({ id, text: byId.get(id) ?? "" })),
+    selected: parseIds(row.answer),
+  };
+}
+
 /** The trainer's view of their attempt: questions and their own selections, never the key. */
 export async function getAttemptForTrainer(db: DB, attemptId: string, userId: number): Promise<Result<AttemptView>> {
   const owned = await loadOwnedAttempt(db, attemptId, userId);
   if (!owned.ok) return owned;
   const { attempt } = owned.value;
   const rows = await db.selectFrom("attempt_question").selectAll().where("attempt_id", "=", attemptId).orderBy("position").execute();
-  const questions = rows.map((row): AttemptQuestionView => {
-    const key = JSON.parse(row.question_json) as AnswerKey;
-    const byId = new Map(key.options.map((o) => [o.id, o.text]));
-    return {
-      position: row.position,
-      id: key.id,
-      type: key.type,
-      prompt: key.prompt,
-      caseStudy: key.caseStudy,
-      options: parseIds(row.option_order).map((id) => ({ id, text: byId.get(id) ?? "" })),
-      selected: parseIds(row.answer),
-    };
-  });
+  const questions = rows.map((row) => questionView(row, JSON.parse(row.question_json) as AnswerKey));
   return {
     ok: true,
     value: {
@@ -307,15 +309,8 @@ export async function getAttemptResult(db: DB, attemptId: string, viewer: { id: 
       versionHash: attempt.content_hash,
       questions: rows.map((row) => {
         const key = JSON.parse(row.question_json) as AnswerKey;
-        const byId = new Map(key.options.map((o) => [o.id, o.text]));
         return {
-          position: row.position,
-          id: key.id,
-          type: key.type,
-          prompt: key.prompt,
-          caseStudy: key.caseStudy,
-          options: parseIds(row.option_order).map((id) => ({ id, text: byId.get(id) ?? "" })),
-          selected: parseIds(row.answer),
+          ...questionView(row, key),
           correct: row.correct === 1,
           correctOptionIds: key.options.filter((o) => o.correct).map((o) => o.id),
           explanation: key.explanation,

@@ -5,31 +5,13 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
-import { readAnswerBank, readCatalog } from "./support/content";
+import { passModuleAssessment, readCatalog } from "./support/content";
 import { DAY, addQualification, date, fillInsurance, randomDbsNumber, recordDbs } from "./support/entry";
 import { expectAccessible, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
 import { tinyPdf } from "../helpers/evidence";
 
-const bank = readAnswerBank();
 const catalog = readCatalog();
 const task = catalog.modules.find((m) => m.slug === "report-writing")!.reportTask!;
-
-async function passModule(page: Page, slug: string) {
-  await page.goto(`/modules/${slug}/assessment`);
-  await page.getByRole("button", { name: "Start the assessment" }).click();
-  await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
-  const forms = page.locator("li.attempt-question form");
-  const count = await forms.count();
-  for (let i = 0; i < count; i += 1) {
-    const form = forms.nth(i);
-    const questionId = await form.locator('input[name="questionId"]').inputValue();
-    for (const option of bank.questions[questionId]!.options.filter((o) => o.correct)) await form.locator(`label[for="${questionId}-${option.id}"]`).click();
-    await expect(form.locator(".save-status")).toHaveText("Answer saved");
-  }
-  await page.getByRole("link", { name: "Review my answers" }).click();
-  await page.getByRole("button", { name: "Submit my answers" }).click();
-  await expect(page.getByRole("heading", { name: "You passed the assessment" })).toBeVisible();
-}
 
 async function asStaff(browser: Browser, account: { email: string; password: string }, run: (page: Page) => Promise<void>) {
   const context = await browser.newContext();
@@ -109,7 +91,7 @@ test("from sign-up to a valid public certificate; lapse, renewal and supersessio
   });
 
   // 3. The four modules.
-  for (const module of catalog.modules) await passModule(page, module.slug);
+  for (const module of catalog.modules) await passModuleAssessment(page, module.slug);
   await page.goto("/dashboard");
   await expect(page.locator('[data-item="module:manual-handling"] .status')).toHaveText("Done");
   await expect(page.locator('[data-item="report"] .status')).toHaveText("To do");

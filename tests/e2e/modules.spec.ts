@@ -1,24 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { expectAccessible, setServerClockOffset, signIn, signUp, uniqueEmail } from "./support/helpers";
-import { readAnswerBank, readCatalog } from "./support/content";
+import { answerAllQuestions, readAnswerBank, readCatalog } from "./support/content";
 
 const bank = readAnswerBank();
 const catalog = readCatalog();
-
-/** Answers every question on the attempt page, rightly or wrongly, and waits for each save. */
-async function answerAll(page: Page, mode: "right" | "wrong") {
-  const forms = page.locator("li.attempt-question form");
-  const count = await forms.count();
-  for (let i = 0; i < count; i += 1) {
-    const form = forms.nth(i);
-    const questionId = await form.locator('input[name="questionId"]').inputValue();
-    const key = bank.questions[questionId]!;
-    const chosen = mode === "right" ? key.options.filter((o) => o.correct) : [key.options.find((o) => !o.correct)!];
-    for (const option of chosen) await form.locator(`label[for="${questionId}-${option.id}"]`).click();
-    await expect(form.locator(".save-status")).toHaveText("Answer saved");
-  }
-  return count;
-}
 
 test.afterEach(async ({ page }) => {
   await setServerClockOffset(page, 0);
@@ -68,7 +53,7 @@ test("a trainer studies a module, fails the assessment, waits out the cooldown, 
   await expectAccessible(page);
   await page.getByRole("button", { name: "Start the assessment" }).click();
   await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
-  const total = await answerAll(page, "wrong");
+  const total = await answerAllQuestions(page, "wrong");
   expect(total).toBe(module.questionsPerAttempt);
   await expectAccessible(page);
 
@@ -99,7 +84,7 @@ test("a trainer studies a module, fails the assessment, waits out the cooldown, 
   await page.goto(`/modules/${module.slug}/assessment`);
   await page.getByRole("button", { name: "Retake the assessment" }).click();
   await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
-  await answerAll(page, "right");
+  await answerAllQuestions(page, "right");
   await page.getByRole("link", { name: "Review my answers" }).click();
   await page.getByRole("button", { name: "Submit my answers" }).click();
   await expect(page.getByRole("heading", { name: "You passed the assessment" })).toBeVisible();

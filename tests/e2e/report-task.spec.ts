@@ -1,9 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { E2E_ADMIN, E2E_ASSESSOR, E2E_ASSESSOR_2 } from "./support/accounts";
-import { readAnswerBank, readCatalog } from "./support/content";
+import { passModuleAssessment, readCatalog } from "./support/content";
 import { expectAccessible, signIn, signUp, uniqueEmail } from "./support/helpers";
 
-const bank = readAnswerBank();
 const task = readCatalog().modules.find((m) => m.slug === "report-writing")!.reportTask!;
 const XSS_SCRIPT = '<script>window.__xss = "script"</script>';
 const XSS_IMG = '<img src=x onerror="window.__xss = \'img\'">';
@@ -23,24 +22,6 @@ const REPORT_V1 = [
   "",
   XSS_IMG,
 ].join("\n");
-
-/** Passes the report-writing module's assessment through the UI, reading the answer bank as an examiner would. */
-async function passReportWritingAssessment(page: Page) {
-  await page.goto("/modules/report-writing/assessment");
-  await page.getByRole("button", { name: "Start the assessment" }).click();
-  await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
-  const forms = page.locator("li.attempt-question form");
-  const count = await forms.count();
-  for (let i = 0; i < count; i += 1) {
-    const form = forms.nth(i);
-    const questionId = await form.locator('input[name="questionId"]').inputValue();
-    for (const option of bank.questions[questionId]!.options.filter((o) => o.correct)) await form.locator(`label[for="${questionId}-${option.id}"]`).click();
-    await expect(form.locator(".save-status")).toHaveText("Answer saved");
-  }
-  await page.getByRole("link", { name: "Review my answers" }).click();
-  await page.getByRole("button", { name: "Submit my answers" }).click();
-  await expect(page.getByRole("heading", { name: "You passed the assessment" })).toBeVisible();
-}
 
 async function staffPage(browser: Browser, account: { email: string; password: string }) {
   const context = await browser.newContext();
@@ -77,7 +58,7 @@ test("a trainer writes, is referred with feedback released after moderation, res
   await expect(page.getByRole("textbox", { name: "Your report" })).toHaveCount(0);
   await expectAccessible(page);
 
-  await passReportWritingAssessment(page);
+  await passModuleAssessment(page, "report-writing");
   await page.goto("/dashboard");
   await expect(page.locator('[data-step="report-task"]')).toContainText("Not started");
 

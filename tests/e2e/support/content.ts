@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { expect, type Page } from "@playwright/test";
 import type { AnswerBank, PublicCatalog } from "../../../app/content/types";
 
 /** The build's output, read by tests to know the right answers (as an examiner would). */
@@ -8,4 +9,34 @@ export function readCatalog(): PublicCatalog {
 
 export function readAnswerBank(): AnswerBank {
   return JSON.parse(fs.readFileSync("content/.generated/answer-bank.server.json", "utf8")) as AnswerBank;
+}
+
+/**
+ * Answers every question on the open attempt page, rightly or wrongly (reading the answer bank
+ * as an examiner would), and waits for each answer to be saved. Returns the number of questions.
+ */
+export async function answerAllQuestions(page: Page, mode: "right" | "wrong"): Promise<number> {
+  const bank = readAnswerBank();
+  const forms = page.locator("li.attempt-question form");
+  const count = await forms.count();
+  for (let i = 0; i < count; i += 1) {
+    const form = forms.nth(i);
+    const questionId = await form.locator('input[name="questionId"]').inputValue();
+    const key = bank.questions[questionId]!;
+    const chosen = mode === "right" ? key.options.filter((o) => o.correct) : [key.options.find((o) => !o.correct)!];
+    for (const option of chosen) await form.locator(`label[for="${questionId}-${option.id}"]`).click();
+    await expect(form.locator(".save-status")).toHaveText("Answer saved");
+  }
+  return count;
+}
+
+/** Starts a module's assessment, answers everything rightly, reviews and submits: a pass. */
+export async function passModuleAssessment(page: Page, slug: string): Promise<void> {
+  await page.goto(`/modules/${slug}/assessment`);
+  await page.getByRole("button", { name: "Start the assessment" }).click();
+  await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
+  await answerAllQuestions(page, "right");
+  await page.getByRole("link", { name: "Review my answers" }).click();
+  await page.getByRole("button", { name: "Submit my answers" }).click();
+  await expect(page.getByRole("heading", { name: "You passed the assessment" })).toBeVisible();
 }
