@@ -108,6 +108,26 @@ test.describe("accounts", () => {
     await page.goto("/admin/audit");
     await expect(page.getByRole("heading", { name: "Audit trail" })).toBeVisible();
     await expectAccessible(page);
+
+    // Trainers' progress, one trainer's page, and the retake policy with bad input.
+    await page.goto("/trainers");
+    await expect(page.getByRole("heading", { name: "Trainers’ progress" })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Role Tester" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Role Tester" })).toBeVisible();
+    await expectAccessible(page);
+    await page.goto("/admin/assessment-policy");
+    await page.getByLabel("Hours to wait after an unsuccessful attempt").fill("1.5");
+    await page.getByLabel("Unsuccessful attempts in a row before an assessor must unlock").fill("0");
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await expect(page.locator("#field-cooldownHours-error")).toContainText("whole number of hours");
+    await expect(page.locator("#field-failsBeforeLock-error")).toContainText("at least 1");
+    await expectAccessible(page);
+    await page.goto("/admin/assessment-policy");
+    await expect(page.getByLabel("Hours to wait after an unsuccessful attempt")).toHaveValue("24");
+    await page.goto("/admin/certificates");
+    await expect(page.getByRole("heading", { name: "Certificates" })).toBeVisible();
+    await expectAccessible(page);
   });
 
   test("an admin disables an account and its open session stops working", async ({ browser }) => {
