@@ -342,7 +342,7 @@ export interface CertificateTable {
   issued_at: string;
   /** YYYY-MM-DD: the earliest of validity_ends_on, the insurance end and the DBS re-check date. */
   expires_on: string;
-  expiry_basis: "validity period" | "insurance end date" | "DBS re-check date";
+  expiry_basis: "validity period" | "insurance end date" | "DBS re-check date" | "annual refresher date";
   validity_ends_on: string;
   agreement_version: string;
   /** JSON: [{ slug, title, passedAt, version }] */

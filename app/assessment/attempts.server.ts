@@ -1,6 +1,7 @@
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
 import { getEnv } from "~/env.server";
+import { getPolicy } from "~/policy/policy.server";
 import type { DB } from "~db/connection";
 import type { AssessmentPolicy, AttemptQuestion } from "~db/schema";
 import { iso } from "~/clock";
@@ -46,22 +47,34 @@ export async function updateAssessmentPolicy(db: DB, actorId: number, input: { c
 // --- Eligibility to start ------------------------------------------------------------------
 
 export async function getRetakeDecision(db: DB, userId: number, slug: string, now: Date): Promise<RetakeDecision> {
-  const [history, unlocks, policy] = await Promise.all([
+  const [history, unlocks, policy, entryPolicy] = await Promise.all([
     db.selectFrom("assessment_attempt").select(["submitted_at", "passed"]).where("user_id", "=", userId).where("module_slug", "=", slug).where("submitted_at", "is not", null).execute(),
     db.selectFrom("assessment_unlock").select("unlocked_at").where("user_id", "=", userId).where("module_slug", "=", slug).execute(),
     getAssessmentPolicy(db),
+    getPolicy(db),
   ]);
   return retakeDecision(
     history.map((h) => ({ submittedAt: new Date(h.submitted_at!), passed: h.passed === 1 })),
     unlocks.map((u) => new Date(u.unlocked_at)),
-    { cooldownHours: policy.cooldown_hours, failsBeforeLock: policy.fails_before_lock },
+    {
+      cooldownHours: policy.cooldown_hours,
+      failsBeforeLock: policy.fails_before_lock,
+      // A pass is current for the certificate validity period; the refresher opens in the warning window before it ends.
+      passValidDays: Math.round((entryPolicy.certificateValidityMonths * 365.25) / 12),
+      refresherWindowDays: entryPolicy.warningWindowDays,
+    },
     now,
   );
 }
 
 export function describeRetakeDecision(decision: RetakeDecision): string | null {
   if (decision.canStart) return null;
-  if (decision.reason === "passed") return "You have passed this assessment.";
+  if (decision.reason === "passed") {
+    const opens = decision.refresherOpensAt
+      ? ` The annual refresher opens on ${decision.refresherOpensAt.toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" })}.`
+      : "";
+    return `You have passed this assessment.${opens}`;
+  }
   if (decision.reason === "locked")
     return `This assessment is locked after ${decision.consecutiveFails} unsuccessful attempts in a row. An assessor will review your progress and unlock it; you can keep studying the module meanwhile.`;
   return `You can retake this assessment from ${decision.until.toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "short" })} (UK time). Use the time to revisit the sections you found hardest.`;

@@ -77,29 +77,43 @@ export interface AttemptHistoryItem {
 export interface RetakePolicy {
   cooldownHours: number;
   failsBeforeLock: number;
+  /**
+   * How long a pass stays current (the certificate validity period), and how many days before it
+   * runs out the annual refresher opens. Without them a pass is final.
+   */
+  passValidDays?: number;
+  refresherWindowDays?: number;
 }
 
 export type RetakeDecision =
-  | { canStart: true }
-  | { canStart: false; reason: "passed"; passedAt: Date }
+  | { canStart: true; refresher: boolean }
+  | { canStart: false; reason: "passed"; passedAt: Date; refresherOpensAt: Date | null }
   | { canStart: false; reason: "cooldown"; until: Date }
   | { canStart: false; reason: "locked"; consecutiveFails: number };
 
+const DAY_MS = 86_400_000;
+
 /**
  * After a fail the trainer waits `cooldownHours`; after `failsBeforeLock` fails in a row (since
- * the last pass or the last assessor unlock) an assessor must unlock the assessment.
+ * the last pass or the last assessor unlock) an assessor must unlock the assessment. A pass
+ * ends the retakes until the annual refresher opens, shortly before the pass stops being current.
  */
 export function retakeDecision(history: readonly AttemptHistoryItem[], unlocks: readonly Date[], policy: RetakePolicy, now: Date): RetakeDecision {
   const sorted = [...history].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
-  const pass = sorted.find((a) => a.passed);
-  if (pass) return { canStart: false, reason: "passed", passedAt: pass.submittedAt };
+  const lastPass = [...sorted].reverse().find((a) => a.passed);
+  if (lastPass) {
+    const refresherOpensAt =
+      policy.passValidDays === undefined ? null : new Date(lastPass.submittedAt.getTime() + (policy.passValidDays - (policy.refresherWindowDays ?? 0)) * DAY_MS);
+    if (!refresherOpensAt || now < refresherOpensAt) return { canStart: false, reason: "passed", passedAt: lastPass.submittedAt, refresherOpensAt };
+  }
   const lastUnlock = unlocks.reduce<Date | null>((latest, d) => (!latest || d > latest ? d : latest), null);
-  const failsSinceUnlock = sorted.filter((a) => !a.passed && (!lastUnlock || a.submittedAt > lastUnlock));
-  if (failsSinceUnlock.length >= policy.failsBeforeLock) return { canStart: false, reason: "locked", consecutiveFails: failsSinceUnlock.length };
-  const lastFail = sorted.at(-1);
-  if (lastFail && !lastFail.passed && !(lastUnlock && lastUnlock > lastFail.submittedAt)) {
-    const until = new Date(lastFail.submittedAt.getTime() + policy.cooldownHours * 3_600_000);
+  const since = Math.max(lastUnlock?.getTime() ?? 0, lastPass?.submittedAt.getTime() ?? 0);
+  const failsSince = sorted.filter((a) => !a.passed && a.submittedAt.getTime() > since);
+  if (failsSince.length >= policy.failsBeforeLock) return { canStart: false, reason: "locked", consecutiveFails: failsSince.length };
+  const last = sorted.at(-1);
+  if (last && !last.passed && !(lastUnlock && lastUnlock > last.submittedAt)) {
+    const until = new Date(last.submittedAt.getTime() + policy.cooldownHours * 3_600_000);
     if (now < until) return { canStart: false, reason: "cooldown", until };
   }
-  return { canStart: true };
+  return { canStart: true, refresher: lastPass !== undefined };
 }

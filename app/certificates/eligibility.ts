@@ -29,7 +29,7 @@ export interface ChecklistItem {
   href: string;
 }
 
-export type ExpiryBasis = "validity period" | "insurance end date" | "DBS re-check date";
+export type ExpiryBasis = "validity period" | "insurance end date" | "DBS re-check date" | "annual refresher date";
 
 export type Eligibility =
   | { eligible: true; checklist: ChecklistItem[]; expiresOn: string; expiryBasis: ExpiryBasis; validityEndsOn: string }
@@ -47,6 +47,10 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
   });
 
   const { qualification, insurance, dbs } = facts.entry;
+  // A module pass is current for the validity period; after that the annual refresher is due.
+  const validityMonths = facts.entry.policy.certificateValidityMonths;
+  const oldestCurrent = addMonths(today, -validityMonths);
+  const passCurrent = (m: ModuleFact) => m.passed !== null && m.passed.at.slice(0, 10) > oldestCurrent;
   const checklist: ChecklistItem[] = [
     item("qualification", "Personal training qualification (Level 3 or above), verified", reasonsAbout(/qualification/i), qualification ? `Verified: ${qualification.title}.` : "", "/requirements"),
     item("insurance", "Insurance verified, in date and meeting the minimum cover", reasonsAbout(/insurance|cover/i), insurance ? `Verified, in force until ${insurance.endDate}.` : "", "/requirements"),
@@ -55,7 +59,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
       item(
         `module:${m.slug}`,
         `Module assessment passed: ${m.title}`,
-        m.passed ? [] : ["The end-of-module assessment has not been passed yet."],
+        passCurrent(m) ? [] : m.passed ? [`Passed ${m.passed.at.slice(0, 10)}: the annual refresher is due; retake the end-of-module assessment.`] : ["The end-of-module assessment has not been passed yet."],
         m.passed ? `Passed ${m.passed.at.slice(0, 10)} (version ${m.passed.version.slice(0, 8)}).` : "",
         `/modules/${m.slug}`,
       ),
@@ -83,11 +87,13 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
   const unmet = checklist.filter((c) => !c.done);
   if (unmet.length > 0 || !insurance || !dbs?.recheckDueOn) return { eligible: false, checklist, unmet };
 
-  const validityEndsOn = addMonths(today, facts.entry.policy.certificateValidityMonths);
+  const validityEndsOn = addMonths(today, validityMonths);
+  const oldestPass = facts.modules.map((m) => m.passed!.at.slice(0, 10)).sort()[0]!;
   const candidates: [string, ExpiryBasis][] = [
     [validityEndsOn, "validity period"],
     [insurance.endDate, "insurance end date"],
     [dbs.recheckDueOn, "DBS re-check date"],
+    [addMonths(oldestPass, validityMonths), "annual refresher date"],
   ];
   const [expiresOn, expiryBasis] = candidates.reduce((earliest, candidate) => (candidate[0] < earliest[0] ? candidate : earliest));
   return { eligible: true, checklist, expiresOn, expiryBasis, validityEndsOn };

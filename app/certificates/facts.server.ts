@@ -15,7 +15,8 @@ export async function loadTrainerFacts(db: DB, userId: number): Promise<TrainerF
       .select(["assessment_attempt.module_slug", "assessment_attempt.submitted_at", "module_version.content_hash"])
       .where("assessment_attempt.user_id", "=", userId)
       .where("assessment_attempt.passed", "=", 1)
-      .orderBy("assessment_attempt.submitted_at", "asc")
+      // Latest pass first: the annual refresher replaces an older pass.
+      .orderBy("assessment_attempt.submitted_at", "desc")
       .execute(),
     getReportTaskOutcome(db, userId),
     db.selectFrom("agreement_acceptance").select(["agreement_version", "accepted_at"]).where("user_id", "=", userId).orderBy("id", "desc").executeTakeFirst(),

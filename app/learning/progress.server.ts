@@ -25,6 +25,8 @@ export interface ModuleProgress {
   attemptsTaken: number;
   retakeMessage: string | null;
   canStartAttempt: boolean;
+  /** Passed, and the annual refresher is now open. */
+  refresherDue: boolean;
 }
 
 /** Marks a section complete (idempotent) and remembers it as the place to resume. */
@@ -66,11 +68,11 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
     const sectionIds = new Set(module.sections.map((s) => s.id));
     const completed = done.filter((d) => d.module_slug === module.slug && sectionIds.has(d.section_id)).map((d) => d.section_id);
     const mine = attempts.filter((a) => a.module_slug === module.slug);
-    const pass = mine.find((a) => a.passed === 1);
+    const pass = [...mine].reverse().find((a) => a.passed === 1);
     const open = mine.find((a) => a.submitted_at === null);
     const firstIncomplete = module.sections.find((s) => !completed.includes(s.id))?.id;
     const lastVisited = resume.find((r) => r.module_slug === module.slug)?.section_id;
-    const decision = pass ? null : await getRetakeDecision(db, userId, module.slug, now);
+    const decision = await getRetakeDecision(db, userId, module.slug, now);
     result.push({
       slug: module.slug,
       title: module.title,
@@ -88,8 +90,9 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
       resumeSectionId: (lastVisited && sectionIds.has(lastVisited) ? lastVisited : undefined) ?? firstIncomplete ?? module.sections[0]!.id,
       openAttemptId: open?.id ?? null,
       attemptsTaken: mine.filter((a) => a.submitted_at !== null).length,
-      retakeMessage: decision ? describeRetakeDecision(decision) : null,
-      canStartAttempt: decision?.canStart ?? false,
+      retakeMessage: describeRetakeDecision(decision),
+      canStartAttempt: decision.canStart,
+      refresherDue: decision.canStart && decision.refresher,
     });
   }
   return result;

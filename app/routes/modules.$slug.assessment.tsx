@@ -62,7 +62,7 @@ export default function AssessmentStart() {
       ) : progress.canStartAttempt ? (
         <Form method="post">
           <button type="submit" className="button">
-            {attempts.length > 0 ? "Retake the assessment" : "Start the assessment"}
+            {progress.refresherDue ? "Take the annual refresher" : attempts.length > 0 ? "Retake the assessment" : "Start the assessment"}
           </button>
         </Form>
       ) : (

@@ -96,4 +96,14 @@ test("a trainer studies a module, fails the assessment, waits out the cooldown, 
   await expect(row).toContainText("Assessment passed");
   await expect(row).toContainText(`module version ${module.contentHash.slice(0, 8)}`);
   await expectAccessible(page);
+
+  // A pass ends the retakes until the annual refresher opens, in the warning window before a year is up.
+  await page.goto(`/modules/${module.slug}/assessment`);
+  await expect(page.getByRole("status")).toContainText("The annual refresher opens on");
+  await setServerClockOffset(page, (25 + 24 * 340) * 3_600_000);
+  await signIn(page, email, "morgan password 1");
+  await page.goto(`/modules/${module.slug}/assessment`);
+  await expect(page.getByRole("button", { name: "Take the annual refresher" })).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page.locator(`.module-status[data-module="${module.slug}"]`)).toContainText("The annual refresher is open");
 });

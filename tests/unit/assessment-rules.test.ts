@@ -87,29 +87,43 @@ describe("retakes", () => {
   const fail = (h: number) => ({ submittedAt: t(h), passed: false });
 
   it("anyone may start a first attempt", () => {
-    expect(retakeDecision([], [], policy, t(0))).toEqual({ canStart: true });
+    expect(retakeDecision([], [], policy, t(0))).toEqual({ canStart: true, refresher: false });
   });
 
   it("after a fail, waits 24 hours", () => {
     expect(retakeDecision([fail(0)], [], policy, t(23.9))).toEqual({ canStart: false, reason: "cooldown", until: t(24) });
-    expect(retakeDecision([fail(0)], [], policy, t(24))).toEqual({ canStart: true });
+    expect(retakeDecision([fail(0)], [], policy, t(24))).toEqual({ canStart: true, refresher: false });
   });
 
   it("locks after three fails in a row until an assessor unlocks, and the unlock lifts the cooldown", () => {
     const history = [fail(0), fail(30), fail(60)];
     expect(retakeDecision(history, [], policy, t(200))).toEqual({ canStart: false, reason: "locked", consecutiveFails: 3 });
-    expect(retakeDecision(history, [t(61)], policy, t(61.5))).toEqual({ canStart: true });
+    expect(retakeDecision(history, [t(61)], policy, t(61.5))).toEqual({ canStart: true, refresher: false });
     // Fails after the unlock count afresh.
     expect(retakeDecision([...history, fail(70)], [t(61)], policy, t(80))).toEqual({ canStart: false, reason: "cooldown", until: t(94) });
     expect(retakeDecision([...history, fail(70), fail(100), fail(130)], [t(61)], policy, t(500))).toMatchObject({ reason: "locked" });
   });
 
   it("a pass ends the retakes", () => {
-    expect(retakeDecision([fail(0), { submittedAt: t(30), passed: true }], [], policy, t(31))).toEqual({ canStart: false, reason: "passed", passedAt: t(30) });
+    expect(retakeDecision([fail(0), { submittedAt: t(30), passed: true }], [], policy, t(31))).toEqual({ canStart: false, reason: "passed", passedAt: t(30), refresherOpensAt: null });
+  });
+
+  it("the annual refresher opens in the warning window before a pass stops being current, and follows the same rules", () => {
+    const yearly = { ...policy, passValidDays: 365, refresherWindowDays: 30 };
+    const pass = { submittedAt: t(0), passed: true };
+    const opens = t(335 * 24);
+    expect(retakeDecision([pass], [], yearly, t(334 * 24))).toEqual({ canStart: false, reason: "passed", passedAt: t(0), refresherOpensAt: opens });
+    expect(retakeDecision([pass], [], yearly, opens)).toEqual({ canStart: true, refresher: true });
+    // A failed refresher has the usual cooldown, and fails count from the last pass.
+    const failedRefresher = { submittedAt: t(336 * 24), passed: false };
+    expect(retakeDecision([fail(-100), fail(-50), pass, failedRefresher], [], yearly, t(336 * 24 + 1))).toEqual({ canStart: false, reason: "cooldown", until: t(336 * 24 + 24) });
+    // Passing the refresher starts the next year.
+    const refreshed = { submittedAt: t(340 * 24), passed: true };
+    expect(retakeDecision([pass, failedRefresher, refreshed], [], yearly, t(341 * 24))).toMatchObject({ canStart: false, reason: "passed", passedAt: t(340 * 24) });
   });
 
   it("follows the admin's policy", () => {
     expect(retakeDecision([fail(0)], [], { cooldownHours: 0, failsBeforeLock: 1 }, t(1))).toMatchObject({ reason: "locked" });
-    expect(retakeDecision([fail(0)], [], { cooldownHours: 2, failsBeforeLock: 5 }, t(2))).toEqual({ canStart: true });
+    expect(retakeDecision([fail(0)], [], { cooldownHours: 2, failsBeforeLock: 5 }, t(2))).toEqual({ canStart: true, refresher: false });
   });
 });

@@ -29,14 +29,30 @@ describe("eligibility", () => {
     expect(result.checklist.map((c) => c.key)).toEqual(["qualification", "insurance", "dbs", "module:safeguarding", "module:medical-legal", "module:report-writing", "module:manual-handling", "report", "agreement"]);
   });
 
-  it("expires at the validity period or the DBS re-check date when those come first", () => {
+  it("expires at the validity period, the DBS re-check date or the annual refresher date when those come first", () => {
     const facts = eligibleFacts();
+    for (const m of facts.modules) m.passed!.at = "2026-06-01T08:00:00.000Z";
     facts.entry.insurance!.endDate = "2028-01-01";
     expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-05-03", expiryBasis: "DBS re-check date" });
     facts.entry.dbs!.recheckDueOn = "2028-01-01";
     expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-06-01", expiryBasis: "validity period" });
     facts.entry.policy.certificateValidityMonths = 6;
     expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2026-12-01", expiryBasis: "validity period" });
+  });
+
+  it("a module pass is current for the validity period: the certificate expires when the refresher falls due, and an old pass is unmet", () => {
+    const facts = eligibleFacts();
+    facts.entry.insurance!.endDate = "2028-01-01";
+    facts.entry.dbs!.recheckDueOn = "2028-01-01";
+    facts.modules[1]!.passed!.at = "2025-09-15T10:00:00.000Z";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ eligible: true, expiresOn: "2026-09-15", expiryBasis: "annual refresher date" });
+    facts.modules[1]!.passed!.at = "2025-06-01T10:00:00.000Z";
+    const stale = evaluateEligibility(facts, today);
+    expect(stale.eligible).toBe(false);
+    if (!stale.eligible) {
+      expect(stale.unmet.map((u) => u.key)).toEqual(["module:medical-legal"]);
+      expect(stale.unmet[0]!.detail).toMatch(/annual refresher is due/);
+    }
   });
 
   const unmetCases: [string, (f: TrainerFacts) => void, string, RegExp][] = [
