@@ -173,20 +173,7 @@ export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): 
   for (const check of decided) {
     const eraseAfter = addMonthsToInstant(new Date(check.decided_at!), policy.dbsRetentionMonths);
     if (eraseAfter.getTime() > now.getTime()) continue;
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable("dbs_check").set({ certificate_number: null, issue_date: null, details_erased_at: iso(now) }).where("id", "=", check.id).where("details_erased_at", "is", null).execute();
-      await recordAudit(
-        trx,
-        {
-          actorUserId: null,
-          action: "dbs.details_erased",
-          subjectType: "dbs_check",
-          subjectId: check.id,
-          details: { trainerUserId: check.user_id, erased: ["certificate_number", "issue_date"], decision: check.decision, decidedAt: check.decided_at, retentionMonths: policy.dbsRetentionMonths },
-        },
-        now,
-      );
-    });
+    await eraseDbsDetails(db, check, { decidedAt: check.decided_at }, policy.dbsRetentionMonths, now);
     summary.dbsDetailsErased += 1;
   }
 
@@ -204,21 +191,32 @@ export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): 
   for (const check of superseded) {
     const eraseAfter = addMonthsToInstant(new Date(check.superseded_at), policy.dbsRetentionMonths);
     if (eraseAfter.getTime() > now.getTime()) continue;
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable("dbs_check").set({ certificate_number: null, issue_date: null, details_erased_at: iso(now) }).where("id", "=", check.id).where("details_erased_at", "is", null).execute();
-      await recordAudit(
-        trx,
-        {
-          actorUserId: null,
-          action: "dbs.details_erased",
-          subjectType: "dbs_check",
-          subjectId: check.id,
-          details: { trainerUserId: check.user_id, erased: ["certificate_number", "issue_date"], decision: check.decision, supersededAt: check.superseded_at, retentionMonths: policy.dbsRetentionMonths },
-        },
-        now,
-      );
-    });
+    await eraseDbsDetails(db, check, { supersededAt: check.superseded_at }, policy.dbsRetentionMonths, now);
     summary.dbsDetailsErased += 1;
   }
   return summary;
+}
+
+/** Erases a DBS certificate's number and issue date, keeping the decision; audited. */
+async function eraseDbsDetails(
+  db: DB,
+  check: { id: number; user_id: number; decision: string | null },
+  basis: { decidedAt: string | null } | { supersededAt: string },
+  retentionMonths: number,
+  now: Date,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("dbs_check").set({ certificate_number: null, issue_date: null, details_erased_at: iso(now) }).where("id", "=", check.id).where("details_erased_at", "is", null).execute();
+    await recordAudit(
+      trx,
+      {
+        actorUserId: null,
+        action: "dbs.details_erased",
+        subjectType: "dbs_check",
+        subjectId: check.id,
+        details: { trainerUserId: check.user_id, erased: ["certificate_number", "issue_date"], decision: check.decision, ...basis, retentionMonths },
+      },
+      now,
+    );
+  });
 }

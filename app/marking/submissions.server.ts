@@ -178,14 +178,13 @@ export interface TrainerSubmissionView extends TrainerSubmissionSummary {
 export async function releasedFeedback(db: DB, row: ReportSubmission): Promise<ReleasedFeedback | null> {
   if (row.status !== "released" || row.released_mark_id === null || row.outcome === null || row.released_at === null) return null;
   const task = parseTask(row.task_json);
-  const [mark, criteria, marks] = await Promise.all([
+  const [mark, marks] = await Promise.all([
     db.selectFrom("report_mark").selectAll().where("id", "=", row.released_mark_id).executeTakeFirstOrThrow(),
-    db.selectFrom("report_mark_criterion").selectAll().where("mark_id", "=", row.released_mark_id).execute(),
     db.selectFrom("report_mark").select(["id", "role", "outcome", "reason"]).where("submission_id", "=", row.id).execute(),
   ]);
   // A moderator who agreed added no levels of their own: the trainer sees the marker's.
   const levelsMarkId = mark.agrees_with_mark_id ?? mark.id;
-  const levelRows = levelsMarkId === mark.id ? criteria : await db.selectFrom("report_mark_criterion").selectAll().where("mark_id", "=", levelsMarkId).execute();
+  const levelRows = await db.selectFrom("report_mark_criterion").selectAll().where("mark_id", "=", levelsMarkId).execute();
   const feedbackMark = mark.agrees_with_mark_id ? await db.selectFrom("report_mark").select("feedback").where("id", "=", mark.agrees_with_mark_id).executeTakeFirstOrThrow() : mark;
   const differing = marks.find((m) => m.role === "moderator" && m.reason !== null);
   return {

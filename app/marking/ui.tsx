@@ -53,8 +53,18 @@ export function OutcomeBadge({ outcome }: { outcome: "pass" | "refer" }) {
   return outcome === "pass" ? <span className="status status--good">Pass</span> : <span className="status status--bad">Refer</span>;
 }
 
-/** Per-criterion levels and comments of one mark, in rubric order. */
-export function CriteriaResult({ rubric, criteria }: { rubric: RubricCriterion[]; criteria: { criterionId: string; levelId: string; met: boolean; comment: string }[] }) {
+export interface CriterionResultRow {
+  id: string;
+  title: string;
+  mustMeet: boolean;
+  /** The level's label, or null when the criterion was not judged. */
+  level: string | null;
+  met: boolean | null;
+  comment: string;
+}
+
+/** One mark's per-criterion levels and comments, for staff and (once released) the trainer. */
+export function CriteriaTable({ rows }: { rows: CriterionResultRow[] }) {
   return (
     <div className="table-wrap">
       <table>
@@ -66,24 +76,30 @@ export function CriteriaResult({ rubric, criteria }: { rubric: RubricCriterion[]
           </tr>
         </thead>
         <tbody>
-          {rubric.map((c) => {
-            const judged = criteria.find((j) => j.criterionId === c.id);
-            const level = c.levels.find((l) => l.id === judged?.levelId);
-            return (
-              <tr key={c.id} data-criterion={c.id}>
-                <th scope="row">
-                  {c.title}
-                  {c.mustMeet ? <span className="muted"> (must be met)</span> : null}
-                </th>
-                <td>
-                  {level?.label ?? "—"} {judged ? <span className={`status ${judged.met ? "status--good" : "status--bad"}`}>{judged.met ? "Met" : "Not met"}</span> : null}
-                </td>
-                <td className="pre-wrap">{judged?.comment || "—"}</td>
-              </tr>
-            );
-          })}
+          {rows.map((c) => (
+            <tr key={c.id} data-criterion={c.id}>
+              <th scope="row">
+                {c.title}
+                {c.mustMeet ? <span className="muted"> (must be met)</span> : null}
+              </th>
+              <td>
+                {c.level ?? "—"} {c.met === null ? null : <span className={`status ${c.met ? "status--good" : "status--bad"}`}>{c.met ? "Met" : "Not met"}</span>}
+              </td>
+              <td className="pre-wrap">{c.comment || "—"}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+/** Per-criterion levels and comments of one mark, in rubric order. */
+export function CriteriaResult({ rubric, criteria }: { rubric: RubricCriterion[]; criteria: { criterionId: string; levelId: string; met: boolean; comment: string }[] }) {
+  const rows = rubric.map((c): CriterionResultRow => {
+    const judged = criteria.find((j) => j.criterionId === c.id);
+    const level = c.levels.find((l) => l.id === judged?.levelId);
+    return { id: c.id, title: c.title, mustMeet: c.mustMeet, level: level?.label ?? null, met: judged ? judged.met : null, comment: judged?.comment ?? "" };
+  });
+  return <CriteriaTable rows={rows} />;
 }

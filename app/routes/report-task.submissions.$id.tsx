@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { MarkdownLite } from "~/marking/markdown-lite";
 import { TRAINER_STATUS_LABELS } from "~/marking/labels";
 import { getSubmissionForTrainer } from "~/marking/submissions.server";
-import { OutcomeBadge, formatDateTime } from "~/marking/ui";
+import { CriteriaTable, OutcomeBadge, formatDateTime } from "~/marking/ui";
 
 export const meta: MetaFunction = () => [{ title: "Your report · Approved Trainer Academy" }];
 
@@ -45,31 +45,7 @@ export default function TrainerSubmission() {
           <h3>Overall feedback</h3>
           <p className="pre-wrap">{s.released.feedback}</p>
           <h3>Each criterion</h3>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Criterion</th>
-                  <th scope="col">Level</th>
-                  <th scope="col">Comment</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.released.criteria.map((c) => (
-                  <tr key={c.id} data-criterion={c.id}>
-                    <th scope="row">
-                      {c.title}
-                      {c.mustMeet ? <span className="muted"> (must be met)</span> : null}
-                    </th>
-                    <td>
-                      {c.level} <span className={`status ${c.met ? "status--good" : "status--bad"}`}>{c.met ? "Met" : "Not met"}</span>
-                    </td>
-                    <td className="pre-wrap">{c.comment || "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CriteriaTable rows={s.released.criteria.map((c) => ({ ...c, level: c.level || null }))} />
           {s.released.outcome === "refer" ? (
             <p>
               <Link className="button" to="/report-task">
