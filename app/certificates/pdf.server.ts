@@ -5,6 +5,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import QRCode from "qrcode";
 import type { Certificate } from "~db/schema";
+import { formatDate } from "~/evidence/dates";
 
 const require = createRequire(import.meta.url);
 const FONT_DIR = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
@@ -19,11 +20,9 @@ const BRAND = rgb(0.043, 0.31, 0.424);
 const INK = rgb(0.106, 0.141, 0.188);
 const MUTED = rgb(0.29, 0.333, 0.396);
 
-// Intl formatters are costly to create, so each is made once.
-const LONG_DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
+/** '2026-03-01' or an ISO instant → '1 March 2026' (the UTC day). */
 export function formatLongDate(date: string): string {
-  return LONG_DATE.format(new Date(`${date.slice(0, 10)}T12:00:00Z`));
+  return formatDate(date.slice(0, 10));
 }
 
 function centred(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color = INK) {

@@ -9,7 +9,7 @@ import { getModuleProgress } from "~/learning/progress.server";
 import { evaluateEligibility } from "~/certificates/eligibility";
 import { loadTrainerFacts } from "~/certificates/facts.server";
 import { getTrainerCertificate } from "~/certificates/admin.server";
-import { dateOf } from "~/evidence/dates";
+import { dateOf, formatDate } from "~/evidence/dates";
 import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
 import { listMarkingQueue } from "~/marking/marking.server";
@@ -37,7 +37,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null };
 }
 
-const formatDate = (value: string) => new Date(`${value.slice(0, 10)}T12:00:00Z`).toLocaleDateString("en-GB", { dateStyle: "long", timeZone: "UTC" });
 
 export default function Dashboard() {
   const { name, role, modules, checklist, certificate, reportTask, work } = useLoaderData<typeof loader>();
