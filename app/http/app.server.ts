@@ -20,7 +20,9 @@ export interface HttpAppOptions {
 export function createHttpApp({ env, build, publicDir = path.resolve("public") }: HttpAppOptions) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", env.TRUST_PROXY === "1");
+  // A hop count or a list of proxy addresses, never `true`: trusting every hop would let a
+  // client choose its own address with X-Forwarded-For (and so escape the per-IP limits).
+  app.set("trust proxy", env.TRUST_PROXY);
 
   app.use(securityHeaders({ hsts: env.secureCookies }));
   app.use(rejectCrossSiteRequests(env.PUBLIC_BASE_URL));

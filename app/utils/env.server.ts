@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -16,6 +17,40 @@ const wholeNumber = (min: number, max: number) =>
 
 const flag = z.enum(["0", "1"], { error: "must be 0 or 1" });
 
+/** Express's names for address ranges, usable in TRUST_PROXY's list. */
+const NAMED_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isAddressOrRange(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split("/");
+  const version = isIP(address ?? "");
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of the server are trusted to say who the client is: a number of hops
+ * (0: none, the socket's address is the client; 1: one proxy, the right-most X-Forwarded-For
+ * entry is the client), or a comma-separated list of the proxies' addresses or ranges. Either
+ * way the client is the right-most address not added by a trusted proxy, so an X-Forwarded-For
+ * the client writes itself cannot change it.
+ */
+const trustProxy = z
+  .string()
+  .transform((value, ctx): number | string[] => {
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed)) {
+      const hops = Number(trimmed);
+      if (hops <= 10) return hops;
+    } else {
+      const entries = trimmed.split(",").map((e) => e.trim());
+      if (entries.every((e) => e !== "" && isAddressOrRange(e))) return entries;
+    }
+    ctx.addIssue({ code: "custom", message: "must be a number of proxy hops from 0 to 10, or a comma-separated list of proxy addresses (like 10.0.0.2,10.0.0.0/8)" });
+    return z.NEVER;
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
   HOST: z.string().default("127.0.0.1"),
@@ -24,7 +59,7 @@ const schema = z.object({
   /** Uploaded evidence (PDF/PNG/JPEG), outside public/, under server-generated names. */
   EVIDENCE_DIR: z.string().default("data/evidence"),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// address" }).optional(),
-  TRUST_PROXY: flag.default("0"),
+  TRUST_PROXY: trustProxy.default(0),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: wholeNumber(1, 65535).optional(),
   SMTP_USER: z.string().optional(),

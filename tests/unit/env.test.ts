@@ -24,7 +24,7 @@ describe("environment", () => {
       EVIDENCE_DIR: "data/evidence",
       PUBLIC_BASE_URL: "http://localhost:3000",
       secureCookies: false,
-      TRUST_PROXY: "0",
+      TRUST_PROXY: 0,
       VERIFY_RATE_LIMIT_PER_MINUTE: 60,
       ACADEMY_WORKERS: 1,
       CONTENT_BUILD_DIR: "content/.generated",
