@@ -4,6 +4,8 @@ const FRIENDLY: Record<number, { title: string; body: string }> = {
   400: { title: "Something in that request was not right", body: "The page could not understand what was sent. Go back, check the details and try again." },
   403: { title: "You do not have access to this page", body: "Your account's role does not allow this. If you think it should, ask an administrator." },
   404: { title: "Page not found", body: "We could not find that page. Check the address, or start again from the home page." },
+  413: { title: "That was more than the form accepts", body: "Nothing was saved. Go back, shorten the text and try again." },
+  415: { title: "That request was not sent by one of our forms", body: "Nothing was changed. Go back to the page and use its form." },
   429: { title: "Too many requests", body: "You have made a lot of requests in a short time. Please wait a minute and try again." },
   500: { title: "Something went wrong on our side", body: "The error has been logged. Please try again in a moment; nothing you entered has been lost if it was saved." },
 };

@@ -4,13 +4,13 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import {
   unstable_composeUploadHandlers as composeUploadHandlers,
-  unstable_createMemoryUploadHandler as createMemoryUploadHandler,
   unstable_parseMultipartFormData as parseMultipartFormData,
   type UploadHandler,
 } from "@remix-run/node";
 import type { DB } from "~db/connection";
 import type { EvidenceFile, EvidenceMediaType } from "~db/schema";
 import { iso } from "~/utils/clock";
+import { INVALID_ENCODING } from "~/utils/forms";
 
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_LABEL } from "./kinds";
 
@@ -151,6 +151,26 @@ async function drain(data: AsyncIterable<Uint8Array>, maxBytes: number): Promise
   return true;
 }
 
+/**
+ * A text field of an upload form, decoded as strictly as `readForm` decodes other forms (invalid
+ * UTF-8 is refused, not turned into U+FFFD) and normalised to NFC; `validate` then refuses
+ * control characters next to the field.
+ */
+async function readTextPart(data: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of data) {
+    size += chunk.byteLength;
+    if (size > MAX_TEXT_FIELD_BYTES) throw new UploadRefused("form", "The form could not be read (a field is far too long). Check it and try again.");
+    chunks.push(chunk);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks)).normalize("NFC");
+  } catch {
+    throw new UploadRefused("form", INVALID_ENCODING);
+  }
+}
+
 class UploadRefused extends Error {
   constructor(
     readonly field: string,
@@ -215,7 +235,7 @@ export async function receiveEvidenceForm(
     else fileErrors[name] = FILE_MESSAGES[result.reason];
     return "";
   };
-  const textHandler = createMemoryUploadHandler({ maxPartSize: MAX_TEXT_FIELD_BYTES, filter: ({ filename }) => filename === undefined });
+  const textHandler: UploadHandler = ({ filename, data }) => (filename === undefined ? readTextPart(data) : Promise.resolve(undefined));
 
   let formData: FormData;
   try {

@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Env } from "~/utils/env.server";
 import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
+import { drainUnreadBodies } from "./request-bodies.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
 
 export interface HttpAppOptions {
@@ -25,6 +26,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
   app.set("trust proxy", env.TRUST_PROXY);
 
   app.use(securityHeaders({ hsts: env.secureCookies }));
+  app.use(drainUnreadBodies());
   app.use(rejectCrossSiteRequests(env.PUBLIC_BASE_URL));
 
   const setStaticHeaders = (res: express.Response) => res.setHeader("Content-Security-Policy", STATIC_CSP);

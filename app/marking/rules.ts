@@ -1,5 +1,6 @@
 import type { ReportOutcome } from "~db/schema";
 import type { RubricCriterion } from "~/content/types";
+import { cleanText } from "~/utils/forms";
 
 /** Rules for the report-writing task that need no database: limits, consistency, sampling. */
 
@@ -17,7 +18,8 @@ export function countWords(text: string): number {
 }
 
 /** Why a report cannot be saved (draft) or submitted, or null when it can. */
-export function reportLengthProblem(body: string, purpose: "draft" | "submit"): string | null {
+export function reportBodyProblem(body: string, purpose: "draft" | "submit"): string | null {
+  if (!cleanText(body).ok) return "Your report contains invisible control characters (perhaps pasted from another program). Remove them, or retype the affected lines, and try again.";
   const words = countWords(body);
   if (words > MAX_REPORT_WORDS)
     return `Your report has ${words.toLocaleString("en-GB")} words; the limit is ${MAX_REPORT_WORDS.toLocaleString("en-GB")}. Shorten it${purpose === "draft" ? " to save it" : " before you submit"}.`;

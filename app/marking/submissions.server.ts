@@ -6,7 +6,7 @@ import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import { currentModuleVersionId, getModule, getReportTask } from "~/content/catalog.server";
 import type { ReportTaskDefinition } from "~/content/types";
 import { trainerStatus, type TrainerStatus } from "./labels";
-import { REPORT_TASK_MODULE, candidateNumber, countWords, reportLengthProblem } from "./rules";
+import { REPORT_TASK_MODULE, candidateNumber, countWords, reportBodyProblem } from "./rules";
 
 export { TRAINER_STATUS_LABELS, trainerStatus, type TrainerStatus } from "./labels";
 
@@ -96,7 +96,7 @@ async function canWrite(db: DB, userId: number): Promise<Refusal | null> {
 export async function saveDraft(db: DB, userId: number, body: string, now: Date): Promise<Result<{ savedAt: string; wordCount: number }>> {
   const refusal = await canWrite(db, userId);
   if (refusal) return refusal;
-  const problem = reportLengthProblem(body, "draft");
+  const problem = reportBodyProblem(body, "draft");
   if (problem) return refuse(400, problem);
   const wordCount = countWords(body);
   const savedAt = iso(now);
@@ -112,7 +112,7 @@ export async function saveDraft(db: DB, userId: number, body: string, now: Date)
 export async function submitReport(db: DB, userId: number, body: string, now: Date): Promise<Result<{ submissionId: number; version: number }>> {
   const refusal = await canWrite(db, userId);
   if (refusal) return refusal;
-  const problem = reportLengthProblem(body, "submit");
+  const problem = reportBodyProblem(body, "submit");
   if (problem) return refuse(400, problem);
   const task = currentReportTask();
   const moduleVersionId = await currentModuleVersionId(db, REPORT_TASK_MODULE, now);

@@ -7,7 +7,7 @@ import { PASSWORD_MAX, PASSWORD_MIN, changePasswordSchema } from "~/auth/validat
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, Notice } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 import { ROLE_LABELS } from "~/navigation";
 
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = validate(changePasswordSchema, formToObject(await request.formData()));
+  const parsed = validate(changePasswordSchema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed, { changed: false });
   const result = await changePassword(getDb(), user.id, parsed.value, serverClock());
   if (!result.ok) return replyRefusal(result, { changed: false });

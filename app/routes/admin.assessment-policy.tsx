@@ -6,7 +6,7 @@ import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, Notice } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Assessment retake policy · Approved Trainer Academy" }];
@@ -24,7 +24,7 @@ const schema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const parsed = validate(schema, formToObject(await request.formData()));
+  const parsed = validate(schema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed, { saved: false });
   await updateAssessmentPolicy(getDb(), admin.id, parsed.value, serverClock());
   return { message: null, fieldErrors: {} as Record<string, string>, saved: true };

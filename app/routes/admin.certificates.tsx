@@ -7,7 +7,7 @@ import { STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { FormError, Notice } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Certificates · Approved Trainer Academy" }];
 
@@ -30,7 +30,7 @@ const schema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const parsed = validate(schema, formToObject(await request.formData()));
+  const parsed = validate(schema, formToObject(await readForm(request)));
   if (!parsed.ok) return data({ error: parsed.message ?? Object.values(parsed.fieldErrors)[0]!, done: null, id: null }, { status: 400 });
   const { intent, id, reason } = parsed.value;
   const act = intent === "suspend" ? suspendCertificate : intent === "reinstate" ? reinstateCertificate : revokeCertificate;

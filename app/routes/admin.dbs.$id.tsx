@@ -8,7 +8,7 @@ import { getEnv } from "~/utils/env.server";
 import { dateOf, formatDate } from "~/utils/dates";
 import { listStaff, recordDbsDecision, recordDbsStatusCheck, viewDbsCheck } from "~/evidence/dbs.server";
 import { DBS_DECISION_LABELS, DBS_STATUS_RESULT_LABELS, WORKFORCE_LABELS, dbsDecisionSchema, dbsStatusCheckSchema } from "~/evidence/validation";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { refuse, replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "DBS record · Approved Trainer Academy" }, { name: "robots", content: "noindex" }];
@@ -32,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const id = recordId(params.id);
   const now = serverClock();
-  const input = formToObject(await request.formData());
+  const input = formToObject(await readForm(request));
   if (input.intent === "decision") {
     const parsed = validate(dbsDecisionSchema(dateOf(now)), input);
     if (!parsed.ok) return replyRefusal(parsed, { intent: "decision", done: null });

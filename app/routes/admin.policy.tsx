@@ -5,7 +5,7 @@ import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, Notice } from "~/components/form";
 import { getDb } from "~/db.server";
 import { formatPence, penceToPoundsInput } from "~/utils/money";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 import { DEFAULT_POLICY, policySchema } from "~/policy/policy";
 import { getPolicy, updatePolicy } from "~/policy/policy.server";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const parsed = validate(policySchema, formToObject(await request.formData()));
+  const parsed = validate(policySchema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed, { done: null });
   const { changed } = await updatePolicy(getDb(), admin.id, parsed.value, serverClock());
   return { message: null, fieldErrors: {} as Record<string, string>, done: changed.length === 0 ? "Nothing changed." : "The policy has been saved." };

@@ -5,7 +5,7 @@ import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { CheckboxField, Field, Notice } from "~/components/form";
 import { getDb } from "~/db.server";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 import { getMarkingSettings, updateMarkingSettings } from "~/marking/settings.server";
 
@@ -25,7 +25,7 @@ const schema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const parsed = validate(schema, formToObject(await request.formData()));
+  const parsed = validate(schema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed, { saved: false });
   await updateMarkingSettings(getDb(), admin.id, parsed.value, serverClock());
   return { message: null, fieldErrors: {} as Record<string, string>, saved: true };

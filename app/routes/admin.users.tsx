@@ -7,7 +7,7 @@ import { roleField } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { FormError, Notice } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { ROLE_LABELS } from "~/navigation";
 import { ROLES } from "~db/schema";
 
@@ -26,7 +26,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const parsed = validate(actionSchema, formToObject(await request.formData()));
+  const parsed = validate(actionSchema, formToObject(await readForm(request)));
   if (!parsed.ok) return data({ error: parsed.message ?? Object.values(parsed.fieldErrors)[0] ?? "That request was not valid.", done: null }, { status: 400 });
   const input = parsed.value;
   const db = getDb();

@@ -7,6 +7,7 @@ import { LessonBody } from "~/content/mdx-components";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { invalid, replyRefusal } from "~/utils/result";
+import { readForm, textErrors } from "~/utils/forms";
 
 /** The agreement's text is precompiled MDX, evaluated like a lesson (ADR 0004). */
 export const handle = { allowEval: true };
@@ -28,10 +29,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
-  const form = await request.formData();
+  const form = await readForm(request);
   const typedName = String(form.get("typedName") ?? "").slice(0, 200);
   const version = String(form.get("version") ?? "");
   if (!typedName.trim()) return replyRefusal(invalid({ typedName: "Type your full name to accept the agreement." }));
+  const badText = textErrors({ typedName });
+  if (badText.typedName) return replyRefusal(invalid(badText));
   if (form.get("confirm") !== "yes") return replyRefusal(invalid({ confirm: "Confirm that you have read and will work to the agreement." }));
   const result = await acceptAgreement(getDb(), user, { typedName, version }, serverClock());
   if (!result.ok) return replyRefusal(result);

@@ -11,7 +11,7 @@ import { EvidenceLink, RecordStatus } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS, verificationDecisionSchema } from "~/evidence/validation";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS, type VerificationKind } from "~/evidence/kinds";
 import { decideVerification, getVerificationItem } from "~/evidence/verification.server";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Verify evidence · Approved Trainer Academy" }];
@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "assessor", "admin");
   const { kind, id } = parseParams(params);
-  const parsed = validate(verificationDecisionSchema, formToObject(await request.formData()));
+  const parsed = validate(verificationDecisionSchema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed);
   const result = await decideVerification(getDb(), user, kind, id, parsed.value, getEnv().PUBLIC_BASE_URL, serverClock());
   if (!result.ok) return replyRefusal(result);

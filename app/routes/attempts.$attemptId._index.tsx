@@ -6,6 +6,7 @@ import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { QuestionFieldset } from "~/components/question";
+import { readForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Assessment in progress · Approved Trainer Academy" }];
 
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await saveAnswer(
     getDb(),
     { attemptId: params.attemptId ?? "", userId: user.id, questionId: String(form.get("questionId") ?? ""), selected: form.getAll("option").map(String) },

@@ -5,6 +5,7 @@ import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { FormError } from "~/components/form";
+import { readForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Review your answers · Approved Trainer Academy" }];
 
@@ -18,6 +19,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
+  // The button sends no fields; reading the body still refuses one that is not a form.
+  await readForm(request);
   const result = await submitAttempt(getDb(), { attemptId: params.attemptId ?? "", userId: user.id }, serverClock());
   if (!result.ok) return data({ error: result.message }, { status: result.status });
   return redirect(`/attempts/${params.attemptId}/result`);

@@ -7,7 +7,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
 import { Field, Notice } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Approved Trainer Academy" }];
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = validate(forgotPasswordSchema, formToObject(await request.formData()));
+  const parsed = validate(forgotPasswordSchema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed, { sent: false });
   await requestPasswordReset(getDb(), parsed.value.email, getEnv().PUBLIC_BASE_URL, serverClock());
   return { message: null, fieldErrors: {} as Record<string, string>, sent: true };

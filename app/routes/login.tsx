@@ -8,7 +8,7 @@ import { loginSchema } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Approved Trainer Academy" }];
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const parsed = validate(loginSchema, form);
   const email = (form.email ?? "").slice(0, 254);
   if (!parsed.ok) return replyRefusal(parsed, { email });

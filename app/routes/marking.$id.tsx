@@ -5,7 +5,7 @@ import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, FormError, RadioGroup, TextareaField } from "~/components/form";
 import type { RubricCriterion } from "~/content/types";
 import { getDb } from "~/db.server";
-import { formToObject } from "~/utils/forms";
+import { formToObject, readForm, textErrors } from "~/utils/forms";
 import { MarkdownLite } from "~/marking/markdown-lite";
 import { claimForMarking, claimForModeration, getMarkingView, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
 import { CriteriaResult, OutcomeBadge, RubricReference, TaskScenario, formatDateTime } from "~/marking/ui";
@@ -33,12 +33,17 @@ function markInput(form: Record<string, string>, rubric: RubricCriterion[]): Mar
   };
 }
 
+const MARKING_FORM_LIMIT_BYTES = 256 * 1024;
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "assessor", "admin");
   const id = submissionId(params);
   const db = getDb();
   const now = serverClock();
-  const form = formToObject(await request.formData());
+  // Comments for every criterion, the feedback and reasons: more room than the site's other forms.
+  const form = formToObject(await readForm(request, { maxBytes: MARKING_FORM_LIMIT_BYTES }));
+  const badText = textErrors(form);
+  if (Object.keys(badText).length > 0) return data({ intent: form.intent ?? "", error: "Some of the text contains invisible control characters. Remove them and try again.", fieldErrors: badText }, { status: 400 });
   const view = await getMarkingView(db, id, user);
   if (!view.ok) throw new Response(view.message, { status: view.status });
   const rubric = view.value.task.rubric;

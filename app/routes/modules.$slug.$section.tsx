@@ -7,6 +7,7 @@ import { LessonBody, LessonProvider } from "~/content/mdx-components";
 import type { PublicQuestion } from "~/content/types";
 import { getDb } from "~/db.server";
 import { completeSection, recordSectionVisit } from "~/learning/progress.server";
+import { readForm } from "~/utils/forms";
 
 /** Lesson pages evaluate their precompiled MDX, so their CSP allows 'unsafe-eval' (ADR 0004). */
 export const handle = { allowEval: true };
@@ -48,8 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
+  const form = await readForm(request);
   const { module, index } = findSection(params.slug, params.section);
-  const form = await request.formData();
   if (form.get("intent") !== "complete") throw new Response("Unknown action.", { status: 400 });
   await completeSection(getDb(), user.id, module.slug, params.section!, serverClock());
   const next = module.sections[index + 1];

@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
 import { FormError } from "~/components/form";
 import { ModuleStateBadge } from "~/components/module-state";
+import { readForm } from "~/utils/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Assessment: ${data?.module.title ?? ""} · Approved Trainer Academy` }];
 
@@ -27,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
+  // The button sends no fields; reading the body still refuses one that is not a form.
+  await readForm(request);
   const result = await startAttempt(getDb(), user.id, params.slug ?? "", serverClock());
   if (!result.ok) return data({ error: result.message }, { status: result.status });
   return redirect(`/attempts/${result.value.attemptId}`);

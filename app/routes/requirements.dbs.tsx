@@ -6,7 +6,7 @@ import { CheckboxField, ErrorSummary, Field, RadioGroup } from "~/components/for
 import { getDb } from "~/db.server";
 import { submitDbsCheck } from "~/evidence/dbs.server";
 import { WORKFORCE_LABELS } from "~/evidence/validation";
-import { formToObject } from "~/utils/forms";
+import { formToObject, readForm } from "~/utils/forms";
 import { getPolicy } from "~/policy/policy.server";
 import { replyRefusal } from "~/utils/result";
 
@@ -25,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
     throw new Response("DBS certificates are never uploaded. Enter the details in the form instead.", { status: 415 });
   }
   if (Number(request.headers.get("content-length") ?? "0") > 16 * 1024) throw new Response("This form is too large.", { status: 413 });
-  const result = await submitDbsCheck(getDb(), user.id, formToObject(await request.formData()), serverClock());
+  const result = await submitDbsCheck(getDb(), user.id, formToObject(await readForm(request)), serverClock());
   // The certificate number is not echoed back to the page on a refusal: the trainer's browser still has it in the field.
   if (!result.ok) return replyRefusal(result);
   throw redirect("/requirements?done=dbs");

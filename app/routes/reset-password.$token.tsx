@@ -5,7 +5,7 @@ import { PASSWORD_MAX, PASSWORD_MIN, resetPasswordSchema } from "~/auth/validati
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { refuse, replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
@@ -16,7 +16,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const parsed = validate(resetPasswordSchema, formToObject(await request.formData()));
+  const parsed = validate(resetPasswordSchema, formToObject(await readForm(request)));
   if (!parsed.ok) return replyRefusal(parsed);
   const done = await resetPassword(getDb(), params.token ?? "", parsed.value.password, serverClock());
   if (!done) return replyRefusal(refuse(400, "This link is no longer valid. Ask for a new one."));

@@ -6,7 +6,7 @@ import { PASSWORD_MAX, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Set up the first administrator · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
@@ -18,7 +18,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const values = { name: (form.name ?? "").slice(0, 200), email: (form.email ?? "").slice(0, 254) };
   const parsed = validate(signUpSchema, form);
   if (!parsed.ok) return replyRefusal(parsed, { values });

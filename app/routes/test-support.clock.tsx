@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { serverClock, setClockOffset, testClockEnabled } from "~/utils/clock.server";
+import { readForm } from "~/utils/forms";
 
 /**
  * End-to-end tests move the server's clock with this endpoint (cooldowns, expiry, retention).
@@ -13,7 +14,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (!testClockEnabled()) throw new Response("Not found", { status: 404 });
-  const parsed = z.object({ offsetMs: z.coerce.number().int() }).safeParse(Object.fromEntries(await request.formData()));
+  const parsed = z.object({ offsetMs: z.coerce.number().int() }).safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return Response.json({ error: "offsetMs must be an integer" }, { status: 400 });
   setClockOffset(parsed.data.offsetMs);
   return Response.json({ now: serverClock().toISOString() });

@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
 import { FormError, Notice } from "~/components/form";
 import { ModuleStateBadge } from "~/components/module-state";
-import { formToObject, validate } from "~/utils/forms";
+import { formToObject, readForm, validate } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Trainer progress · Approved Trainer Academy" }];
 
@@ -36,8 +36,8 @@ const unlockSchema = z.object({
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const assessor = await requireRole(request, "assessor", "admin");
+  const parsed = validate(unlockSchema, formToObject(await readForm(request)));
   const trainer = await findTrainer(params.userId);
-  const parsed = validate(unlockSchema, formToObject(await request.formData()));
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, error: null, done: false, slug: "" }, { status: 400 });
   const result = await unlockAssessment(getDb(), { actorId: assessor.id, trainerId: trainer.id, slug: parsed.value.slug, reason: parsed.value.reason }, serverClock());
   if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, error: result.message, done: false, slug: parsed.value.slug }, { status: result.status });

@@ -1,11 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { Field } from "~/components/form";
+import { readForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Verify a certificate · Approved Trainer Academy" }, { name: "robots", content: "noindex" }];
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const id = String(form.get("id") ?? "")
     .trim()
     .toLowerCase()
