@@ -25,8 +25,16 @@ class MemoryWindowCounter implements WindowCounter {
   }
 }
 
-/** Counters in the `login_throttle` table, so every server process sees the same failures. */
-class DatabaseWindowCounter implements WindowCounter {
+/**
+ * Counters in the `login_throttle` table, so every server process sees the same counts (sign-in
+ * failures, and attempts at the other account endpoints: account-limits.server.ts). Each key is
+ * `scope:key`.
+ *
+ * Windows do not rely on the clock only moving forward: if the server's clock steps back, a
+ * window that seems to start in the future is treated as starting now (and stored so), keeping
+ * its count. Before, such a window counted as over, and failures stopped being throttled.
+ */
+export class DatabaseWindowCounter implements WindowCounter {
   constructor(
     private readonly db: DB,
     private readonly scope: string,
@@ -35,24 +43,38 @@ class DatabaseWindowCounter implements WindowCounter {
   ) {}
 
   async retryAfterMs(key: string, now: Date) {
-    const row = await this.db.selectFrom("login_throttle").select(["window_started_at", "count"]).where("key", "=", `${this.scope}:${key}`).executeTakeFirst();
+    const id = `${this.scope}:${key}`;
+    const row = await this.db.selectFrom("login_throttle").select(["window_started_at", "count"]).where("key", "=", id).executeTakeFirst();
     if (!row) return 0;
-    const elapsed = now.getTime() - row.window_started_at;
-    if (elapsed >= this.windowMs || elapsed < 0) return 0;
+    let started = row.window_started_at;
+    if (started > now.getTime()) {
+      // The clock stepped back: the window starts now, with the failures it already holds.
+      started = now.getTime();
+      await this.db.updateTable("login_throttle").set({ window_started_at: started }).where("key", "=", id).where("window_started_at", ">", started).execute();
+    }
+    const elapsed = now.getTime() - started;
+    if (elapsed >= this.windowMs) return 0;
     return row.count >= this.limit ? this.windowMs - elapsed : 0;
   }
 
   async record(key: string, now: Date) {
     const id = `${this.scope}:${key}`;
-    const windowStart = now.getTime() - this.windowMs;
+    const at = now.getTime();
+    const windowStart = at - this.windowMs;
     await this.db
       .insertInto("login_throttle")
-      .values({ key: id, window_started_at: now.getTime(), count: 1 })
+      .values({ key: id, window_started_at: at, count: 1 })
       .onConflict((oc) =>
         oc.column("key").doUpdateSet((eb) => ({
-          // A window that has ended starts again at one failure.
+          // A window that has ended starts again at one; one "in the future" (the clock stepped
+          // back) starts now and keeps its count.
           count: eb.case().when("login_throttle.window_started_at", "<=", windowStart).then(1).else(eb("login_throttle.count", "+", 1)).end(),
-          window_started_at: eb.case().when("login_throttle.window_started_at", "<=", windowStart).then(now.getTime()).else(eb.ref("login_throttle.window_started_at")).end(),
+          window_started_at: eb
+            .case()
+            .when(eb.or([eb("login_throttle.window_started_at", "<=", windowStart), eb("login_throttle.window_started_at", ">", at)]))
+            .then(at)
+            .else(eb.ref("login_throttle.window_started_at"))
+            .end(),
         })),
       )
       .execute();

@@ -55,36 +55,74 @@ export function securityHeaders(options: { hsts: boolean }) {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Decides whether a state-changing request comes from our own pages. Browsers send
- * Sec-Fetch-Site on every request (and Origin on every POST); either one naming another site
- * means the request was forged from elsewhere. Requests with neither header do not come from a
- * browser page and carry no ambient cookies worth forging.
+ * Decides whether a state-changing request comes from our own pages. In order:
+ * - `Sec-Fetch-Site` (every current browser sends it, and a page cannot forge it): only
+ *   `same-origin` and `none` (typed or bookmarked) pass;
+ * - otherwise `Origin` must be ours;
+ * - otherwise `Referer`, when present, must be ours (older browsers send no Origin on a
+ *   same-origin form post, but a foreign page's post still carries its address there);
+ * - a request with none of the three does not come from a web page: a browser always sends at
+ *   least one of them with a cross-site form, so such a request carries no ambient cookies worth
+ *   forging, and is let through (ADR 0004).
  */
-export function isCrossSiteRequest(input: { method: string; secFetchSite?: string; origin?: string; allowedOrigins: string[] }): boolean {
+export function isCrossSiteRequest(input: { method: string; secFetchSite?: string; origin?: string; referer?: string; allowedOrigins: string[] }): boolean {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return false;
   if (input.secFetchSite) return input.secFetchSite !== "same-origin" && input.secFetchSite !== "none";
   if (input.origin !== undefined) return !input.allowedOrigins.includes(input.origin);
+  if (input.referer !== undefined) {
+    const origin = originOf(input.referer);
+    return origin === null || !input.allowedOrigins.includes(origin);
+  }
   return false;
 }
 
-export function rejectCrossSiteRequests(publicBaseUrl: string) {
+const REFUSED_PAGE = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Request refused</title></head><body><main><h1>Request refused</h1><p>This request came from another website, so it was refused and nothing was changed. If you were using the Approved Trainer Academy, go back to the page and try again.</p></main></body></html>`;
+
+/** The host Remix compares a form post's `Origin` with: the first X-Forwarded-Host, else Host. */
+function hostRemixChecks(req: Request): string | undefined {
+  return req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host");
+}
+
+/**
+ * Refuses cross-site state-changing requests (403, nothing runs). For a request it accepts whose
+ * `Origin` names a different host than the request arrived with, Remix's own check would answer
+ * every form post with a 500: that happens behind a reverse proxy that does not pass the Host
+ * header on. The request has already been judged same-origin here, so the host Remix sees is set
+ * to the origin's, and one line in the log tells the operator how to configure the proxy.
+ */
+export function rejectCrossSiteRequests(publicBaseUrl: string, log: (line: string) => void = console.warn) {
   const configured = new URL(publicBaseUrl).origin;
+  let warned = false;
   return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const origin = req.get("origin");
     const allowedOrigins = [configured, `${req.protocol}://${req.get("host") ?? ""}`];
-    const crossSite = isCrossSiteRequest({
-      method: req.method,
-      secFetchSite: req.get("sec-fetch-site"),
-      origin: req.get("origin"),
-      allowedOrigins,
-    });
-    if (!crossSite) return next();
-    res
-      .status(403)
-      .type("html")
-      .setHeader("Content-Security-Policy", STATIC_CSP)
-      .send(
-        `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Request refused</title></head><body><main><h1>Request refused</h1><p>This request came from another website, so it was refused and nothing was changed. If you were using the Approved Trainer Academy, go back to the page and try again.</p></main></body></html>`,
-      );
+    const crossSite = isCrossSiteRequest({ method: req.method, secFetchSite: req.get("sec-fetch-site"), origin, referer: req.get("referer"), allowedOrigins });
+    if (crossSite) {
+      res.status(403).type("html").setHeader("Content-Security-Policy", STATIC_CSP).send(REFUSED_PAGE);
+      return;
+    }
+    const originHost = origin && originOf(origin) ? new URL(origin).host : null;
+    const host = hostRemixChecks(req);
+    if (originHost && originHost !== host) {
+      if (!warned) {
+        warned = true;
+        log(
+          `Form posts from ${origin} arrive with Host "${host ?? ""}" (PUBLIC_BASE_URL is ${configured}): the reverse proxy does not pass the Host header on. They are accepted, but configure the proxy to send it (nginx: proxy_set_header Host $host; see the README's "Behind a reverse proxy").`,
+        );
+      }
+      req.headers.host = originHost;
+      delete req.headers["x-forwarded-host"];
+    }
+    next();
   };
 }

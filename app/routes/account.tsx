@@ -1,5 +1,5 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { changePassword } from "~/auth/accounts.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { requireUser } from "~/auth/guards.server";
@@ -21,19 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const parsed = validate(changePasswordSchema, formToObject(await readForm(request)));
-  if (!parsed.ok) return replyRefusal(parsed, { changed: false });
+  if (!parsed.ok) return replyRefusal(parsed);
   const result = await changePassword(getDb(), user.id, parsed.value, serverClock());
-  if (!result.ok) return replyRefusal(result, { changed: false });
-  return data(
-    { message: null, fieldErrors: {} as Record<string, string>, changed: true },
-    { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } },
-  );
+  if (!result.ok) return replyRefusal(result);
+  // A redirect, so the page that follows is loaded with the new session: rendered in this same
+  // request, its loaders would still see the old (now deleted) one and sign the person out.
+  return redirect("/account?changed=1", { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } });
 }
 
 export default function Account() {
   const { name, email, role } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const changed = useSearchParams()[0].get("changed") === "1" && !actionData;
   const errors = actionData?.fieldErrors ?? {};
   return (
     <section className="narrow" aria-labelledby="account-title">
@@ -48,8 +48,8 @@ export default function Account() {
       </dl>
       <h2>Change your password</h2>
       <p>Changing your password signs you out everywhere else.</p>
-      {actionData?.changed ? <Notice>Your password has been changed. Other devices have been signed out.</Notice> : null}
-      <Form method="post" noValidate className="stack" key={actionData?.changed ? "done" : "form"}>
+      {changed ? <Notice>Your password has been changed. Other devices have been signed out.</Notice> : null}
+      <Form method="post" noValidate className="stack" key={changed ? "done" : "form"}>
         <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={errors.currentPassword} />
         <Field
           name="newPassword"

@@ -1,7 +1,9 @@
 /**
  * Counts events per key in fixed windows, in this process's memory. Used where a per-process
  * allowance is enough (the public verification lookups: the limit is split between the
- * processes, ADR 0009); the sign-in throttle keeps its counters in the database instead.
+ * processes, ADR 0009); the sign-in throttle keeps its counters in the database instead. A
+ * window whose start lies in the future (the clock stepped back) is treated as starting now,
+ * keeping its count.
  */
 export class FixedWindowCounter {
   private readonly windows = new Map<string, { startedAt: number; failures: number }>();
@@ -15,6 +17,8 @@ export class FixedWindowCounter {
   retryAfterMs(key: string, now: Date): number {
     const window = this.windows.get(key);
     if (!window) return 0;
+    // The clock stepped back: the window starts now, keeping its count (never "over").
+    if (window.startedAt > now.getTime()) window.startedAt = now.getTime();
     const elapsed = now.getTime() - window.startedAt;
     if (elapsed >= this.windowMs) {
       this.windows.delete(key);
@@ -25,6 +29,7 @@ export class FixedWindowCounter {
 
   record(key: string, now: Date): void {
     const window = this.windows.get(key);
+    if (window && window.startedAt > now.getTime()) window.startedAt = now.getTime();
     if (!window || now.getTime() - window.startedAt >= this.windowMs) {
       this.windows.set(key, { startedAt: now.getTime(), failures: 1 });
       if (this.windows.size > 100_000) this.prune(now);

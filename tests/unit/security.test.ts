@@ -18,7 +18,14 @@ describe("cross-site request refusal", () => {
     { method: "GET", secFetchSite: "cross-site", expected: false },
     { method: "HEAD", origin: "https://evil.example", expected: false },
     { method: "POST", expected: false },
-  ])("$method with Sec-Fetch-Site=$secFetchSite Origin=$origin → refused: $expected", ({ expected, ...input }) => {
+    // No Sec-Fetch-Site and no Origin (older browsers): the Referer decides when it is there.
+    { method: "POST", referer: "https://evil.example/page", expected: true },
+    { method: "POST", referer: "http://127.0.0.1:3000.evil.example/", expected: true },
+    { method: "POST", referer: "not a url", expected: true },
+    { method: "POST", referer: "http://127.0.0.1:3000/login?x=1", expected: false },
+    { method: "POST", origin: "http://127.0.0.1:3000", referer: "https://evil.example/", expected: false },
+    { method: "POST", secFetchSite: "same-origin", referer: "https://evil.example/", expected: false },
+  ])("$method with Sec-Fetch-Site=$secFetchSite Origin=$origin Referer=$referer → refused: $expected", ({ expected, ...input }) => {
     expect(isCrossSiteRequest({ ...input, allowedOrigins })).toBe(expected);
   });
 });
