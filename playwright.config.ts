@@ -51,6 +51,9 @@ export default defineConfig({
       E2E_SERVER_LOG,
       PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`,
       ATA_TEST_CLOCK: "1",
+      // Every test signs up its own trainers, all from 127.0.0.1: the per-address account limits
+      // are tested on a server of their own (tests/e2e/client-limits.spec.ts).
+      ACCOUNT_RATE_LIMIT_PER_HOUR: "100000",
       NODE_ENV: "production",
     },
   },

@@ -170,8 +170,14 @@ export async function requestPasswordReset(db: DB, email: string, baseUrl: strin
   );
 }
 
-export async function resetPassword(db: DB, token: string, password: string, now: Date): Promise<boolean> {
-  const passwordHash = await hashPassword(password);
+/**
+ * Sets a new password through a reset link. The link is checked before the password is hashed,
+ * so a dead or guessed link costs no hashing; it is checked again, and used up, in the
+ * transaction that changes the password (two tabs cannot both use it).
+ */
+export async function resetPassword(db: DB, token: string, password: string, now: Date, hash: (password: string) => Promise<string> = hashPassword): Promise<boolean> {
+  if (!(await findUsableToken(db, token, "password_reset", now))) return false;
+  const passwordHash = await hash(password);
   return db.transaction().execute(async (trx) => {
     const row = await findUsableToken(trx, token, "password_reset", now);
     if (!row || row.user_id === null) return false;
@@ -204,13 +210,16 @@ export async function createFirstAdmin(
   token: string,
   input: { name: string; email: string; password: string },
   now: Date,
+  hash: (password: string) => Promise<string> = hashPassword,
 ): Promise<Result<{ userId: number; sessionToken: string }>> {
-  const passwordHash = await hashPassword(input.password);
+  // The link is checked before the password is hashed (a dead link costs no hashing), and again
+  // in the transaction that uses it up.
+  const linkRefused = refuse(400, "This set-up link is not valid: it has been used, has expired, or an administrator already exists.");
+  if (!(await findUsableToken(db, token, "first_admin", now)) || (await adminExists(db))) return linkRefused;
+  const passwordHash = await hash(input.password);
   return db.transaction().execute(async (trx): Promise<Result<{ userId: number; sessionToken: string }>> => {
     const row = await findUsableToken(trx, token, "first_admin", now);
-    if (!row || (await adminExists(trx))) {
-      return refuse(400, "This set-up link is not valid: it has been used, has expired, or an administrator already exists.");
-    }
+    if (!row || (await adminExists(trx))) return linkRefused;
     if (await findUserByEmail(trx, input.email)) {
       return invalid({ email: "An account with this email address already exists." });
     }

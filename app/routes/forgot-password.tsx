@@ -6,19 +6,27 @@ import { forgotPasswordSchema } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
-import { Field, Notice } from "~/components/form";
+import { Field, FormError, Notice } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal, replyTooManyAttempts } from "~/utils/result";
+import { emailTarget, getAccountLimits, tooManyAttemptsMessage } from "~/auth/account-limits.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Approved Trainer Academy" }];
+
+/** A refused attempt says when to try again (Retry-After). */
+export const headers = passRetryAfter;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const parsed = validate(forgotPasswordSchema, formToObject(await readForm(request)));
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = formToObject(await readForm(request));
+  const limits = getAccountLimits(getDb(), getEnv().ACCOUNT_RATE_LIMIT_PER_HOUR);
+  const wait = await limits.attempt("password-reset-request", { ip: context.clientIp, target: emailTarget(form.email) }, serverClock());
+  if (wait > 0) return replyTooManyAttempts(wait, tooManyAttemptsMessage("password-reset-request", wait), { sent: false });
+  const parsed = validate(forgotPasswordSchema, form);
   if (!parsed.ok) return replyRefusal(parsed, { sent: false });
   await requestPasswordReset(getDb(), parsed.value.email, getEnv().PUBLIC_BASE_URL, serverClock());
   return { message: null, fieldErrors: {} as Record<string, string>, sent: true };
@@ -38,6 +46,7 @@ export default function ForgotPassword() {
       ) : (
         <>
           <p>Enter the email address of your account and we will send you a one-time link.</p>
+          <FormError error={actionData?.message} />
           <Form method="post" noValidate className="stack">
             <Field name="email" label="Email address" type="email" autoComplete="email" required error={actionData?.fieldErrors.email} />
             <button type="submit" className="button" disabled={busy}>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signIn } from "~/auth/accounts.server";
 import { deviceCookie, deviceCookieName, readCookie, sessionCookie } from "~/auth/cookies.server";
@@ -9,15 +9,12 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Approved Trainer Academy" }];
 
 /** A throttled sign-in says when to try again (Retry-After), on the page and on data requests. */
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
-};
+export const headers = passRetryAfter;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);

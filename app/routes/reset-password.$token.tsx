@@ -6,17 +6,26 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { refuse, replyRefusal } from "~/utils/result";
+import { passRetryAfter, refuse, replyRefusal, replyTooManyAttempts } from "~/utils/result";
+import { getAccountLimits, tokenTarget, tooManyAttemptsMessage } from "~/auth/account-limits.server";
+import { getEnv } from "~/utils/env.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
+
+/** A refused attempt says when to try again (Retry-After). */
+export const headers = passRetryAfter;
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const usable = await findUsableToken(getDb(), params.token ?? "", "password_reset", serverClock());
   return { valid: usable !== null };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const parsed = validate(resetPasswordSchema, formToObject(await readForm(request)));
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = formToObject(await readForm(request));
+  const limits = getAccountLimits(getDb(), getEnv().ACCOUNT_RATE_LIMIT_PER_HOUR);
+  const wait = await limits.attempt("password-reset", { ip: context.clientIp, target: tokenTarget(params.token) }, serverClock());
+  if (wait > 0) return replyTooManyAttempts(wait, tooManyAttemptsMessage("password-reset", wait));
+  const parsed = validate(resetPasswordSchema, form);
   if (!parsed.ok) return replyRefusal(parsed);
   const done = await resetPassword(getDb(), params.token ?? "", parsed.value.password, serverClock());
   if (!done) return replyRefusal(refuse(400, "This link is no longer valid. Ask for a new one."));

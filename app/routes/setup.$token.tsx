@@ -7,9 +7,14 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal, replyTooManyAttempts } from "~/utils/result";
+import { getAccountLimits, tokenTarget, tooManyAttemptsMessage } from "~/auth/account-limits.server";
+import { getEnv } from "~/utils/env.server";
 
 export const meta: MetaFunction = () => [{ title: "Set up the first administrator · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
+
+/** A refused attempt says when to try again (Retry-After). */
+export const headers = passRetryAfter;
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const db = getDb();
@@ -17,9 +22,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return { valid: usable };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = formToObject(await readForm(request));
   const values = { name: (form.name ?? "").slice(0, 200), email: (form.email ?? "").slice(0, 254) };
+  const limits = getAccountLimits(getDb(), getEnv().ACCOUNT_RATE_LIMIT_PER_HOUR);
+  const wait = await limits.attempt("first-admin", { ip: context.clientIp, target: tokenTarget(params.token) }, serverClock());
+  if (wait > 0) return replyTooManyAttempts(wait, tooManyAttemptsMessage("first-admin", wait), { values });
   const parsed = validate(signUpSchema, form);
   if (!parsed.ok) return replyRefusal(parsed, { values });
   const result = await createFirstAdmin(getDb(), params.token ?? "", parsed.value, serverClock());

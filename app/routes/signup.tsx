@@ -8,18 +8,26 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal, replyTooManyAttempts } from "~/utils/result";
+import { emailTarget, getAccountLimits, tooManyAttemptsMessage } from "~/auth/account-limits.server";
+import { getEnv } from "~/utils/env.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · Approved Trainer Academy" }];
+
+/** A refused attempt says when to try again (Retry-After). */
+export const headers = passRetryAfter;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = formToObject(await readForm(request));
   const values = { name: (form.name ?? "").slice(0, 200), email: (form.email ?? "").slice(0, 254) };
+  const limits = getAccountLimits(getDb(), getEnv().ACCOUNT_RATE_LIMIT_PER_HOUR);
+  const wait = await limits.attempt("signup", { ip: context.clientIp, target: emailTarget(form.email) }, serverClock());
+  if (wait > 0) return replyTooManyAttempts(wait, tooManyAttemptsMessage("signup", wait), { values });
   const parsed = validate(signUpSchema, form);
   if (!parsed.ok) return replyRefusal(parsed, { values });
   const result = await signUpTrainer(getDb(), parsed.value, serverClock());

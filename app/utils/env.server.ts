@@ -67,6 +67,12 @@ const schema = z.object({
   SMTP_FROM: z.string().default("Approved Trainer Academy <no-reply@academy.invalid>"),
   /** Certificate lookups per IP per minute on the public verification pages (split between processes). */
   VERIFY_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000_000).default(60),
+  /**
+   * Attempts per client address per hour at each account endpoint other than sign-in (sign-up,
+   * reset email, reset link, first-administrator link). Per email address or link the limits are
+   * fixed and smaller (auth/account-limits.server.ts).
+   */
+  ACCOUNT_RATE_LIMIT_PER_HOUR: wholeNumber(1, 1_000_000_000).default(20),
   /** Processes serving HTTP; unset means one per core, at most 4. More than 16 is treated as 16. */
   WEB_CONCURRENCY: wholeNumber(1, 1024).optional(),
   /** Set by the primary process on the workers it starts: how many serve HTTP. Not for operators. */

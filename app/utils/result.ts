@@ -1,4 +1,4 @@
-import { data } from "@remix-run/node";
+import { data, type HeadersFunction } from "@remix-run/node";
 
 /**
  * One result type for every domain command and query (style-by-comparison §3).
@@ -44,3 +44,27 @@ export function orThrow<T>(result: Result<T>): T {
   if (result.ok) return result.value;
   throw new Response(result.message ?? "", { status: result.status });
 }
+
+/** "Please wait 3 minutes", rounded up, at least one minute. */
+export function waitPhrase(retryAfterMs: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/**
+ * What a rate-limited action returns: 429 with `Retry-After`, a message for the whole form, and
+ * anything the page needs to show the form again. Routes that can answer this export
+ * `headers = passRetryAfter`, so the header reaches the browser on document requests too.
+ */
+export function replyTooManyAttempts<E extends Record<string, unknown> = Record<never, never>>(retryAfterMs: number, message: string, extra?: E) {
+  return data(
+    { ...(extra as E), message, fieldErrors: {} as Record<string, string> },
+    { status: 429, headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } },
+  );
+}
+
+/** A route's `headers`: passes its action's `Retry-After` on (Remix keeps only cookies otherwise). */
+export const passRetryAfter: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
