@@ -14,4 +14,11 @@ export default tseslint.config(
     files: ["app/**", "scripts/**", "tests/**"],
     rules: { "no-restricted-imports": "off" },
   },
+  {
+    // Shared helpers sit at the bottom of the layers: they import only db/ and packages.
+    files: ["app/utils/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["~/*", "!~/utils/*", "../*"], message: "app/utils/ imports only db/ and packages." }] }],
+    },
+  },
 );

@@ -7,7 +7,7 @@ import { databasePathFromEnv, openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts, type SeedAccount } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 
 export const DEMO_ACCOUNTS: SeedAccount[] = [
   { role: "trainer", name: "Demo Trainer (demo account)", email: "trainer@demo.academy.invalid", password: "demo-trainer-password" },

@@ -4,8 +4,8 @@
  * warning window, erase DBS certificate details after the retention period.
  */
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { serverClock } from "~/clock.server";
+import { getEnv } from "~/utils/env.server";
+import { serverClock } from "~/utils/clock.server";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { migrateToLatest } from "~db/migrate";
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { getDb } from "~/db.server";
-import { serverClock } from "~/clock.server";
-import { FixedWindowCounter } from "~/auth/login-throttle.server";
+import { serverClock } from "~/utils/clock.server";
+import { FixedWindowCounter } from "~/utils/rate-limit";
 import { formatLongDate } from "./pdf.server";
 import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import type { AnswerBank, AnswerKey, CompiledModule, PublicCatalog, ReportTaskDefinition } from "./types";
 
 /**

@@ -2,7 +2,7 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import type { Env } from "~/env.server";
+import type { Env } from "~/utils/env.server";
 import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
 
