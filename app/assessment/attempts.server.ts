@@ -92,7 +92,7 @@ export async function startAttempt(db: DB, userId: number, slug: string, now: Da
   if (!decision.canStart) return refuse(409, describeRetakeDecision(decision)!);
 
   const attemptId = randomToken(16);
-  const paper = drawPaper(getQuestionBank(slug), module.questionsPerAttempt, attemptId);
+  const paper = drawPaper(getQuestionBank(slug), module.questionsPerAttempt, attemptId, module.blueprint);
   const versionId = await currentModuleVersionId(db, slug, now);
   try {
     await db.transaction().execute(async (trx) => {
