@@ -40,7 +40,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
     cssHref = links.find((l) => l.rel === "stylesheet")?.href ?? "";
     return cssHref;
   };
-  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler(stylesheet));
+  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler({ cssHref: stylesheet, limit: { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS } }));
 
   app.all(
     "*",
