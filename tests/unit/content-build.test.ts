@@ -92,6 +92,14 @@ describe("content build validation", () => {
     expect(fs.readFileSync("tests/fixtures/content-blueprint/modules/blueprint/index.mdx", "utf8").split("\n")[14]).toBe("blueprint:");
     expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
   });
+
+  it("the build command fails when the key is the longest option too often, naming the module's file and bank line", () => {
+    const { status, stderr, out } = buildFixture("content-option-length");
+    expect(status).toBe(1);
+    expect(stderr).toContain('tests/fixtures/content-option-length/modules/option-length/index.mdx:24:1: module "option-length": the keyed option is the strictly longest option in 8 of 20 single-answer questions (40%; at most 35% allowed)');
+    expect(fs.readFileSync("tests/fixtures/content-option-length/modules/option-length/index.mdx", "utf8").split("\n")[23]).toBe("<Assessment>");
+    expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
+  });
 });
 
 /** Runs the real content build on a fixture folder; returns its exit status and error output. */
