@@ -84,12 +84,25 @@ export function selectByBlueprint<Q extends Drawable>(order: readonly Q[], bluep
     return true;
   };
 
+  // Whether the rest of the search can succeed depends only on (position, counts still needed,
+  // tags still missing), so a state that failed once fails again: remembering it keeps the search
+  // small when two tag minimums compete for the same last places (which the per-tag check in
+  // tagsReachable cannot see). The first selection found, and so the paper, is unchanged.
+  const failed = new Set<string>();
+  const stateOf = (i: number) => `${i}|${need.join(",")}|${deficit.map((d) => Math.max(d, 0)).join(",")}`;
+
   const chosen: Q[] = [];
   let budget = SEARCH_BUDGET;
   const search = (i: number): boolean => {
     if (--budget < 0) return false;
     if (stillNeeded === 0) return deficit.every((d) => d <= 0);
-    if (i >= n || !tagsReachable(i)) return false;
+    if (i >= n) return false;
+    const state = stateOf(i);
+    if (failed.has(state)) return false;
+    if (!tagsReachable(i)) {
+      failed.add(state);
+      return false;
+    }
     const s = sectionAt[i]!;
     if (need[s]! > 0) {
       need[s]! -= 1;
@@ -103,7 +116,9 @@ export function selectByBlueprint<Q extends Drawable>(order: readonly Q[], bluep
       need[s]! += 1;
     }
     // Leave the question out only if its section can still be filled from what follows.
-    return left[(i + 1) * S + s]! >= need[s]! && search(i + 1);
+    if (left[(i + 1) * S + s]! >= need[s]! && search(i + 1)) return true;
+    failed.add(state);
+    return false;
   };
 
   return search(0) ? chosen : null;
