@@ -6,10 +6,16 @@ declare global {
   var __academyDb: DB | undefined;
 }
 
-/** The process-wide database handle. Domain functions take `db` as their first argument. */
+/**
+ * The process-wide database handle: PostgreSQL when DATABASE_URL is set, otherwise the SQLite
+ * file at DATABASE_PATH. Domain functions take `db` as their first argument.
+ */
 export function getDb(): DB {
   if (!globalThis.__academyDb) {
-    globalThis.__academyDb = openDatabase(getEnv().DATABASE_PATH).db;
+    const env = getEnv();
+    globalThis.__academyDb = openDatabase(
+      env.DATABASE_URL ? { engine: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE } : { engine: "sqlite", path: env.DATABASE_PATH },
+    ).db;
   }
   return globalThis.__academyDb;
 }

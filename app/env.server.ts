@@ -9,6 +9,14 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATABASE_PATH: z.string().min(1).default("data/academy.sqlite"),
+  /** When set (postgres://user@host:5432/name), PostgreSQL is used instead of the SQLite file (ADR 0011). */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^(postgres(ql)?:\/\/.+)?$/, "must be a postgres:// or postgresql:// URL, or empty for SQLite")
+    .default(""),
+  /** Connections per server process to PostgreSQL. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Uploaded evidence (PDF/PNG/JPEG), outside public/, under server-generated names. */
   EVIDENCE_DIR: z.string().min(1).default("data/evidence"),
   PUBLIC_BASE_URL: z.string().url().optional(),

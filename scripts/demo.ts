@@ -1,9 +1,9 @@
 /**
  * `npm run demo`: adds three clearly-marked demonstration accounts to the database
- * (DATABASE_PATH, default data/academy.sqlite) and prints them; `npm run demo` then starts the
+ * (DATABASE_URL, or DATABASE_PATH, default data/academy.sqlite) and prints them; `npm run demo` then starts the
  * site. Never run this against a real installation.
  */
-import { databasePathFromEnv, openDatabase } from "~db/connection";
+import { databaseConfigFromEnv, openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts, type SeedAccount } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
@@ -15,7 +15,7 @@ export const DEMO_ACCOUNTS: SeedAccount[] = [
   { role: "admin", name: "Demo Admin (demo account)", email: "admin@demo.academy.invalid", password: "demo-admin-password" },
 ];
 
-const { db } = openDatabase(databasePathFromEnv());
+const { db } = openDatabase(databaseConfigFromEnv());
 await migrateToLatest(db);
 const created = await seedAccounts(db, DEMO_ACCOUNTS, new Date());
 // A trainer who has completed everything, so a newcomer can see a certificate and its public page.

@@ -1,10 +1,10 @@
-/** `npm run db:migrate`: apply every pending migration to DATABASE_PATH (default data/academy.sqlite). */
-import { databasePathFromEnv, openDatabase } from "~db/connection";
+/** `npm run db:migrate`: apply every pending migration to the configured database (DATABASE_URL, or DATABASE_PATH, default data/academy.sqlite). */
+import { databaseConfigFromEnv, describeDatabase, openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 
-const file = databasePathFromEnv();
-const { db } = openDatabase(file);
+const config = databaseConfigFromEnv();
+const { db } = openDatabase(config);
 const result = await migrateToLatest(db);
 const applied = result.results ?? [];
-console.log(applied.length === 0 ? `${file}: already up to date.` : applied.map((r) => `${r.migrationName}: ${r.status}`).join("\n"));
+console.log(applied.length === 0 ? `${describeDatabase(config)}: already up to date.` : applied.map((r) => `${r.migrationName}: ${r.status}`).join("\n"));
 await db.destroy();

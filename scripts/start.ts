@@ -20,6 +20,7 @@ import { HOUR } from "~/clock";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
+import { databaseConfigFromEnv, describeDatabase } from "~db/connection";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 
@@ -92,6 +93,7 @@ async function main() {
   if (!dev) buildIfNeeded();
 
   const db = getDb();
+  console.log(`Database: ${describeDatabase(databaseConfigFromEnv())}`);
   const migrations = await migrateToLatest(db);
   for (const result of migrations.results ?? []) console.log(`Migration ${result.migrationName}: ${result.status}`);
 

@@ -98,7 +98,7 @@ describe("writing and submitting", () => {
     // The database itself refuses a second open submission and any change to the text.
     const row = await db.selectFrom("report_submission").selectAll().where("user_id", "=", trainer.id).executeTakeFirstOrThrow();
     const { id: _id, ...copy } = row;
-    await expect(db.insertInto("report_submission").values({ ...copy, version: 2 }).execute()).rejects.toThrow(/UNIQUE/);
+    await expect(db.insertInto("report_submission").values({ ...copy, version: 2 }).execute()).rejects.toThrow(/unique/i);
     await expect(db.updateTable("report_submission").set({ body: "changed" }).where("id", "=", row.id).execute()).rejects.toThrow(/never changes/);
     expect((await getReportTaskSummary(db, trainer.id)).state).toBe("submitted");
   });
