@@ -28,19 +28,6 @@ export interface OpenedDatabase {
 
 export const isPostgresUrl = (value: string | undefined): value is string => !!value && /^postgres(ql)?:\/\//.test(value.trim());
 
-/** The configured database: `DATABASE_URL` (postgres://…) when set, otherwise the SQLite file `DATABASE_PATH`. */
-export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  if (isPostgresUrl(env.DATABASE_URL)) {
-    const poolSize = Number(env.DATABASE_POOL_SIZE);
-    return { engine: "postgres", url: env.DATABASE_URL.trim(), ...(Number.isInteger(poolSize) && poolSize > 0 ? { poolSize } : {}) };
-  }
-  return { engine: "sqlite", path: databasePathFromEnv(env) };
-}
-
-export function databasePathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DATABASE_PATH && env.DATABASE_PATH.trim() !== "" ? env.DATABASE_PATH : DEFAULT_DATABASE_PATH;
-}
-
 /** A short description for logs, without the password. */
 export function describeDatabase(config: DatabaseConfig): string {
   if (config.engine === "sqlite") return `SQLite ${config.path}`;

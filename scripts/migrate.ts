@@ -1,8 +1,10 @@
 /** `npm run db:migrate`: apply every pending migration to the configured database (DATABASE_URL, or DATABASE_PATH, default data/academy.sqlite). */
-import { databaseConfigFromEnv, describeDatabase, openDatabase } from "~db/connection";
+import { describeDatabase, openDatabase } from "~db/connection";
+import { databaseConfig } from "~/db.server";
 import { migrateToLatest } from "~db/migrate";
+import { getEnvOrExit } from "~/utils/env.server";
 
-const config = databaseConfigFromEnv();
+const config = databaseConfig(getEnvOrExit());
 const { db } = openDatabase(config);
 const result = await migrateToLatest(db);
 const applied = result.results ?? [];

@@ -51,7 +51,7 @@ describe(`portable SQL on ${process.env.DATABASE_URL ? "PostgreSQL" : "SQLite"}`
         trainer_name: "Blob",
         issued_at: "2026-01-01T00:00:00.000Z",
         expires_on: "2027-01-01",
-        expiry_basis: "validity",
+        expiry_basis: "validity period",
         validity_ends_on: "2027-01-01",
         agreement_version: "v",
         modules_json: "[]",

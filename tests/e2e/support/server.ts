@@ -1,13 +1,15 @@
 /** Starts the production server for Playwright on a fresh database holding three staff accounts. */
 import fs from "node:fs";
-import { databaseConfigFromEnv, openDatabase } from "~db/connection";
+import { openDatabase } from "~db/connection";
+import { databaseConfig } from "~/db.server";
+import { getEnv } from "~/utils/env.server";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts } from "../../../scripts/lib/seed-accounts";
 import { E2E_ADMIN, E2E_ASSESSOR, E2E_ASSESSOR_2 } from "./accounts";
 import { resetDatabase } from "./database";
 
 // playwright.config.ts sets DATABASE_PATH (SQLite) or DATABASE_URL (PostgreSQL) for this server.
-const config = databaseConfigFromEnv();
+const config = databaseConfig(getEnv());
 await resetDatabase(config);
 
 // Evidence uploaded by earlier runs goes with the old database.
