@@ -4,6 +4,8 @@ import { iso } from "~/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { addDays, dateOf } from "~/evidence/dates";
 import { invalidatePublicView, liveStatusOf } from "./public.server";
+import { refreshCertificateCredential } from "./credentials/sync.server";
+import { getEnv } from "~/env.server";
 import type { CertificateStatus, LiveStatus } from "./status";
 
 type Outcome = { ok: true } | { ok: false; message: string };
@@ -48,6 +50,9 @@ export async function suspendCertificate(db: DB, actorId: number, id: string, re
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.suspended", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return { ok: true };
 }
 
@@ -60,6 +65,9 @@ export async function reinstateCertificate(db: DB, actorId: number, id: string, 
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.reinstated", subjectType: "certificate", subjectId: id, details: { reason, wasSuspendedAt: cert.suspended_at, wasSuspendedFor: cert.suspension_reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return { ok: true };
 }
 
@@ -73,6 +81,9 @@ export async function revokeCertificate(db: DB, actorId: number, id: string, rea
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.revoked", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return { ok: true };
 }
 

@@ -5,6 +5,7 @@ import express from "express";
 import type { Env } from "~/env.server";
 import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
+import { credentialHandler, issuerHandler, statusListHandler } from "~/certificates/credentials/http.server";
 
 export interface HttpAppOptions {
   env: Env;
@@ -41,6 +42,10 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
     return cssHref;
   };
   app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler(stylesheet));
+  // Open Badges 3.0: status lists, credentials at their ids, and the pinned issuer (ADR 0011).
+  app.get("/credentials/status/:listId", statusListHandler);
+  app.get("/credentials/:credentialId", credentialHandler);
+  app.get(["/issuer", "/issuer.json"], issuerHandler(stylesheet));
 
   app.all(
     "*",
