@@ -51,7 +51,7 @@ async function main() {
     const file = path.join(modulesDir, folder, "index.mdx");
     const relative = path.relative(process.cwd(), file);
     if (!fs.existsSync(file)) {
-      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, errors: [`${relative}:1:1: missing index.mdx`] } });
+      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt: () => `${relative}:1`, errors: [`${relative}:1:1: missing index.mdx`] } });
       continue;
     }
     parsed.push({ folder, file: relative, module: parseModule(relative, fs.readFileSync(file, "utf8"), folder) });
@@ -110,6 +110,7 @@ async function main() {
     for (const q of module.questions) bank.questions[q.id] = q;
     bank.banks[frontmatter.slug] = summative.map((q) => q.id);
     if (module.reportTask) bank.reportTasks[frontmatter.slug] = module.reportTask;
+    if (module.markingKey) (bank.markingKeys ??= {})[frontmatter.slug] = module.markingKey;
     process.stdout.write(
       `${process.stdout.isTTY ? "\r" : ""}  ✓ ${folder}: ${sections.length} sections, ${compiled.words.toLocaleString("en-GB")} words, ${checks.length} knowledge checks, ${summative.length} questions in the bank (${frontmatter.questionsPerAttempt} per attempt, pass mark ${frontmatter.passMark}%)${module.reportTask ? `, written task with ${module.reportTask.rubric.length} rubric criteria` : ""}, version ${module.contentHash.slice(0, 12)} — ${Date.now() - moduleStarted} ms\n`,
     );

@@ -5,16 +5,17 @@
  * credentials' status list bits in line with the certificates' live status.
  */
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { serverClock } from "~/clock.server";
+import { getEnvOrExit } from "~/utils/env.server";
+import { serverClock } from "~/utils/clock.server";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { migrateToLatest } from "~db/migrate";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
 
+const env = getEnvOrExit();
 const db = getDb();
 await migrateToLatest(db);
-const summary = await runEntryRequirementJobs(db, serverClock(), getEnv().PUBLIC_BASE_URL);
+const summary = await runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
 console.log(`Entry-requirement jobs done: ${JSON.stringify(summary)}`);
-const credentials = await syncCredentialStatuses(db, getEnv().PUBLIC_BASE_URL, serverClock());
+const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
 console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
 await db.destroy();

@@ -1,5 +1,5 @@
 import type { DB } from "~db/connection";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { renderCertificatePdf } from "./pdf.server";
 import { refreshCertificateCredential } from "./credentials/sync.server";
 

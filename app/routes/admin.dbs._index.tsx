@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { getDb } from "~/db.server";
-import { formatDate } from "~/evidence/dates";
+import { formatDate } from "~/utils/dates";
 import { listDbsChecks } from "~/evidence/dbs.server";
 import { DBS_DECISION_LABELS } from "~/evidence/validation";
 

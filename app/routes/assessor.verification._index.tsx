@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { requireRole } from "~/auth/guards.server";
 import { getDb } from "~/db.server";
-import { formatDate } from "~/evidence/dates";
+import { formatDate } from "~/utils/dates";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS, type VerificationKind } from "~/evidence/kinds";
 import { listVerificationQueue } from "~/evidence/verification.server";
 

@@ -2,9 +2,9 @@ import { data, redirect, unstable_createMemoryUploadHandler, unstable_parseMulti
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Field, TextareaField } from "~/components/form";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { serverClock } from "~/clock.server";
-import { formatDate, formatMoment } from "~/evidence/dates";
+import { getEnv } from "~/utils/env.server";
+import { serverClock } from "~/utils/clock.server";
+import { formatDate, formatMoment } from "~/utils/dates";
 import { verifyRateLimiter } from "~/certificates/verify-http.server";
 import { checkCredentialText, MAX_CREDENTIAL_BYTES, type CredentialReport } from "~/certificates/credentials/verify-credential.server";
 
@@ -26,7 +26,8 @@ async function readCredentialUpload(request: Request): Promise<{ text: string } 
 
 async function checkCredential(request: Request, ip: string) {
   const now = serverClock();
-  const limiter = verifyRateLimiter();
+  const env = getEnv();
+  const limiter = verifyRateLimiter({ perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS });
   if (limiter.retryAfterMs(ip, now) > 0) return data({ form: "credential" as const, error: "Too many checks from this address in a short time. Wait a minute and try again.", report: null }, { status: 429 });
   limiter.record(ip, now);
   const upload = await readCredentialUpload(request);

@@ -9,7 +9,7 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import { checkStatus } from "@digitalbazaar/vc-bitstring-status-list";
 import type { DB } from "~db/connection";
-import { DAY, addMs } from "~/clock";
+import { DAY, addMs } from "~/utils/clock";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { reinstateCertificate, revokeCertificate, suspendCertificate } from "~/certificates/admin.server";
 import { createDocumentLoader, DocumentNotBundled } from "~/certificates/credentials/documents.server";

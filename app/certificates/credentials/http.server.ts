@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { serverClock } from "~/clock.server";
+import { getEnv } from "~/utils/env.server";
+import { serverClock } from "~/utils/clock.server";
 import { formatLongDate } from "../pdf.server";
 import { escapeHtml, page, VERIFY_CSP } from "../verify-http.server";
 import { ISSUER_NAME, publishedIssuerKeys, type PublishedKey } from "./keys.server";

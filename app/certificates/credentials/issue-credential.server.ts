@@ -3,7 +3,7 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DB } from "~db/connection";
 import type { Certificate, IssuedCredential } from "~db/schema";
-import { randomToken } from "~/auth/crypto.server";
+import { randomToken } from "~/utils/random.server";
 import { createDocumentLoader } from "./documents.server";
 import { currentIssuerKey, issuerKeyById, ISSUER_NAME, type IssuerKey } from "./keys.server";
 import { buildOpenBadgeCredential } from "./open-badge";

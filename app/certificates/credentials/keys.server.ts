@@ -3,7 +3,7 @@ import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import type { Ed25519KeyPair } from "@digitalbazaar/ed25519-multikey";
 import type { DB } from "~db/connection";
 import type { CredentialIssuerKey } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 
 /**

@@ -5,7 +5,7 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DB } from "~db/connection";
 import { isUniqueViolation } from "~db/errors";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { createDocumentLoader } from "./documents.server";
 import { issuerKeyById, type IssuerKey } from "./keys.server";
 
