@@ -99,7 +99,7 @@ async function main() {
   const versions = await registerModuleVersions(db, serverClock());
   console.log(`Serving ${versions.size} training modules.`);
 
-  // Open Badges 3.0 credentials: the signing key, credentials for older certificates (ADR 0011).
+  // Open Badges 3.0 credentials: the signing key, credentials for older certificates (ADR 0013).
   const baseUrlWarning = localBaseUrlWarning(env.PUBLIC_BASE_URL);
   if (baseUrlWarning) console.warn(baseUrlWarning);
   const credentials = await prepareCredentials(db, env.PUBLIC_BASE_URL, serverClock());

@@ -42,7 +42,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
     return cssHref;
   };
   app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler({ cssHref: stylesheet, limit: { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS } }));
-  // Open Badges 3.0: status lists, credentials at their ids, and the pinned issuer (ADR 0011).
+  // Open Badges 3.0: status lists, credentials at their ids, and the pinned issuer (ADR 0013).
   app.get("/credentials/status/:listId", statusListHandler);
   app.get("/credentials/:credentialId", credentialHandler);
   app.get(["/issuer", "/issuer.json"], issuerHandler(stylesheet));

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 
 // Frozen in time: never import application code here and never edit after it has shipped.
-// Open Badges 3.0 credentials (ADR 0011): the issuer's keys, Bitstring Status Lists, and one row
+// Open Badges 3.0 credentials (ADR 0013): the issuer's keys, Bitstring Status Lists, and one row
 // per issued credential. The VC-JWT column goes; certificates get OB 3.0 credentials from the
 // data step that runs at start after migrations (app/certificates/credentials/upgrade.server.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@ import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 
 /**
- * The academy's signing keys (ADR 0011). A key is an Ed25519 pair identified by its did:key,
+ * The academy's signing keys (ADR 0013). A key is an Ed25519 pair identified by its did:key,
  * generated once and kept in the database with the other server secrets (never under public/,
  * never logged, never served). The newest unretired key signs new credentials. Rotation retires
  * the current key: it signs nothing new, but keeps re-signing the status lists of the
