@@ -20,6 +20,22 @@ import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
 
 const BASE = "http://academy.test";
+
+function base58btc(bytes: Uint8Array): string {
+  const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) + BigInt(byte);
+  let out = "";
+  while (value > 0n) {
+    out = alphabet[Number(value % 58n)] + out;
+    value /= 58n;
+  }
+  for (const byte of bytes) {
+    if (byte !== 0) break;
+    out = `1${out}`;
+  }
+  return out;
+}
 let db: DB;
 let staffId: number;
 const now = new Date("2026-06-01T09:00:00Z");
@@ -200,5 +216,60 @@ describe("bad input on the credential form", () => {
     expect(parseCredentialText('{"type":"Thing"}')).toMatchObject({ ok: false, message: expect.stringContaining("not a verifiable credential") });
     expect(parseCredentialText(`{"a":"${"x".repeat(70_000)}"}`)).toMatchObject({ ok: false, message: expect.stringContaining("64 KB") });
     expect(parseCredentialText(JSON.stringify({ "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiableCredential"] }))).toMatchObject({ ok: false, message: expect.stringContaining("no signature") });
+  });
+});
+
+describe("credentials follow the certificate's life", () => {
+  it("supersession revokes the old credential; the hourly sync revokes on lapsed evidence", async () => {
+    const { syncCredentialStatuses } = await import("~/certificates/credentials/sync.server");
+    const { issueCertificateIfEligible } = await import("~/certificates/issue.server");
+    const { completeCertificateDocuments } = await import("~/certificates/documents.server");
+    const { userId, certificateId, credential } = await certified();
+    // Renewed insurance: a new certificate supersedes the old one.
+    const policy = await db.selectFrom("insurance_policy").selectAll().where("user_id", "=", userId).executeTakeFirstOrThrow();
+    const { id: _id, ...renewed } = policy;
+    await db.insertInto("insurance_policy").values({ ...renewed, policy_number: `${policy.policy_number}-R`, end_date: "2027-12-31" }).execute();
+    const later = addMs(now, DAY);
+    const issued = await issueCertificateIfEligible(db, userId, later);
+    expect(issued.issued).toBe(true);
+    await completeCertificateDocuments(db, (issued as { certificateId: string }).certificateId, BASE, later);
+    expect((await ours(credential, later)).headline).toBe("Revoked");
+    const next = await credentialOf((issued as { certificateId: string }).certificateId);
+    expect((await ours(next, later)).headline).toBe("Valid, issued by Approved Trainer Academy");
+    expect(certificateId).not.toBe((issued as { certificateId: string }).certificateId);
+
+    // The insurance no longer holds (here: its verification withdrawn): the hourly sync sets the
+    // bit of the current credential, and a relying party holding the file sees it revoked.
+    await db.updateTable("insurance_policy").set({ status: "rejected" }).where("user_id", "=", userId).execute();
+    const summary = await syncCredentialStatuses(db, BASE, later);
+    expect(summary.revoked).toBeGreaterThanOrEqual(1);
+    const row = await db.selectFrom("issued_credential").select(["revoked_at", "revocation_reason"]).where("certificate_id", "=", (issued as { certificateId: string }).certificateId).executeTakeFirstOrThrow();
+    expect(row.revocation_reason).toBe("certificate suspended (insurance lapsed)");
+    expect((await ours(next, later)).headline).toBe("Revoked");
+  });
+
+  it("existing certificates get a credential at start, once; the pre-OB 3.0 key keeps its DID", async () => {
+    const { createPrivateKey, generateKeyPairSync } = await import("node:crypto");
+    const { prepareCredentials } = await import("~/certificates/credentials/startup.server");
+    const fresh = await createTestDb();
+    await registerModuleVersions(fresh, now);
+    // An installation from before: a VC-JWT signing key in app_secret, certificates without credentials.
+    const { privateKey } = generateKeyPairSync("ed25519");
+    await fresh.insertInto("app_secret").values({ name: "credential_ed25519_pkcs8", value: privateKey.export({ type: "pkcs8", format: "pem" }).toString() }).execute();
+    const raw = Buffer.from(createPrivateKey(privateKey.export({ type: "pkcs8", format: "pem" })).export({ format: "jwk" }).x!, "base64url");
+    const staff = (await createUser(fresh, { role: "assessor" })).id;
+    const trainer = await seedCertifiedTrainer(fresh, { name: "Old Timer", email: "old@example.test", password: "seeded password 1", staffUserId: staff }, BASE, now);
+    const legacyDid = (await fresh.selectFrom("credential_issuer_key").select("did").executeTakeFirstOrThrow()).did;
+    // did:key of an Ed25519 key: multibase "z" + base58btc(0xed 0x01 ‖ the raw public key).
+    expect(legacyDid).toBe(`did:key:z${base58btc(Uint8Array.from([0xed, 0x01, ...raw]))}`);
+    // Make it look like a certificate issued before credentials existed.
+    await fresh.deleteFrom("issued_credential").execute();
+    const first = await prepareCredentials(fresh, BASE, now);
+    const second = await prepareCredentials(fresh, BASE, now);
+    expect(first.upgraded).toBe(1);
+    expect(second.upgraded).toBe(0);
+    expect(first.did).toBe(legacyDid);
+    const rows = await fresh.selectFrom("issued_credential").select(["certificate_id", "json"]).execute();
+    expect(rows.map((r) => r.certificate_id)).toEqual([trainer.certificateId]);
   });
 });
