@@ -7,11 +7,11 @@ import { expect } from "@playwright/test";
  * server must not have (an empty database, a low rate limit). Its own process group, so the
  * whole tree (tsx and node) stops with it.
  */
-export async function startOwnServer(name: string, portOffset: number, env: Record<string, string> = {}) {
+export async function startOwnServer(name: string, portOffset: number, env: Record<string, string> = {}, script = "scripts/start.ts") {
   const port = Number(process.env.E2E_PORT ?? 3210) + portOffset;
   const database = `tests/.tmp/${name}-${port}.sqlite`;
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${database}${suffix}`, { force: true });
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
+  const child: ChildProcess = spawn("node_modules/.bin/tsx", [script], {
     detached: true,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: database, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
