@@ -79,10 +79,23 @@ export function selectByBlueprint<Q extends Drawable>(order: readonly Q[], bluep
     return true;
   };
 
+  // Whether the rest of the search can succeed depends only on (position, counts still needed,
+  // tags still missing), so a state that failed once fails again: remembering it keeps the search
+  // small when two tag minimums compete for the same last places (which the per-tag check in
+  // tagsReachable cannot see). The first selection found, and so the paper, is unchanged.
+  const failed = new Set<string>();
+  const stateOf = (i: number) => `${i}|${[...need.values()].join(",")}|${[...deficit.values()].map((n) => Math.max(n, 0)).join(",")}`;
+
   const search = (i: number): boolean => {
     if (--budget < 0) return false;
     if ([...need.values()].every((n) => n === 0)) return [...deficit.values()].every((n) => n <= 0);
-    if (i >= items.length || !tagsReachable(i)) return false;
+    if (i >= items.length) return false;
+    const state = stateOf(i);
+    if (failed.has(state)) return false;
+    if (!tagsReachable(i)) {
+      failed.add(state);
+      return false;
+    }
     const q = items[i]!;
     const section = sectionOf(q)!;
     if ((need.get(section) ?? 0) > 0) {
@@ -95,7 +108,8 @@ export function selectByBlueprint<Q extends Drawable>(order: readonly Q[], bluep
       need.set(section, need.get(section)! + 1);
     }
     // Leave q out only if its section can still be filled from what follows.
-    if ((left[i + 1]!.get(section) ?? 0) >= (need.get(section) ?? 0)) return search(i + 1);
+    if ((left[i + 1]!.get(section) ?? 0) >= (need.get(section) ?? 0) && search(i + 1)) return true;
+    failed.add(state);
     return false;
   };
 

@@ -74,6 +74,10 @@ export interface CompiledSection {
 /** One module as the site serves it (public parts only). */
 export interface CompiledModule extends Frontmatter {
   contentHash: string;
+  /** The human label of this version, e.g. "2026.2" (from the module's versions.json). */
+  versionLabel: string;
+  /** Every recorded version of the module: content hash → label. */
+  versionHistory: Record<string, string>;
   sections: CompiledSection[];
   /** Knowledge checks, keyed by question id (public view: no answers). */
   knowledgeChecks: Record<string, PublicQuestion>;
@@ -116,11 +120,15 @@ export const agreementFrontmatterSchema = z.object({
   versionNotes: z.string().min(3),
   may: z.array(z.string().min(10)).min(3).max(10),
   mayNot: z.array(z.string().min(10)).min(3).max(10),
+  versionLabel: z.string().regex(VERSION_LABEL, 'a year, a dot and a number, in quotes, such as "2026.1"').optional(),
 });
 
 export interface CompiledAgreement extends z.infer<typeof agreementFrontmatterSchema> {
-  /** SHA-256 of the agreement's source: its version. */
+  /** SHA-256 of the agreement's source (without its label line): its version. */
   version: string;
+  versionLabel: string;
+  /** Every recorded version: content hash → label. */
+  versionHistory: Record<string, string>;
   code: string;
 }
 
