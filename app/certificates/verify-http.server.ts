@@ -81,7 +81,8 @@ export function renderRateLimitedPage(cssHref: string, generatedAt: Date, retryA
 }
 
 export function publicJson(view: PublicCertificateView, generatedAt: Date) {
-  return { ...view, approvedAs: "Medical-Legal Approved Trainer", generatedAt: generatedAt.toISOString() };
+  const signedCredential = view.credentialIssuerDid ? { href: `/verify/${view.id}/credential`, format: "Open Badges 3.0 (application/vc+ld+json)", issuerDid: view.credentialIssuerDid } : null;
+  return { ...view, approvedAs: "Medical-Legal Approved Trainer", signedCredential, generatedAt: generatedAt.toISOString() };
 }
 
 declare global {

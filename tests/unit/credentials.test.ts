@@ -273,3 +273,24 @@ describe("credentials follow the certificate's life", () => {
     expect(rows.map((r) => r.certificate_id)).toEqual([trainer.certificateId]);
   });
 });
+
+describe("key rotation", () => {
+  it("new credentials use the new key; earlier ones still verify and can still be revoked", async () => {
+    const { rotateIssuerKey, publishedIssuerKeys } = await import("~/certificates/credentials/keys.server");
+    const { issuerProfile } = await import("~/certificates/credentials/http.server");
+    const before = await certified();
+    const { retired, current } = await rotateIssuerKey(db, now);
+    expect(retired).toBe((before.credential.issuer as { id: string }).id);
+    const after = await certified();
+    expect((after.credential.issuer as { id: string }).id).toBe(current);
+    expect((await ours(before.credential)).headline).toBe("Valid, issued by Approved Trainer Academy");
+    expect((await ours(after.credential)).headline).toBe("Valid, issued by Approved Trainer Academy");
+    const profile = issuerProfile(BASE, await publishedIssuerKeys(db));
+    expect(profile.id).toBe(current);
+    expect(profile.otherIdentifier.map((o) => o.identifier)).toEqual(expect.arrayContaining([retired, current]));
+    // The retired key still re-signs its own status list, so revocation reaches old credentials.
+    await revokeCertificate(db, staffId, before.certificateId, "Revoked after the key was rotated", addMs(now, DAY));
+    expect((await standardVerify(before.credential)).statusResult?.results?.[0]?.status).toBe(true);
+    expect((await ours(before.credential)).headline).toBe("Revoked");
+  });
+});
