@@ -14,7 +14,7 @@ let certificateId: string;
 
 test.beforeAll(async () => {
   const port = Number(process.env.E2E_PORT ?? 3210) + 20;
-  server = await startOwnServer("credentials", 20, { WEB_CONCURRENCY: "1", EVIDENCE_DIR: `tests/.tmp/evidence-credentials-${port}` }, "tests/e2e/support/credential-server.ts");
+  server = await startOwnServer("credentials", 20, { WEB_CONCURRENCY: "1", EVIDENCE_DIR: `tests/.tmp/evidence-credentials-${port}` }, { script: "tests/e2e/support/credential-server.ts" });
   certificateId = /CERTIFIED ([a-z2-7]{32})/.exec(server.output())![1]!;
 });
 

@@ -8,6 +8,24 @@ import { currentIssuerKey } from "~/certificates/credentials/keys.server";
 import { issueCredential } from "~/certificates/credentials/issue-credential.server";
 import { iso } from "~/utils/clock";
 import { createUser } from "../helpers/db";
+import { createDatabase, databaseName, testPostgresUrl, uniqueDatabaseName } from "../helpers/postgres";
+
+/** A database several processes can open: a SQLite file, or a PostgreSQL database (its URL). */
+async function sharedDatabase(): Promise<{ target: string; db: ReturnType<typeof openDatabase>["db"] }> {
+  const url = testPostgresUrl();
+  if (url) {
+    const target = await createDatabase(url, uniqueDatabaseName(process.env.ATA_TEST_PG_RUN ?? `${databaseName(url)}_adhoc`, "race"), process.env.ATA_TEST_PG_TEMPLATE);
+    const { db } = openDatabase({ engine: "postgres", url: target, poolSize: 2 });
+    if (!process.env.ATA_TEST_PG_TEMPLATE) await migrateToLatest(db);
+    return { target, db };
+  }
+  fs.mkdirSync("tests/.tmp", { recursive: true });
+  const target = `tests/.tmp/status-race-${process.pid}.sqlite`;
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${target}${suffix}`, { force: true });
+  const { db } = openDatabase(target);
+  await migrateToLatest(db);
+  return { target, db };
+}
 
 const run = promisify(execFile);
 const now = new Date("2026-06-01T09:00:00Z");
@@ -29,11 +47,7 @@ const certId = (p: number, i: number) => `race${String.fromCharCode(97 + p)}${St
 
 describe("status list indexes under concurrency", () => {
   it("several processes drawing from the same small range never share an index", async () => {
-    fs.mkdirSync("tests/.tmp", { recursive: true });
-    const file = `tests/.tmp/status-race-${process.pid}.sqlite`;
-    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${file}${suffix}`, { force: true });
-    const { db } = openDatabase(file);
-    await migrateToLatest(db);
+    const { target, db } = await sharedDatabase();
     const user = await createUser(db);
     await currentIssuerKey(db, now);
     const processes = 4;
@@ -41,7 +55,7 @@ describe("status list indexes under concurrency", () => {
     const batches = Array.from({ length: processes }, (_, p) => Array.from({ length: perProcess }, (_, i) => certId(p, i)));
     await insertCertificates(db, user.id, batches.flat());
     // 120 credentials drawing from 256 indexes: collisions are certain; each must be retried.
-    const outputs = await Promise.all(batches.map((ids) => run("node_modules/.bin/tsx", ["tests/unit/support/allocate-status-slots.ts", file, ids.join(","), "256"], { timeout: 60_000 })));
+    const outputs = await Promise.all(batches.map((ids) => run("node_modules/.bin/tsx", ["tests/unit/support/allocate-status-slots.ts", target, ids.join(","), "256"], { timeout: 60_000 })));
     const summaries = outputs.map((o) => JSON.parse(o.stdout.trim().split("\n").at(-1)!) as { allocated: number; draws: number });
     const rows = await db.selectFrom("issued_credential").select(["status_list_id", "status_index"]).execute();
     await db.destroy();
@@ -53,8 +67,7 @@ describe("status list indexes under concurrency", () => {
   }, 90_000);
 
   it("two issuers for the same certificate at once produce one live credential", async () => {
-    const { db } = openDatabase(":memory:");
-    await migrateToLatest(db);
+    const { db } = await sharedDatabase();
     const user = await createUser(db);
     await insertCertificates(db, user.id, [certId(9, 1)]);
     const cert = await db.selectFrom("certificate").selectAll().executeTakeFirstOrThrow();

@@ -4,7 +4,7 @@ import { createCredential, createList } from "@digitalbazaar/vc-bitstring-status
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DB } from "~db/connection";
-import { isUniqueViolation } from "~db/errors";
+import { isUniqueViolation } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { createDocumentLoader } from "./documents.server";
 import { issuerKeyById, type IssuerKey } from "./keys.server";

@@ -4,18 +4,17 @@
  * certificate id as `CERTIFIED <id>` for the test to read.
  */
 import fs from "node:fs";
-import path from "node:path";
 import { openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
+import { databaseConfig } from "~/db.server";
 import { seedAccounts } from "../../../scripts/lib/seed-accounts";
 import { seedCertifiedTrainer } from "../../../scripts/lib/seed-certified";
 import { getEnv } from "~/utils/env.server";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./accounts";
 
-const file = getEnv().DATABASE_PATH;
-fs.mkdirSync(path.dirname(file), { recursive: true });
+// startOwnServer has reset the database (a SQLite file or a PostgreSQL database).
 fs.rmSync(getEnv().EVIDENCE_DIR, { recursive: true, force: true });
-const { db } = openDatabase(file);
+const { db } = openDatabase(databaseConfig(getEnv()));
 await migrateToLatest(db);
 await seedAccounts(db, [E2E_ADMIN, E2E_ASSESSOR], new Date());
 const assessor = await db.selectFrom("user").select("id").where("email", "=", E2E_ASSESSOR.email).executeTakeFirstOrThrow();

@@ -7,8 +7,9 @@ import { openDatabase } from "~db/connection";
 import { currentIssuerKey } from "~/certificates/credentials/keys.server";
 import { allocateStatusSlot } from "~/certificates/credentials/status-list.server";
 
-const [file, certificateIds, range] = [process.argv[2]!, process.argv[3]!.split(","), Number(process.argv[4])];
-const { db } = openDatabase(file);
+const [target, certificateIds, range] = [process.argv[2]!, process.argv[3]!.split(","), Number(process.argv[4])];
+// A SQLite file, or a PostgreSQL database URL: each process has its own connection.
+const { db } = openDatabase(/^postgres(ql)?:\/\//.test(target) ? { engine: "postgres", url: target, poolSize: 1 } : target);
 const now = new Date("2026-06-01T09:00:00Z");
 const key = await currentIssuerKey(db, now);
 let draws = 0;
