@@ -9,7 +9,7 @@ import { allocateStatusSlot } from "~/certificates/credentials/status-list.serve
 
 const [target, certificateIds, range] = [process.argv[2]!, process.argv[3]!.split(","), Number(process.argv[4])];
 // A SQLite file, or a PostgreSQL database URL: each process has its own connection.
-const { db } = openDatabase(/^postgres(ql)?:\/\//.test(target) ? { engine: "postgres", url: target, poolSize: 1 } : target);
+const { db } = openDatabase(/^postgres(ql)?:\/\//.test(target) ? { engine: "postgres", url: target, poolSize: 1 } : { engine: "sqlite", path: target });
 const now = new Date("2026-06-01T09:00:00Z");
 const key = await currentIssuerKey(db, now);
 let draws = 0;
