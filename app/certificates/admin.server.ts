@@ -5,6 +5,8 @@ import { ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
 import { addDays, dateOf } from "~/utils/dates";
 import { invalidatePublicView, liveStatusOf } from "./public.server";
+import { refreshCertificateCredential } from "./credentials/sync.server";
+import { getEnv } from "~/utils/env.server";
 import type { CertificateStatus, LiveStatus } from "./status";
 
 export interface CertificateListItem {
@@ -47,6 +49,9 @@ export async function suspendCertificate(db: DB, actorId: number, id: string, re
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.suspended", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }
 
@@ -59,6 +64,9 @@ export async function reinstateCertificate(db: DB, actorId: number, id: string, 
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.reinstated", subjectType: "certificate", subjectId: id, details: { reason, wasSuspendedAt: cert.suspended_at, wasSuspendedFor: cert.suspension_reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }
 
@@ -72,6 +80,9 @@ export async function revokeCertificate(db: DB, actorId: number, id: string, rea
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.revoked", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }
 

@@ -20,6 +20,8 @@ export interface PublicCertificateView {
   scope: { may: string[]; mayNot: string[]; agreementVersion: string };
   issuer: string;
   supersededBy: string | null;
+  /** The DID that signed the certificate's latest Open Badges credential, if one was issued. */
+  credentialIssuerDid: string | null;
 }
 
 /** Well-formed certificate ids: 32 base32 characters (160 random bits). */
@@ -55,7 +57,7 @@ export function invalidatePublicView(id: string): void {
   if (cluster.isWorker) process.send?.({ type: INVALIDATE_MESSAGE, id });
 }
 
-export function toPublicView(cert: Certificate, live: { status: CertificateStatus; reason: string | null }): PublicCertificateView {
+export function toPublicView(cert: Certificate, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null = null): PublicCertificateView {
   const modules = JSON.parse(cert.modules_json) as { title: string; passedAt: string; version: string }[];
   const report = JSON.parse(cert.report_json) as { releasedAt: string | null };
   const scope = JSON.parse(cert.scope_json) as { may: string[]; mayNot: string[] };
@@ -73,7 +75,22 @@ export function toPublicView(cert: Certificate, live: { status: CertificateStatu
     scope: { may: scope.may, mayNot: scope.mayNot, agreementVersion: cert.agreement_version.slice(0, 8) },
     issuer: cert.issuer,
     supersededBy: live.status === "superseded" ? cert.superseded_by : null,
+    credentialIssuerDid,
   };
+}
+
+/** The did:key that signed a certificate's latest credential (what a relying party checks). */
+export async function latestCredentialIssuer(db: DB, certificateId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("issued_credential")
+    .innerJoin("status_list", "status_list.id", "issued_credential.status_list_id")
+    .innerJoin("credential_issuer_key", "credential_issuer_key.id", "status_list.issuer_key_id")
+    .select("credential_issuer_key.did")
+    .where("issued_credential.certificate_id", "=", certificateId)
+    .where("issued_credential.json", "is not", null)
+    .orderBy("issued_credential.issued_at", "desc")
+    .executeTakeFirst();
+  return row?.did ?? null;
 }
 
 export async function liveStatusOf(db: DB, cert: Certificate, now: Date) {
@@ -92,7 +109,7 @@ export async function getPublicCertificateView(db: DB, id: string, now: Date): P
   const hit = cache().get(key);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.at <= now.getTime()) return hit.view;
   const cert = await db.selectFrom("certificate").selectAll().where("id", "=", key).executeTakeFirst();
-  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now)) : null;
+  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id)) : null;
   if (cache().size > 10_000) cache().clear();
   cache().set(key, { at: now.getTime(), view });
   return view;

@@ -7,9 +7,10 @@ import { createDatabase, databaseName, testPostgresUrl, uniqueDatabaseName } fro
 /**
  * A fresh database with every migration applied: in-memory SQLite, or, when DATABASE_URL is a
  * postgres:// URL, a new PostgreSQL database copied from the run's migrated template (see
- * tests/unit/global-setup.ts, which drops them all when the run ends).
+ * tests/unit/global-setup.ts, which drops them all when the run ends). `connections` sizes the
+ * PostgreSQL pool, so concurrent calls really run at once on separate connections.
  */
-export async function createTestDb(): Promise<DB> {
+export async function createTestDb(options: { connections?: number } = {}): Promise<DB> {
   const url = testPostgresUrl();
   if (!url) {
     const { db } = openDatabase(":memory:");
@@ -19,7 +20,7 @@ export async function createTestDb(): Promise<DB> {
   const run = process.env.ATA_TEST_PG_RUN;
   const template = process.env.ATA_TEST_PG_TEMPLATE;
   const name = uniqueDatabaseName(run ?? `${databaseName(url)}_adhoc`);
-  const { db } = openDatabase({ engine: "postgres", url: await createDatabase(url, name, template), poolSize: 4 });
+  const { db } = openDatabase({ engine: "postgres", url: await createDatabase(url, name, template), poolSize: options.connections ?? 4 });
   if (!template) await migrateToLatest(db);
   return db;
 }
