@@ -5,6 +5,7 @@ import * as entryRequirements from "./2026-11-26-03-entry-requirements";
 import * as reportTask from "./2026-11-26-04-report-task";
 import * as certificates from "./2026-11-26-05-certificates";
 import * as loginThrottle from "./2026-11-26-06-login-throttle";
+import * as staffListIndexes from "./2026-11-30-2305-staff-list-indexes";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26-04-report-task": reportTask,
   "2026-11-26-05-certificates": certificates,
   "2026-11-26-06-login-throttle": loginThrottle,
+  "2026-11-30-2305-staff-list-indexes": staffListIndexes,
 };
