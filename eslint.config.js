@@ -14,4 +14,22 @@ export default tseslint.config(
     files: ["app/**", "scripts/**", "tests/**"],
     rules: { "no-restricted-imports": "off" },
   },
+  {
+    // Settings are read in one place, validated at start (app/utils/env.server.ts); everything
+    // else receives them as arguments or through getEnv(). Exceptions, below: command-line
+    // tools that are not the server (bench reads its own BENCH_* knobs, dev passes the
+    // environment to its child processes, ensure-chromium reads CHROMIUM_PATH for the tests).
+    files: ["app/**", "scripts/**"],
+    ignores: ["app/utils/env.server.ts", "scripts/bench.ts", "scripts/dev.ts", "scripts/ensure-chromium.ts"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings through getEnv() (app/utils/env.server.ts), where they are validated." }],
+    },
+  },
+  {
+    // Shared helpers sit at the bottom of the layers: they import only db/ and packages.
+    files: ["app/utils/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["~/*", "!~/utils/*", "../*"], message: "app/utils/ imports only db/ and packages." }] }],
+    },
+  },
 );

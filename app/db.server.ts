@@ -1,5 +1,5 @@
 import { openDatabase, type DB } from "~db/connection";
-import { getEnv } from "./env.server";
+import { getEnv } from "~/utils/env.server";
 
 declare global {
   // Survives module re-evaluation in development.

@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { documentCsp } from "~/http/security.server";
 import { NonceProvider } from "~/components/nonce";
+import { getEnv } from "~/utils/env.server";
 
 export const streamTimeout = 5_000;
 
@@ -29,7 +30,7 @@ export default function handleRequest(
     documentCsp({
       nonce,
       allowEval: pageNeedsEval(remixContext),
-      devSocket: process.env.NODE_ENV === "development" ? "ws://localhost:*" : undefined,
+      devSocket: getEnv().NODE_ENV === "development" ? "ws://localhost:*" : undefined,
     }),
   );
   if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", "no-store");

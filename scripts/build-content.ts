@@ -7,7 +7,12 @@
  *   answer-bank.server.json      server-only: answer keys and explanations
  *   agreement.json               the scope of practice agreement (content/agreement/index.mdx), if present
  *
- * Options: --dir <content dir> (default content), --out <output dir> (default <dir>/.generated)
+ * Each module and the agreement get a human version label ("2026.2") from the versions.json beside
+ * them; a changed hash gets the next label, written back (see scripts/lib/content/versions.ts).
+ *
+ * Options: --dir <content dir> (default content), --out <output dir> (default <dir>/.generated),
+ *   --versions write|check|memory (default: write for ./content, memory for any other --dir;
+ *   check fails instead of writing, for CI), --check (same as --versions check)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,6 +20,7 @@ import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
 import { toPublicQuestion, type AnswerBank, type CompiledAgreement, type CompiledModule, type PublicCatalog } from "../app/content/types";
 import { parseAgreement, parseModule, type ParsedModule } from "./lib/content/parse";
+import { applyLabel, type LabelMode } from "./lib/content/versions";
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(name);
@@ -24,6 +30,12 @@ function option(name: string, fallback: string): string {
 const contentDir = path.resolve(option("--dir", "content"));
 const outDir = path.resolve(option("--out", path.join(contentDir, ".generated")));
 const modulesDir = path.join(contentDir, "modules");
+const labelMode: LabelMode = process.argv.includes("--check") ? "check" : (option("--versions", contentDir === path.resolve("content") ? "write" : "memory") as LabelMode);
+if (!["write", "check", "memory"].includes(labelMode)) {
+  console.error(`--versions must be write, check or memory (got "${labelMode}")`);
+  process.exit(1);
+}
+const year = new Date().getUTCFullYear();
 
 async function compileSection(source: string): Promise<string> {
   const result = await bundleMDX({
@@ -51,7 +63,7 @@ async function main() {
     const file = path.join(modulesDir, folder, "index.mdx");
     const relative = path.relative(process.cwd(), file);
     if (!fs.existsSync(file)) {
-      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, errors: [`${relative}:1:1: missing index.mdx`] } });
+      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt: () => `${relative}:1`, errors: [`${relative}:1:1: missing index.mdx`] } });
       continue;
     }
     parsed.push({ folder, file: relative, module: parseModule(relative, fs.readFileSync(file, "utf8"), folder) });
@@ -79,6 +91,21 @@ async function main() {
   const agreement = agreementSource === null ? null : parseAgreement(path.relative(process.cwd(), agreementFile), agreementSource);
 
   const errors = [...parsed.flatMap((p) => p.module.errors), ...(agreement?.errors ?? [])];
+  const labels = new Map<string, ReturnType<typeof applyLabel>>();
+  if (errors.length === 0) {
+    for (const { folder, file, module } of parsed) {
+      const source = fs.readFileSync(file, "utf8");
+      labels.set(folder, applyLabel({ file, source, contentHash: module.contentHash, authored: module.frontmatter!.versionLabel ?? null, mode: labelMode, year }));
+    }
+    if (agreement && agreementSource !== null) {
+      const file = path.relative(process.cwd(), agreementFile);
+      labels.set("(agreement)", applyLabel({ file, source: agreementSource, contentHash: agreement.version, authored: agreement.frontmatter!.versionLabel ?? null, mode: labelMode, year }));
+    }
+    for (const outcome of labels.values()) {
+      if (outcome.error) errors.push(outcome.error);
+      for (const written of outcome.wrote) console.log(`  ✎ ${written}: version ${outcome.label}`);
+    }
+  }
   if (errors.length > 0) {
     console.error(`Content build failed with ${errors.length} error${errors.length === 1 ? "" : "s"}:\n`);
     for (const error of errors) console.error(`  ${error}`);
@@ -97,9 +124,12 @@ async function main() {
     }
     const checks = module.questions.filter((q) => q.kind === "knowledge-check");
     const summative = module.questions.filter((q) => q.kind === "summative");
+    const label = labels.get(folder)!;
     const compiled: CompiledModule = {
       ...frontmatter,
       contentHash: module.contentHash,
+      versionLabel: label.label,
+      versionHistory: label.history,
       sections,
       knowledgeChecks: Object.fromEntries(checks.map((q) => [q.id, toPublicQuestion(q)])),
       bankSize: summative.length,
@@ -110,8 +140,9 @@ async function main() {
     for (const q of module.questions) bank.questions[q.id] = q;
     bank.banks[frontmatter.slug] = summative.map((q) => q.id);
     if (module.reportTask) bank.reportTasks[frontmatter.slug] = module.reportTask;
+    if (module.markingKey) (bank.markingKeys ??= {})[frontmatter.slug] = module.markingKey;
     process.stdout.write(
-      `${process.stdout.isTTY ? "\r" : ""}  ✓ ${folder}: ${sections.length} sections, ${compiled.words.toLocaleString("en-GB")} words, ${checks.length} knowledge checks, ${summative.length} questions in the bank (${frontmatter.questionsPerAttempt} per attempt, pass mark ${frontmatter.passMark}%)${module.reportTask ? `, written task with ${module.reportTask.rubric.length} rubric criteria` : ""}, version ${module.contentHash.slice(0, 12)} — ${Date.now() - moduleStarted} ms\n`,
+      `${process.stdout.isTTY ? "\r" : ""}  ✓ ${folder}: ${sections.length} sections, ${compiled.words.toLocaleString("en-GB")} words, ${checks.length} knowledge checks, ${summative.length} questions in the bank (${frontmatter.questionsPerAttempt} per attempt, pass mark ${frontmatter.passMark}%)${module.reportTask ? `, written task with ${module.reportTask.rubric.length} rubric criteria` : ""}, version ${label.label} (${module.contentHash.slice(0, 12)}) — ${Date.now() - moduleStarted} ms\n`,
     );
   }
   catalog.modules.sort((a, b) => a.order - b.order);
@@ -119,9 +150,10 @@ async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   if (agreement && agreementSource !== null) {
     const body = agreementSource.replace(/^---\n[\s\S]*?\n---\n/, "");
-    const compiledAgreement: CompiledAgreement = { ...agreement.frontmatter!, version: agreement.version, code: await compileSection(body) };
+    const label = labels.get("(agreement)")!;
+    const compiledAgreement: CompiledAgreement = { ...agreement.frontmatter!, version: agreement.version, versionLabel: label.label, versionHistory: label.history, code: await compileSection(body) };
     fs.writeFileSync(path.join(outDir, "agreement.json"), JSON.stringify(compiledAgreement));
-    console.log(`  ✓ agreement: version ${agreement.version.slice(0, 12)}`);
+    console.log(`  ✓ agreement: version ${label.label} (${agreement.version.slice(0, 12)})`);
   }
   fs.writeFileSync(path.join(outDir, "modules.json"), JSON.stringify(catalog));
   fs.writeFileSync(path.join(outDir, "answer-bank.server.json"), JSON.stringify(bank));

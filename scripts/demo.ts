@@ -3,11 +3,11 @@
  * (DATABASE_PATH, default data/academy.sqlite) and prints them; `npm run demo` then starts the
  * site. Never run this against a real installation.
  */
-import { databasePathFromEnv, openDatabase } from "~db/connection";
+import { openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts, type SeedAccount } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
-import { getEnv } from "~/env.server";
+import { getEnvOrExit } from "~/utils/env.server";
 
 export const DEMO_ACCOUNTS: SeedAccount[] = [
   { role: "trainer", name: "Demo Trainer (demo account)", email: "trainer@demo.academy.invalid", password: "demo-trainer-password" },
@@ -15,7 +15,8 @@ export const DEMO_ACCOUNTS: SeedAccount[] = [
   { role: "admin", name: "Demo Admin (demo account)", email: "admin@demo.academy.invalid", password: "demo-admin-password" },
 ];
 
-const { db } = openDatabase(databasePathFromEnv());
+const env = getEnvOrExit();
+const { db } = openDatabase(env.DATABASE_PATH);
 await migrateToLatest(db);
 const created = await seedAccounts(db, DEMO_ACCOUNTS, new Date());
 // A trainer who has completed everything, so a newcomer can see a certificate and its public page.
@@ -23,12 +24,12 @@ const CERTIFIED = { name: "Demo Certified Trainer (demo account)", email: "certi
 let certificateId: string | null = null;
 if (!(await db.selectFrom("user").select("id").where("email", "=", CERTIFIED.email).executeTakeFirst())) {
   const assessor = await db.selectFrom("user").select("id").where("email", "=", "assessor@demo.academy.invalid").executeTakeFirstOrThrow();
-  certificateId = (await seedCertifiedTrainer(db, { ...CERTIFIED, staffUserId: assessor.id }, getEnv().PUBLIC_BASE_URL, new Date())).certificateId;
+  certificateId = (await seedCertifiedTrainer(db, { ...CERTIFIED, staffUserId: assessor.id }, env.PUBLIC_BASE_URL, new Date())).certificateId;
 }
 await db.destroy();
 
 console.log(`\nDemo accounts (${created} created now; the rest already existed). FOR DEMONSTRATION ONLY:\n`);
 for (const account of DEMO_ACCOUNTS) console.log(`  ${account.role.padEnd(9)} ${account.email.padEnd(32)} password: ${account.password}`);
 console.log(`  ${"trainer".padEnd(9)} ${CERTIFIED.email.padEnd(32)} password: ${CERTIFIED.password}   (already certified)`);
-if (certificateId) console.log(`\n  Its certificate: ${getEnv().PUBLIC_BASE_URL}/verify/${certificateId}`);
+if (certificateId) console.log(`\n  Its certificate: ${env.PUBLIC_BASE_URL}/verify/${certificateId}`);
 console.log("");

@@ -4,13 +4,14 @@
  * warning window, erase DBS certificate details after the retention period.
  */
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { serverClock } from "~/clock.server";
+import { getEnvOrExit } from "~/utils/env.server";
+import { serverClock } from "~/utils/clock.server";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { migrateToLatest } from "~db/migrate";
 
+const env = getEnvOrExit();
 const db = getDb();
 await migrateToLatest(db);
-const summary = await runEntryRequirementJobs(db, serverClock(), getEnv().PUBLIC_BASE_URL);
+const summary = await runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
 console.log(`Entry-requirement jobs done: ${JSON.stringify(summary)}`);
 await db.destroy();

@@ -1,8 +1,9 @@
 /** `npm run db:migrate`: apply every pending migration to DATABASE_PATH (default data/academy.sqlite). */
-import { databasePathFromEnv, openDatabase } from "~db/connection";
+import { openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
+import { getEnvOrExit } from "~/utils/env.server";
 
-const file = databasePathFromEnv();
+const file = getEnvOrExit().DATABASE_PATH;
 const { db } = openDatabase(file);
 const result = await migrateToLatest(db);
 const applied = result.results ?? [];

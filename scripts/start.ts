@@ -11,12 +11,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { getEnv } from "~/env.server";
+import { getEnvOrExit, setNodeEnv, type Env } from "~/utils/env.server";
 import { getDb } from "~/db.server";
 import { createHttpApp } from "~/http/app.server";
 import { createFirstAdminLink } from "~/auth/accounts.server";
-import { serverClock } from "~/clock.server";
-import { HOUR } from "~/clock";
+import { serverClock } from "~/utils/clock.server";
+import { HOUR } from "~/utils/clock";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
@@ -61,14 +61,13 @@ async function loadBuild(): Promise<ServerBuild> {
  * (WEB_CONCURRENCY overrides). Development and end-to-end runs with the test clock use one
  * process, since the clock offset lives in memory.
  */
-function workerCount(): number {
-  if (dev || process.env.ATA_TEST_CLOCK === "1") return 1;
-  const configured = Number(process.env.WEB_CONCURRENCY);
-  if (Number.isInteger(configured) && configured >= 1) return Math.min(configured, 16);
+function workerCount(env: Env): number {
+  if (dev || env.ATA_TEST_CLOCK === "1") return 1;
+  if (env.WEB_CONCURRENCY !== undefined) return Math.min(env.WEB_CONCURRENCY, 16);
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
 
-async function serve(env: ReturnType<typeof getEnv>) {
+async function serve(env: Env) {
   const build = dev ? loadBuild : await loadBuild();
   const app = createHttpApp({ env, build });
   const server = app.listen(env.PORT, env.HOST, () => {
@@ -85,9 +84,9 @@ async function serve(env: ReturnType<typeof getEnv>) {
 }
 
 async function main() {
-  process.env.NODE_ENV ??= "production";
-  if (dev) process.env.NODE_ENV = "development";
-  const env = getEnv();
+  setNodeEnv(dev);
+  // A bad setting stops here, with one line naming it, before anything is built or opened.
+  const env = getEnvOrExit();
   if (cluster.isWorker) return serve(env);
   if (!dev) buildIfNeeded();
 
@@ -117,7 +116,7 @@ async function main() {
   await runJobs();
   setInterval(() => void runJobs(), HOUR).unref();
 
-  const workers = workerCount();
+  const workers = workerCount(env);
   if (workers === 1) return serve(env);
   // The primary runs migrations and jobs; workers share the port and serve requests.
   for (let i = 0; i < workers; i += 1) cluster.fork({ ACADEMY_WORKERS: String(workers) });

@@ -1,10 +1,11 @@
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import fs from "node:fs";
 import path from "node:path";
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
+import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
 import { contentBuildDir } from "~/content/catalog.server";
 import type { CompiledAgreement } from "~/content/types";
@@ -40,14 +41,14 @@ export async function acceptAgreement(
   user: { id: number; name: string },
   input: { typedName: string; version: string },
   now: Date,
-): Promise<{ ok: true; certificateId: string | null } | { ok: false; fieldErrors: Record<string, string> }> {
+): Promise<Result<{ certificateId: string | null }>> {
   const agreement = getCurrentAgreement();
-  if (!agreement) return { ok: false, fieldErrors: { form: "The agreement is not available. Try again later." } };
+  if (!agreement) return refuse(404, "The agreement is not available. Try again later.");
   if (input.version !== agreement.version) {
-    return { ok: false, fieldErrors: { form: "The agreement has changed since you opened this page. Read the current version and accept it again." } };
+    return refuse(409, "The agreement has changed since you opened this page. Read the current version and accept it again.");
   }
   if (normaliseName(input.typedName) !== normaliseName(user.name)) {
-    return { ok: false, fieldErrors: { typedName: `Type your full name exactly as it appears on your account: ${user.name}.` } };
+    return invalid({ typedName: `Type your full name exactly as it appears on your account: ${user.name}.` });
   }
   const issued = await db.transaction().execute(async (trx) => {
     await trx.insertInto("agreement_acceptance").values({ user_id: user.id, agreement_version: agreement.version, typed_name: input.typedName.trim(), accepted_at: iso(now) }).execute();
@@ -55,5 +56,5 @@ export async function acceptAgreement(
     return issueCertificateIfEligible(trx, user.id, now);
   });
   if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL);
-  return { ok: true, certificateId: issued.issued ? issued.certificateId : null };
+  return ok({ certificateId: issued.issued ? issued.certificateId : null });
 }

@@ -1,20 +1,17 @@
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { getPolicy } from "~/policy/policy.server";
 import type { DB } from "~db/connection";
 import type { AssessmentPolicy, AttemptQuestion } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
-import { randomToken } from "~/auth/crypto.server";
+import { randomToken } from "~/utils/random.server";
+import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank } from "~/content/catalog.server";
 import type { AnswerKey, PublicQuestion, QuestionType } from "~/content/types";
 import { drawPaper, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
 
-export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string };
-export type Result<T> = { ok: true; value: T } | Refusal;
-
-const refuse = (status: Refusal["status"], message: string): Refusal => ({ ok: false, status, message });
 
 // --- Policy -----------------------------------------------------------------------------------
 
@@ -95,12 +92,12 @@ export async function startAttempt(db: DB, userId: number, slug: string, now: Da
   const module = getModule(slug);
   if (!module) return refuse(404, "There is no such module.");
   const open = await findOpenAttempt(db, userId, slug);
-  if (open) return { ok: true, value: { attemptId: open, resumed: true } };
+  if (open) return ok({ attemptId: open, resumed: true });
   const decision = await getRetakeDecision(db, userId, slug, now);
   if (!decision.canStart) return refuse(409, describeRetakeDecision(decision)!);
 
   const attemptId = randomToken(16);
-  const paper = drawPaper(getQuestionBank(slug), module.questionsPerAttempt, attemptId);
+  const paper = drawPaper(getQuestionBank(slug), module.questionsPerAttempt, attemptId, module.blueprint);
   const versionId = await currentModuleVersionId(db, slug, now);
   try {
     await db.transaction().execute(async (trx) => {
@@ -128,10 +125,10 @@ export async function startAttempt(db: DB, userId: number, slug: string, now: Da
   } catch (error) {
     // Two tabs started at once: the unique index kept one open attempt; use it.
     const existing = await findOpenAttempt(db, userId, slug);
-    if (existing) return { ok: true, value: { attemptId: existing, resumed: true } };
+    if (existing) return ok({ attemptId: existing, resumed: true });
     throw error;
   }
-  return { ok: true, value: { attemptId, resumed: false } };
+  return ok({ attemptId, resumed: false });
 }
 
 // --- Taking an attempt --------------------------------------------------------------------
@@ -155,7 +152,7 @@ async function loadOwnedAttempt(db: DB, attemptId: string, userId: number): Prom
   const attempt = await fetchAttempt(db, attemptId);
   if (!attempt) return refuse(404, "There is no such attempt.");
   if (attempt.user_id !== userId) return refuse(403, "This attempt belongs to another trainer.");
-  return { ok: true, value: { attempt } };
+  return ok({ attempt });
 }
 
 function fetchAttempt(db: DB, attemptId: string) {
@@ -220,7 +217,7 @@ export async function saveAnswer(db: DB, input: { attemptId: string; userId: num
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) return refuse(409, "This attempt has already been submitted, so its answers can no longer change.");
   const answered = await db.selectFrom("attempt_question").select((eb) => eb.fn.countAll<number>().as("n")).where("attempt_id", "=", input.attemptId).where("answer", "is not", null).executeTakeFirstOrThrow();
-  return { ok: true, value: { answered: Number(answered.n) } };
+  return ok({ answered: Number(answered.n) });
 }
 
 /** Grades on the server and closes the attempt. A second submission is refused and changes nothing. */
@@ -263,7 +260,7 @@ export async function submitAttempt(db: DB, input: { attemptId: string; userId: 
     );
     // Passing the last module can be the moment a trainer becomes eligible.
     const issued = passed ? await issueCertificateIfEligible(trx, input.userId, now) : null;
-    return { ok: true, value: { passed, percent, certificateId: issued?.issued ? issued.certificateId : null } };
+    return ok({ passed, percent, certificateId: issued?.issued ? issued.certificateId : null });
   }).catch((error: unknown) => {
     if (error instanceof AlreadySubmitted) return refuse(409, "This attempt has already been submitted.");
     throw error;
@@ -351,7 +348,7 @@ export function checkKnowledgeAnswer(
   if (problem) return refuse(400, problem);
   if (selected.length === 0) return refuse(400, "Choose an answer first.");
   const correctOptionIds = key.options.filter((o) => o.correct).map((o) => o.id);
-  return { ok: true, value: { correct: isAnswerCorrect(key.type, correctOptionIds, selected), correctOptionIds, explanation: key.explanation } };
+  return ok({ correct: isAnswerCorrect(key.type, correctOptionIds, selected), correctOptionIds, explanation: key.explanation });
 }
 
 // --- Unlocking ------------------------------------------------------------------------------
@@ -364,7 +361,7 @@ export async function unlockAssessment(db: DB, input: { actorId: number; trainer
     await trx.insertInto("assessment_unlock").values({ user_id: input.trainerId, module_slug: input.slug, unlocked_by: input.actorId, unlocked_at: iso(now), reason: input.reason }).execute();
     await recordAudit(trx, { actorUserId: input.actorId, action: "assessment.unlocked", subjectType: "user", subjectId: input.trainerId, details: { module: input.slug, reason: input.reason } }, now);
   });
-  return { ok: true, value: null };
+  return ok();
 }
 
 export type { QuestionType };

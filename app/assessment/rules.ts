@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { QuestionType } from "~/content/types";
+import { selectByBlueprint, type BlueprintRules, type Drawable } from "./blueprint";
 
 /** A deterministic pseudo-random generator (mulberry32) seeded from a string. */
 export function seededRandom(seed: string): () => number {
@@ -28,10 +29,15 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 
 /**
  * Draws `count` questions from the bank in a shuffled order, and shuffles each one's options.
- * The same seed (the attempt id) always gives the same paper.
+ * With a blueprint, the draw takes exactly the blueprint's number from each section and meets
+ * every tag minimum (`selectByBlueprint` over the same seeded shuffle). The same seed (the
+ * attempt id) always gives the same paper.
  */
-export function drawPaper<Q extends { id: string; options: { id: string }[] }>(bank: readonly Q[], count: number, seed: string) {
-  const chosen = shuffle(bank, seededRandom(`${seed}:questions`)).slice(0, Math.min(count, bank.length));
+export function drawPaper<Q extends { id: string; options: { id: string }[] } & Drawable>(bank: readonly Q[], count: number, seed: string, blueprint?: BlueprintRules) {
+  const order = shuffle(bank, seededRandom(`${seed}:questions`));
+  const chosen = blueprint ? selectByBlueprint(order, blueprint) : order.slice(0, Math.min(count, bank.length));
+  // The content build proved the blueprint satisfiable against this very bank.
+  if (!chosen) throw new Error("The question bank cannot satisfy the module's blueprint; rebuild the content.");
   return chosen.map((question) => ({
     question,
     optionOrder: shuffle(

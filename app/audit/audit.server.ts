@@ -1,6 +1,6 @@
 import type { DB } from "~db/connection";
 import type { AuditEvent } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 
 export interface AuditEntry {
   actorUserId: number | null;

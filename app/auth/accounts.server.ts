@@ -1,16 +1,17 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { DB } from "~db/connection";
 import type { Role, User } from "~db/schema";
-import { HOUR, addMs, iso } from "~/clock";
+import { HOUR, addMs, iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { queueEmail } from "~/email/outbox.server";
 import { getAppSecret } from "~/security/secrets.server";
-import { hashSecret, randomToken, secretMatchesHash, splitToken } from "./crypto.server";
+import { hashSecret, secretMatchesHash, splitToken } from "./crypto.server";
+import { randomToken } from "~/utils/random.server";
 import type { LoginThrottle } from "./login-throttle.server";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { createSession, invalidateUserSessions } from "./session.server";
+import { invalid, ok, refuse, type Result } from "~/utils/result";
 
-export type Outcome<T = null> = { ok: true; value: T } | { ok: false; fieldErrors: Record<string, string> };
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed: user\.email/.test(error.message);
@@ -24,8 +25,8 @@ export async function signUpTrainer(
   db: DB,
   input: { name: string; email: string; password: string },
   now: Date,
-): Promise<Outcome<{ userId: number; sessionToken: string }>> {
-  const duplicate = { ok: false as const, fieldErrors: { email: "An account with this email address already exists. Sign in instead, or reset your password." } };
+): Promise<Result<{ userId: number; sessionToken: string }>> {
+  const duplicate = invalid({ email: "An account with this email address already exists. Sign in instead, or reset your password." });
   if (await findUserByEmail(db, input.email)) return duplicate;
   const passwordHash = await hashPassword(input.password);
   try {
@@ -36,7 +37,7 @@ export async function signUpTrainer(
       .executeTakeFirstOrThrow();
     await recordAudit(db, { actorUserId: user.id, action: "account.created", subjectType: "user", subjectId: user.id, details: { role: "trainer" } }, now);
     const sessionToken = await createSession(db, user.id, now);
-    return { ok: true, value: { userId: user.id, sessionToken } };
+    return ok({ userId: user.id, sessionToken });
   } catch (error) {
     if (isUniqueViolation(error)) return duplicate;
     throw error;
@@ -111,10 +112,10 @@ export async function changePassword(
   userId: number,
   input: { currentPassword: string; newPassword: string },
   now: Date,
-): Promise<Outcome<{ sessionToken: string }>> {
+): Promise<Result<{ sessionToken: string }>> {
   const user = await db.selectFrom("user").selectAll().where("id", "=", userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    return { ok: false, fieldErrors: { currentPassword: "Your current password is not right." } };
+    return invalid({ currentPassword: "Your current password is not right." });
   }
   const passwordHash = await hashPassword(input.newPassword);
   const sessionToken = await db.transaction().execute(async (trx) => {
@@ -123,7 +124,7 @@ export async function changePassword(
     await recordAudit(trx, { actorUserId: userId, action: "account.password_changed", subjectType: "user", subjectId: userId }, now);
     return createSession(trx, userId, now);
   });
-  return { ok: true, value: { sessionToken } };
+  return ok({ sessionToken });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,15 +204,15 @@ export async function createFirstAdmin(
   token: string,
   input: { name: string; email: string; password: string },
   now: Date,
-): Promise<Outcome<{ userId: number; sessionToken: string }>> {
+): Promise<Result<{ userId: number; sessionToken: string }>> {
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx): Promise<Outcome<{ userId: number; sessionToken: string }>> => {
+  return db.transaction().execute(async (trx): Promise<Result<{ userId: number; sessionToken: string }>> => {
     const row = await findUsableToken(trx, token, "first_admin", now);
     if (!row || (await adminExists(trx))) {
-      return { ok: false, fieldErrors: { form: "This set-up link is not valid: it has been used, has expired, or an administrator already exists." } };
+      return refuse(400, "This set-up link is not valid: it has been used, has expired, or an administrator already exists.");
     }
     if (await findUserByEmail(trx, input.email)) {
-      return { ok: false, fieldErrors: { email: "An account with this email address already exists." } };
+      return invalid({ email: "An account with this email address already exists." });
     }
     await trx.updateTable("one_time_token").set({ used_at: iso(now) }).where("id", "=", row.id).execute();
     const user = await trx
@@ -221,7 +222,7 @@ export async function createFirstAdmin(
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actorUserId: user.id, action: "account.first_admin_created", subjectType: "user", subjectId: user.id }, now);
     const sessionToken = await createSession(trx, user.id, now);
-    return { ok: true, value: { userId: user.id, sessionToken } };
+    return ok({ userId: user.id, sessionToken });
   });
 }
 
@@ -232,28 +233,28 @@ export async function listUsers(db: DB) {
   return db.selectFrom("user").select(["id", "email", "name", "role", "disabled_at", "created_at"]).orderBy("created_at", "desc").orderBy("id", "desc").execute();
 }
 
-export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Outcome> {
-  if (actorId === userId) return { ok: false, fieldErrors: { role: "You cannot change your own role. Ask another administrator." } };
-  return db.transaction().execute(async (trx) => {
+export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Result> {
+  if (actorId === userId) return refuse(403, "You cannot change your own role. Ask another administrator.");
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const user = await trx.selectFrom("user").select(["id", "role"]).where("id", "=", userId).executeTakeFirst();
-    if (!user) return { ok: false as const, fieldErrors: { form: "That account does not exist." } };
-    if (user.role === role) return { ok: true as const, value: null };
+    if (!user) return refuse(404, "That account does not exist.");
+    if (user.role === role) return ok();
     await trx.updateTable("user").set({ role, updated_at: iso(now) }).where("id", "=", userId).execute();
     await invalidateUserSessions(trx, userId);
     await recordAudit(trx, { actorUserId: actorId, action: "account.role_changed", subjectType: "user", subjectId: userId, details: { from: user.role, to: role } }, now);
-    return { ok: true as const, value: null };
+    return ok();
   });
 }
 
-export async function setUserDisabled(db: DB, actorId: number, userId: number, disabled: boolean, now: Date): Promise<Outcome> {
-  if (actorId === userId) return { ok: false, fieldErrors: { form: "You cannot disable your own account." } };
-  return db.transaction().execute(async (trx) => {
+export async function setUserDisabled(db: DB, actorId: number, userId: number, disabled: boolean, now: Date): Promise<Result> {
+  if (actorId === userId) return refuse(403, "You cannot disable your own account.");
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const user = await trx.selectFrom("user").select(["id", "disabled_at"]).where("id", "=", userId).executeTakeFirst();
-    if (!user) return { ok: false as const, fieldErrors: { form: "That account does not exist." } };
-    if ((user.disabled_at !== null) === disabled) return { ok: true as const, value: null };
+    if (!user) return refuse(404, "That account does not exist.");
+    if ((user.disabled_at !== null) === disabled) return ok();
     await trx.updateTable("user").set({ disabled_at: disabled ? iso(now) : null, updated_at: iso(now) }).where("id", "=", userId).execute();
     if (disabled) await invalidateUserSessions(trx, userId);
     await recordAudit(trx, { actorUserId: actorId, action: disabled ? "account.disabled" : "account.enabled", subjectType: "user", subjectId: userId }, now);
-    return { ok: true as const, value: null };
+    return ok();
   });
 }

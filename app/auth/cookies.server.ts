@@ -1,4 +1,4 @@
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { ABSOLUTE_LIFETIME_MS } from "./session.server";
 
 /**

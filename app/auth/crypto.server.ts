@@ -1,13 +1,5 @@
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
-import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
-import { createHash, getRandomValues } from "node:crypto";
-
-/** A URL-safe random string carrying `bytes * 8` bits of entropy. */
-export function randomToken(bytes = 20): string {
-  const buffer = new Uint8Array(bytes);
-  getRandomValues(buffer);
-  return encodeBase32LowerCaseNoPadding(buffer);
-}
+import { createHash } from "node:crypto";
 
 /** SHA-256, hex. Node's native hash: it runs on every signed-in request. */
 export function hashSecret(secret: string): string {

@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "~db/schema";
 import { getDb } from "~/db.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { readCookie, sessionCookieName } from "./cookies.server";
 import { validateSessionToken, type SessionUser, type ValidSession } from "./session.server";
 

@@ -1,7 +1,8 @@
 import type { DB } from "~db/connection";
 import type { Role } from "~db/schema";
-import { HOUR, DAY, MINUTE, iso } from "~/clock";
-import { hashSecret, randomToken, secretMatchesHash, splitToken } from "./crypto.server";
+import { HOUR, DAY, MINUTE, iso } from "~/utils/clock";
+import { hashSecret, secretMatchesHash, splitToken } from "./crypto.server";
+import { randomToken } from "~/utils/random.server";
 
 /**
  * Sessions as the Lucia project prescribes since v3 was retired: the cookie carries

@@ -1,12 +1,11 @@
 import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
+import { ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
-import { addDays, dateOf } from "~/evidence/dates";
+import { addDays, dateOf } from "~/utils/dates";
 import { invalidatePublicView, liveStatusOf } from "./public.server";
 import type { CertificateStatus, LiveStatus } from "./status";
-
-type Outcome = { ok: true } | { ok: false; message: string };
 
 export interface CertificateListItem {
   id: string;
@@ -37,43 +36,43 @@ async function findCertificate(db: DB, id: string): Promise<Certificate | undefi
 }
 
 /** An admin suspends a certificate (reversible), with a reason. Audited. */
-export async function suspendCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Outcome> {
+export async function suspendCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Result> {
   const cert = await findCertificate(db, id);
-  if (!cert) return { ok: false, message: "There is no such certificate." };
-  if (cert.revoked_at) return { ok: false, message: "This certificate has been revoked; revocation is final." };
-  if (cert.superseded_by) return { ok: false, message: "This certificate has been superseded; act on the current one." };
-  if (cert.suspended_at) return { ok: false, message: "This certificate is already suspended." };
+  if (!cert) return refuse(404, "There is no such certificate.");
+  if (cert.revoked_at) return refuse(409, "This certificate has been revoked; revocation is final.");
+  if (cert.superseded_by) return refuse(409, "This certificate has been superseded; act on the current one.");
+  if (cert.suspended_at) return refuse(409, "This certificate is already suspended.");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("certificate").set({ suspended_at: iso(now), suspension_reason: reason, suspended_by: actorId }).where("id", "=", id).execute();
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.suspended", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
-  return { ok: true };
+  return ok();
 }
 
-export async function reinstateCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Outcome> {
+export async function reinstateCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Result> {
   const cert = await findCertificate(db, id);
-  if (!cert) return { ok: false, message: "There is no such certificate." };
-  if (!cert.suspended_at || cert.revoked_at) return { ok: false, message: "Only a suspended certificate can be reinstated." };
+  if (!cert) return refuse(404, "There is no such certificate.");
+  if (!cert.suspended_at || cert.revoked_at) return refuse(409, "Only a suspended certificate can be reinstated.");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("certificate").set({ suspended_at: null, suspension_reason: null, suspended_by: null }).where("id", "=", id).execute();
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.reinstated", subjectType: "certificate", subjectId: id, details: { reason, wasSuspendedAt: cert.suspended_at, wasSuspendedFor: cert.suspension_reason } }, now);
   });
   invalidatePublicView(id);
-  return { ok: true };
+  return ok();
 }
 
 /** Revocation is final: the certificate can never be valid again. Audited. */
-export async function revokeCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Outcome> {
+export async function revokeCertificate(db: DB, actorId: number, id: string, reason: string, now: Date): Promise<Result> {
   const cert = await findCertificate(db, id);
-  if (!cert) return { ok: false, message: "There is no such certificate." };
-  if (cert.revoked_at) return { ok: false, message: "This certificate is already revoked." };
+  if (!cert) return refuse(404, "There is no such certificate.");
+  if (cert.revoked_at) return refuse(409, "This certificate is already revoked.");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("certificate").set({ revoked_at: iso(now), revocation_reason: reason, revoked_by: actorId }).where("id", "=", id).where("revoked_at", "is", null).execute();
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.revoked", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
-  return { ok: true };
+  return ok();
 }
 
 /** The trainer's current (or latest) certificate with its live status, for the dashboard. */

@@ -4,7 +4,7 @@
  * with its reason and where to fix it. Nothing here reads the database or the clock.
  */
 import { entryRequirementsMet, type EntryRequirementFacts } from "~/evidence/facts.server";
-import { addMonths } from "~/evidence/dates";
+import { addMonths } from "~/utils/dates";
 
 export interface ModuleFact {
   slug: string;

@@ -1,5 +1,5 @@
 import { setOnReportReleased } from "~/marking/hooks.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { completeCertificateDocuments } from "./documents.server";
 import { issueCertificateIfEligible } from "./issue.server";
 

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
-import { randomToken } from "~/auth/crypto.server";
-import { dateOf } from "~/evidence/dates";
+import { randomToken } from "~/utils/random.server";
+import { dateOf } from "~/utils/dates";
 import { evaluateEligibility, type TrainerFacts } from "./eligibility";
 import { loadTrainerFacts } from "./facts.server";
 import { invalidatePublicView } from "./public.server";

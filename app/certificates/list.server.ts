@@ -7,7 +7,7 @@
 import { expressionBuilder } from "kysely";
 import type { DB } from "~db/connection";
 import type { Database, DbsDecision } from "~db/schema";
-import { addDays, dateOf } from "~/evidence/dates";
+import { addDays, dateOf } from "~/utils/dates";
 import { containsText, keysetPage, type KeysetSort } from "~/utils/keyset";
 import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
 import { dbsFact, insuranceFact, liveStatusIs, liveStatusSql, qualificationFact } from "./status-sql.server";

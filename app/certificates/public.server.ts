@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
-import { dateOf } from "~/evidence/dates";
+import { dateOf } from "~/utils/dates";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */

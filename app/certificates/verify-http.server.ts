@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { getDb } from "~/db.server";
-import { serverClock } from "~/clock.server";
-import { FixedWindowCounter } from "~/auth/login-throttle.server";
+import { serverClock } from "~/utils/clock.server";
+import { FixedWindowCounter } from "~/utils/rate-limit";
 import { formatLongDate } from "./pdf.server";
 import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
 
@@ -89,14 +89,20 @@ declare global {
  * with several server processes each allows its share of the limit, and the operating system
  * spreads connections across them, so the total stays close to the configured limit.
  */
-export function verifyRateLimiter(): FixedWindowCounter {
-  const processes = Math.max(1, Number(process.env.ACADEMY_WORKERS ?? 1));
-  globalThis.__academyVerifyLimiter ??= new FixedWindowCounter(Math.ceil(Number(process.env.VERIFY_RATE_LIMIT_PER_MINUTE ?? 60) / processes), 60_000);
+export function verifyRateLimiter(limit: { perMinute: number; processes: number }): FixedWindowCounter {
+  globalThis.__academyVerifyLimiter ??= new FixedWindowCounter(Math.ceil(limit.perMinute / Math.max(1, limit.processes)), 60_000);
   return globalThis.__academyVerifyLimiter;
 }
 
+export interface VerifyHandlerOptions {
+  /** The stylesheet's fingerprinted address. */
+  cssHref: () => Promise<string>;
+  /** VERIFY_RATE_LIMIT_PER_MINUTE and the number of processes sharing it. */
+  limit: { perMinute: number; processes: number };
+}
+
 /** GET /verify/:id, /verify/:id.json and /verify/:id/credential. */
-export function verifyHandler(cssHref: () => Promise<string>) {
+export function verifyHandler({ cssHref, limit }: VerifyHandlerOptions) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const now = serverClock();
@@ -110,7 +116,7 @@ export function verifyHandler(cssHref: () => Promise<string>) {
       res.setHeader("Cache-Control", "no-store");
       res.setHeader("Vary", "Accept");
 
-      const limiter = verifyRateLimiter();
+      const limiter = verifyRateLimiter(limit);
       const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
       const wait = limiter.retryAfterMs(ip, now);
       if (wait > 0) {

@@ -37,7 +37,7 @@ export function Field({ name, label, hint, error, id, ...input }: FieldProps) {
   );
 }
 
-export function FormError({ error }: { error?: string }) {
+export function FormError({ error }: { error?: string | null }) {
   if (!error) return null;
   return (
     <div className="alert alert--error" role="alert">
@@ -195,13 +195,16 @@ export function CheckboxField({ name, label, hint, error, defaultChecked }: Chec
   );
 }
 
-/** Shown above a form that was refused: says how many fields need attention. */
-export function ErrorSummary({ fieldErrors }: { fieldErrors?: Record<string, string> }) {
-  const count = fieldErrors ? Object.keys(fieldErrors).filter((k) => k !== "form").length : 0;
-  if (!fieldErrors || (count === 0 && !fieldErrors.form)) return null;
+/**
+ * Shown above a form that was refused: the refusal's message (about the whole form) and how
+ * many fields need attention. Takes the `message` and `fieldErrors` of a `Refusal`.
+ */
+export function ErrorSummary({ message, fieldErrors }: { message?: string | null; fieldErrors?: Record<string, string> }) {
+  const count = fieldErrors ? Object.keys(fieldErrors).length : 0;
+  if (!message && count === 0) return null;
   return (
     <div className="alert alert--error" role="alert">
-      {fieldErrors.form ? <p className="alert__line">{fieldErrors.form}</p> : null}
+      {message ? <p className="alert__line">{message}</p> : null}
       {count > 0 ? <p className="alert__line">Nothing was saved. Correct the {count === 1 ? "field" : `${count} fields`} marked below and send the form again.</p> : null}
     </div>
   );

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
+import { getEnv } from "~/utils/env.server";
 import type { AnswerBank, AnswerKey, CompiledModule, PublicCatalog, ReportTaskDefinition } from "./types";
 
 /**
@@ -15,7 +16,7 @@ declare global {
 }
 
 export function contentBuildDir(): string {
-  return path.resolve(process.env.CONTENT_BUILD_DIR ?? "content/.generated");
+  return path.resolve(getEnv().CONTENT_BUILD_DIR);
 }
 
 function load() {

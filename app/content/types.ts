@@ -1,5 +1,21 @@
 import { z } from "zod";
 
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A human version label such as "2026.1": the year, a dot, and a number counting versions in that year. */
+export const VERSION_LABEL = /^\d{4}\.[1-9]\d*$/;
+
+/**
+ * How each attempt is drawn (content/README.md, "The blueprint"): exactly `sections[id]` questions
+ * from the bank questions tagged with that section, and at least `tags[tag]` drawn questions
+ * carrying each tag. The section counts add up to `questionsPerAttempt`.
+ */
+export const blueprintSchema = z.strictObject({
+  sections: z.record(z.string().regex(KEBAB, "section ids are lower-case letters, digits and hyphens"), z.number().int().min(0).max(100)),
+  tags: z.record(z.string().regex(KEBAB, "tags are lower-case words joined by hyphens"), z.number().int().min(1).max(100)).default({}),
+});
+export type Blueprint = z.infer<typeof blueprintSchema>;
+
 /** Frontmatter every module must have (validated by the content build). */
 export const frontmatterSchema = z.object({
   title: z.string().min(3),
@@ -11,6 +27,9 @@ export const frontmatterSchema = z.object({
   passMark: z.number().int().min(1).max(100).default(80),
   questionsPerAttempt: z.number().int().min(1).max(100).default(12),
   versionNotes: z.string().min(3),
+  /** Written by the content build from the module's versions.json when missing or stale. */
+  versionLabel: z.string().regex(VERSION_LABEL, 'a year, a dot and a number, in quotes, such as "2026.1"').optional(),
+  blueprint: blueprintSchema.optional(),
 });
 export type Frontmatter = z.infer<typeof frontmatterSchema>;
 
@@ -36,6 +55,10 @@ export interface AnswerKey {
   options: { id: string; text: string; correct: boolean }[];
   explanation: string[];
   caseStudy: { id: string; title: string; text: string[] } | null;
+  /** Summative questions: the id of the teaching section the question tests (null if not given). */
+  section: string | null;
+  /** Summative questions: the blueprint tags it carries (a case-study question also carries "case-study"). */
+  tags: string[];
   /** file:line where the question is authored. */
   source: string;
 }
@@ -51,6 +74,10 @@ export interface CompiledSection {
 /** One module as the site serves it (public parts only). */
 export interface CompiledModule extends Frontmatter {
   contentHash: string;
+  /** The human label of this version, e.g. "2026.2" (from the module's versions.json). */
+  versionLabel: string;
+  /** Every recorded version of the module: content hash → label. */
+  versionHistory: Record<string, string>;
   sections: CompiledSection[];
   /** Knowledge checks, keyed by question id (public view: no answers). */
   knowledgeChecks: Record<string, PublicQuestion>;
@@ -73,6 +100,8 @@ export interface AnswerBank {
   banks: Record<string, string[]>;
   /** Written tasks (with their rubrics) per module slug, as built with this content version. */
   reportTasks: Record<string, ReportTaskDefinition>;
+  /** Assessor-only marking keys (Markdown-lite) per module slug: never in the public catalog. */
+  markingKeys?: Record<string, string>;
 }
 
 export function toPublicQuestion(key: AnswerKey): PublicQuestion {
@@ -91,11 +120,15 @@ export const agreementFrontmatterSchema = z.object({
   versionNotes: z.string().min(3),
   may: z.array(z.string().min(10)).min(3).max(10),
   mayNot: z.array(z.string().min(10)).min(3).max(10),
+  versionLabel: z.string().regex(VERSION_LABEL, 'a year, a dot and a number, in quotes, such as "2026.1"').optional(),
 });
 
 export interface CompiledAgreement extends z.infer<typeof agreementFrontmatterSchema> {
-  /** SHA-256 of the agreement's source: its version. */
+  /** SHA-256 of the agreement's source (without its label line): its version. */
   version: string;
+  versionLabel: string;
+  /** Every recorded version: content hash → label. */
+  versionHistory: Record<string, string>;
   code: string;
 }
 

@@ -1,7 +1,7 @@
 import nodemailer from "nodemailer";
 import type { DB } from "~db/connection";
-import { getEnv } from "~/env.server";
-import { iso } from "~/clock";
+import { getEnv } from "~/utils/env.server";
+import { iso } from "~/utils/clock";
 
 export interface OutgoingEmail {
   to: string;

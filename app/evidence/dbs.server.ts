@@ -1,15 +1,15 @@
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import type { DB } from "~db/connection";
 import type { DbsDecision, DbsStatusResult } from "~db/schema";
-import type { Outcome } from "~/auth/accounts.server";
 import { recordAudit } from "~/audit/audit.server";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
-import { validate } from "~/forms";
+import { validate } from "~/utils/forms";
+import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { addMonths, dateOf } from "./dates";
+import { addMonths, dateOf } from "~/utils/dates";
 import { dbsCrossFieldErrors, dbsSchema } from "./validation";
 
 /*
@@ -20,10 +20,10 @@ import { dbsCrossFieldErrors, dbsSchema } from "./validation";
  */
 
 /** The trainer records their certificate. No file is ever accepted here. */
-export async function submitDbsCheck(db: DB, userId: number, fields: Record<string, string>, now: Date): Promise<Outcome<{ id: number }>> {
+export async function submitDbsCheck(db: DB, userId: number, fields: Record<string, string>, now: Date): Promise<Result<{ id: number }>> {
   const parsed = validate(dbsSchema(dateOf(now)), fields);
-  if (!parsed.ok) return { ok: false, fieldErrors: { ...dbsCrossFieldErrors(fields), ...parsed.fieldErrors } };
-  const input = parsed.data;
+  if (!parsed.ok) return invalid({ ...dbsCrossFieldErrors(fields), ...parsed.fieldErrors }, parsed.message);
+  const input = parsed.value;
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto("dbs_check")
@@ -53,7 +53,7 @@ export async function submitDbsCheck(db: DB, userId: number, fields: Record<stri
     await recordAudit(trx, { actorUserId: userId, action: "dbs.submitted", subjectType: "dbs_check", subjectId: row.id }, now);
     return row.id;
   });
-  return { ok: true, value: { id } };
+  return ok({ id });
 }
 
 /** The admin list: who, and where each check stands. No certificate details. */
@@ -132,22 +132,22 @@ export interface DbsDecisionInput {
 }
 
 /** An admin records the suitability decision, when and by whom the original certificate was seen. */
-export async function recordDbsDecision(db: DB, admin: { id: number; role: string }, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Outcome> {
-  if (admin.role !== "admin") return { ok: false, fieldErrors: { form: "Only administrators record DBS decisions." } };
+export async function recordDbsDecision(db: DB, admin: { id: number; role: string }, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Result> {
+  if (admin.role !== "admin") return refuse(403, "Only administrators record DBS decisions.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ email: string; name: string; certificateId: string | null }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string; certificateId: string | null }>> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!check) return { ok: false, fieldErrors: { form: "That DBS record does not exist." } };
-    if (check.user_id === admin.id) return { ok: false, fieldErrors: { form: "You cannot decide on your own DBS check. Another administrator must do it." } };
+    if (!check) return refuse(404, "That DBS record does not exist.");
+    if (check.user_id === admin.id) return refuse(403, "You cannot decide on your own DBS check. Another administrator must do it.");
     if (check.details_erased_at !== null) {
-      return { ok: false, fieldErrors: { form: "This certificate's details have been erased under the retention policy. Ask the trainer to record their current certificate." } };
+      return refuse(409, "This certificate's details have been erased under the retention policy. Ask the trainer to record their current certificate.");
     }
     if (check.issue_date && input.originalSeenOn < check.issue_date) {
-      return { ok: false, fieldErrors: { originalSeenOn: "The original certificate cannot have been seen before it was issued." } };
+      return invalid({ originalSeenOn: "The original certificate cannot have been seen before it was issued." });
     }
     const seer = await trx.selectFrom("user").select(["id", "role"]).where("id", "=", input.originalSeenBy).executeTakeFirst();
     if (!seer || (seer.role !== "assessor" && seer.role !== "admin")) {
-      return { ok: false, fieldErrors: { originalSeenBy: "Choose the assessor or administrator who saw the original certificate." } };
+      return invalid({ originalSeenBy: "Choose the assessor or administrator who saw the original certificate." });
     }
     const dueOn =
       input.decision === "suitable" ? recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, dateOf(now)) : null;
@@ -190,25 +190,25 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
     },
     now,
   );
-  return { ok: true, value: null };
+  return ok();
 }
 
 /**
  * An admin records the result of a DBS Update Service status check. A clear result moves the
  * re-check date on; any other result puts a "suitable" decision back to "needs review".
  */
-export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: string }, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Outcome> {
-  if (admin.role !== "admin") return { ok: false, fieldErrors: { form: "Only administrators record DBS status checks." } };
+export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: string }, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Result> {
+  if (admin.role !== "admin") return refuse(403, "Only administrators record DBS status checks.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ certificateId: string | null }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ certificateId: string | null }>> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!check) return { ok: false, fieldErrors: { form: "That DBS record does not exist." } };
-    if (check.user_id === admin.id) return { ok: false, fieldErrors: { form: "You cannot record a status check on your own DBS certificate." } };
+    if (!check) return refuse(404, "That DBS record does not exist.");
+    if (check.user_id === admin.id) return refuse(403, "You cannot record a status check on your own DBS certificate.");
     if (!check.update_service_subscribed || !check.status_check_consent) {
-      return { ok: false, fieldErrors: { form: "The trainer has not subscribed to the Update Service with consent to status checks, so no status check may be made." } };
+      return refuse(409, "The trainer has not subscribed to the Update Service with consent to status checks, so no status check may be made.");
     }
-    if (check.details_erased_at !== null) return { ok: false, fieldErrors: { form: "This certificate's details have been erased; a status check needs the current certificate." } };
-    if (check.issue_date && input.checkedOn < check.issue_date) return { ok: false, fieldErrors: { checkedOn: "A status check cannot be earlier than the certificate's issue date." } };
+    if (check.details_erased_at !== null) return refuse(409, "This certificate's details have been erased; a status check needs the current certificate.");
+    if (check.issue_date && input.checkedOn < check.issue_date) return invalid({ checkedOn: "A status check cannot be earlier than the certificate's issue date." });
     await trx.insertInto("dbs_status_check").values({ dbs_check_id: id, checked_on: input.checkedOn, result: input.result, checked_by_user_id: admin.id, created_at: iso(now) }).execute();
     const changes: Record<string, unknown> = {};
     if (input.result === "current" && check.decision === "suitable") {
@@ -232,5 +232,5 @@ export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: st
   });
   if (!result.ok) return result;
   if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL);
-  return { ok: true, value: null };
+  return ok();
 }

@@ -10,7 +10,7 @@ import {
 } from "@remix-run/node";
 import type { DB } from "~db/connection";
 import type { EvidenceFile, EvidenceMediaType } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_LABEL } from "./kinds";
 

@@ -1,10 +1,10 @@
 import type { DB } from "~db/connection";
-import type { Outcome } from "~/auth/accounts.server";
 import { recordAudit } from "~/audit/audit.server";
-import { iso } from "~/clock";
-import { validate } from "~/forms";
+import { iso } from "~/utils/clock";
+import { validate } from "~/utils/forms";
+import { invalid, ok, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { dateOf } from "./dates";
+import { dateOf } from "~/utils/dates";
 import { FILE_MESSAGES, commitEvidenceFile, discardStagedFiles, removeEvidenceFiles, type ReceivedEvidenceForm, type StagedFile } from "./files.server";
 import { dbsSectionStatus, insuranceSectionStatus, qualificationSectionStatus } from "./status";
 import { insuranceCrossFieldErrors, insuranceSchema, needsCpdEvidence, qualificationSchema } from "./validation";
@@ -51,17 +51,17 @@ function present(files: Partial<Record<string, StagedFile>>): Record<string, Sta
   return Object.fromEntries(Object.entries(files).filter((e): e is [string, StagedFile] => e[1] !== undefined));
 }
 
-export async function submitQualification(db: DB, userId: number, form: ReceivedEvidenceForm, ctx: Context): Promise<Outcome<{ id: number }>> {
+export async function submitQualification(db: DB, userId: number, form: ReceivedEvidenceForm, ctx: Context): Promise<Result<{ id: number }>> {
   const today = dateOf(ctx.now);
   const parsed = validate(qualificationSchema(today), form.fields);
   const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.fieldErrors), ...form.fileErrors };
   if (!form.files.evidence && !errors.evidence) errors.evidence = FILE_MESSAGES.missing;
-  if (parsed.ok && needsCpdEvidence(parsed.data.issueDate, today) && !form.files.cpdEvidence && !errors.cpdEvidence) errors.cpdEvidence = CPD_MESSAGE;
+  if (parsed.ok && needsCpdEvidence(parsed.value.issueDate, today) && !form.files.cpdEvidence && !errors.cpdEvidence) errors.cpdEvidence = CPD_MESSAGE;
   if (!parsed.ok || Object.keys(errors).length > 0) {
     await form.discard();
-    return { ok: false, fieldErrors: errors };
+    return invalid(errors, parsed.ok ? null : parsed.message);
   }
-  const input = parsed.data;
+  const input = parsed.value;
   const id = await commitWithFiles(db, userId, present(form.files), ctx, async (trx, fileIds) => {
     const row = await trx
       .insertInto("qualification")
@@ -87,10 +87,10 @@ export async function submitQualification(db: DB, userId: number, form: Received
     await recordAudit(trx, { actorUserId: userId, action: "qualification.submitted", subjectType: "qualification", subjectId: row.id, details: { kind: input.kind, level: input.level } }, ctx.now);
     return row.id;
   });
-  return { ok: true, value: { id } };
+  return ok({ id });
 }
 
-export async function submitInsurance(db: DB, userId: number, form: ReceivedEvidenceForm, ctx: Context): Promise<Outcome<{ id: number }>> {
+export async function submitInsurance(db: DB, userId: number, form: ReceivedEvidenceForm, ctx: Context): Promise<Result<{ id: number }>> {
   const today = dateOf(ctx.now);
   const policy = await getPolicy(db);
   const parsed = validate(
@@ -101,9 +101,9 @@ export async function submitInsurance(db: DB, userId: number, form: ReceivedEvid
   if (!form.files.evidence && !errors.evidence) errors.evidence = FILE_MESSAGES.missing;
   if (!parsed.ok || Object.keys(errors).length > 0) {
     await form.discard();
-    return { ok: false, fieldErrors: errors };
+    return invalid(errors, parsed.ok ? null : parsed.message);
   }
-  const input = parsed.data;
+  const input = parsed.value;
   const id = await commitWithFiles(db, userId, present(form.files), ctx, async (trx, fileIds) => {
     const row = await trx
       .insertInto("insurance_policy")
@@ -131,7 +131,7 @@ export async function submitInsurance(db: DB, userId: number, form: ReceivedEvid
     await recordAudit(trx, { actorUserId: userId, action: "insurance.submitted", subjectType: "insurance_policy", subjectId: row.id, details: { endDate: input.endDate } }, ctx.now);
     return row.id;
   });
-  return { ok: true, value: { id } };
+  return ok({ id });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { DbsCheck, InsurancePolicy, Qualification } from "~db/schema";
-import { addDays, formatDate } from "./dates";
+import { addDays, formatDate } from "~/utils/dates";
 
 /** What a trainer sees for each entry requirement. */
 export type SectionStatus = "missing" | "submitted" | "verified" | "rejected" | "expiring_soon" | "expired";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DBS_DECISIONS, DBS_STATUS_RESULTS, DBS_WORKFORCES, LIMIT_BASES, QUALIFICATION_KINDS } from "~db/schema";
-import { addMonths, isCalendarDate } from "./dates";
-import { formatPence, parsePounds } from "./money";
+import { addMonths, isCalendarDate } from "~/utils/dates";
+import { formatPence, parsePounds } from "~/utils/money";
 
 /** Ofqual qualification numbers: three digits, four digits, one check character, e.g. 600/4941/8. */
 export const QUALIFICATION_NUMBER_PATTERN = /^\d{3}\/\d{4}\/[0-9X]$/;

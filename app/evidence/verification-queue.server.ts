@@ -7,8 +7,8 @@ import { sql } from "kysely";
 import type { DB } from "~db/connection";
 import { containsText, keysetPage, type AnySelect } from "~/utils/keyset";
 import { likePattern, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
-import { iso } from "~/clock";
-import { formatDate } from "./dates";
+import { iso } from "~/utils/clock";
+import { formatDate } from "~/utils/dates";
 import { VERIFICATION_KINDS, type VerificationKind } from "./kinds";
 
 export const QUEUE_AGE_DAYS = [3, 7, 14, 30] as const;

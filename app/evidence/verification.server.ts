@@ -1,11 +1,11 @@
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
 import type { DB } from "~db/connection";
-import type { Outcome } from "~/auth/accounts.server";
+import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
-import { dateOf } from "./dates";
+import { dateOf } from "~/utils/dates";
 
 import type { VerificationKind } from "./kinds";
 
@@ -83,20 +83,20 @@ export async function decideVerification(
   input: VerificationDecision,
   baseUrl: string,
   now: Date,
-): Promise<Outcome> {
-  if (actor.role !== "assessor" && actor.role !== "admin") return { ok: false, fieldErrors: { form: "Only assessors and administrators can verify evidence." } };
+): Promise<Result> {
+  if (actor.role !== "assessor" && actor.role !== "admin") return refuse(403, "Only assessors and administrators can verify evidence.");
   if (input.decision === "reject" && input.reason.trim().length < 10) {
-    return { ok: false, fieldErrors: { reason: "Give the reason for rejecting in at least 10 characters, so the trainer can put it right." } };
+    return invalid({ reason: "Give the reason for rejecting in at least 10 characters, so the trainer can put it right." });
   }
   const table = TABLE[kind];
-  const result = await db.transaction().execute(async (trx): Promise<Outcome<{ email: string; name: string; certificateId: string | null }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string; certificateId: string | null }>> => {
     const record = await trx.selectFrom(table).select(["id", "user_id", "status"]).where("id", "=", id).executeTakeFirst();
-    if (!record) return { ok: false, fieldErrors: { form: "That record does not exist." } };
-    if (record.user_id === actor.id) return { ok: false, fieldErrors: { form: "You cannot verify your own record. Another assessor must do it." } };
-    if (record.status !== "submitted") return { ok: false, fieldErrors: { form: "This record has already been decided." } };
+    if (!record) return refuse(404, "That record does not exist.");
+    if (record.user_id === actor.id) return refuse(403, "You cannot verify your own record. Another assessor must do it.");
+    if (record.status !== "submitted") return refuse(409, "This record has already been decided.");
     if (kind === "insurance" && input.decision === "accept") {
       const policy = await trx.selectFrom("insurance_policy").select("end_date").where("id", "=", id).executeTakeFirstOrThrow();
-      if (policy.end_date < dateOf(now)) return { ok: false, fieldErrors: { form: "This policy has already ended, so it cannot be accepted. Reject it and ask for the current policy." } };
+      if (policy.end_date < dateOf(now)) return refuse(409, "This policy has already ended, so it cannot be accepted. Reject it and ask for the current policy.");
     }
     const accepted = input.decision === "accept";
     await trx
@@ -136,5 +136,5 @@ export async function decideVerification(
     },
     now,
   );
-  return { ok: true, value: null };
+  return ok();
 }

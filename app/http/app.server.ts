@@ -2,7 +2,7 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import type { Env } from "~/env.server";
+import type { Env } from "~/utils/env.server";
 import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
 
@@ -40,7 +40,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
     cssHref = links.find((l) => l.rel === "stylesheet")?.href ?? "";
     return cssHref;
   };
-  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler(stylesheet));
+  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler({ cssHref: stylesheet, limit: { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS } }));
 
   app.all(
     "*",

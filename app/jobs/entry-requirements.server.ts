@@ -1,8 +1,8 @@
 import type { DB } from "~db/connection";
 import { recordAudit } from "~/audit/audit.server";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
-import { addDays, addMonthsToInstant, dateOf, formatDate } from "~/evidence/dates";
+import { addDays, addMonthsToInstant, dateOf, formatDate } from "~/utils/dates";
 import { getPolicy } from "~/policy/policy.server";
 
 export interface JobSummary {

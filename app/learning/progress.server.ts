@@ -1,5 +1,5 @@
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { getRetakeDecision, describeRetakeDecision } from "~/assessment/attempts.server";
 import { currentModuleVersionId, getModule, listModules, versionLabel } from "~/content/catalog.server";
 

@@ -1,8 +1,8 @@
 import type { DB } from "~db/connection";
 import type { ReportOutcome, ReportSubmission, Role, SubmissionStatus } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
-import type { Refusal } from "~/assessment/attempts.server";
+import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import type { ReportTaskDefinition } from "~/content/types";
 import { onReportReleased } from "./hooks.server";
 import { checkMark, formatWaiting, needsModeration, MAX_FEEDBACK_CHARS, type CriterionJudgement } from "./rules";
@@ -10,9 +10,6 @@ import { getMarkingSettings } from "./settings.server";
 import { parseTask } from "./submissions.server";
 
 type Staff = { id: number; role: Role };
-type Refused = Refusal & { fieldErrors?: Record<string, string> };
-type StaffResult<T> = { ok: true; value: T } | Refused;
-const refuse = (status: Refusal["status"], message: string, fieldErrors?: Record<string, string>): Refused => ({ ok: false, status, message, fieldErrors });
 
 export const STAFF_STATUS_LABELS: Record<SubmissionStatus, string> = {
   submitted: "Waiting to be marked",
@@ -118,7 +115,7 @@ export interface MarkingView {
   notice: string | null;
 }
 
-export async function getMarkingView(db: DB, submissionId: number, viewer: Staff): Promise<StaffResult<MarkingView>> {
+export async function getMarkingView(db: DB, submissionId: number, viewer: Staff): Promise<Result<MarkingView>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.user_id === viewer.id) return refuse(403, "This is your own submission. Another assessor must mark it.");
@@ -184,7 +181,7 @@ export async function getMarkingView(db: DB, submissionId: number, viewer: Staff
 
 // --- Claiming -----------------------------------------------------------------------------------
 
-async function explainHeld(db: DB, submissionId: number, viewer: Staff, wanted: "marking" | "moderation"): Promise<Refused> {
+async function explainHeld(db: DB, submissionId: number, viewer: Staff, wanted: "marking" | "moderation"): Promise<Refusal> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.user_id === viewer.id) return refuse(403, "This is your own submission. You cannot mark or moderate it.");
@@ -196,7 +193,7 @@ async function explainHeld(db: DB, submissionId: number, viewer: Staff, wanted: 
 }
 
 /** Takes a submission for marking. Only one assessor can hold it: the update is conditional. */
-export async function claimForMarking(db: DB, submissionId: number, viewer: Staff, now: Date): Promise<StaffResult<null>> {
+export async function claimForMarking(db: DB, submissionId: number, viewer: Staff, now: Date): Promise<Result<null>> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable("report_submission")
@@ -207,12 +204,12 @@ export async function claimForMarking(db: DB, submissionId: number, viewer: Staf
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return explainHeld(trx, submissionId, viewer, "marking");
     await recordAudit(trx, { actorUserId: viewer.id, action: "report.marking_started", subjectType: "report_submission", subjectId: submissionId }, now);
-    return { ok: true as const, value: null };
+    return ok();
   });
 }
 
 /** Takes marked work for moderation: a second assessor, never the marker or the writer. */
-export async function claimForModeration(db: DB, submissionId: number, viewer: Staff, now: Date): Promise<StaffResult<null>> {
+export async function claimForModeration(db: DB, submissionId: number, viewer: Staff, now: Date): Promise<Result<null>> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable("report_submission")
@@ -224,12 +221,12 @@ export async function claimForModeration(db: DB, submissionId: number, viewer: S
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return explainHeld(trx, submissionId, viewer, "moderation");
     await recordAudit(trx, { actorUserId: viewer.id, action: "report.moderation_started", subjectType: "report_submission", subjectId: submissionId }, now);
-    return { ok: true as const, value: null };
+    return ok();
   });
 }
 
 /** Gives marking or moderation back to the queue (the holder, or an admin). */
-export async function returnToQueue(db: DB, submissionId: number, viewer: Staff, now: Date): Promise<StaffResult<null>> {
+export async function returnToQueue(db: DB, submissionId: number, viewer: Staff, now: Date): Promise<Result<null>> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
     if (!row) return refuse(404, "There is no such submission.");
@@ -245,7 +242,7 @@ export async function returnToQueue(db: DB, submissionId: number, viewer: Staff,
     const result = await query.executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return refuse(409, "This submission has just changed; reload the page.");
     await recordAudit(trx, { actorUserId: viewer.id, action: "report.returned_to_queue", subjectType: "report_submission", subjectId: submissionId, details: { from: row.status } }, now);
-    return { ok: true as const, value: null };
+    return ok();
   });
 }
 
@@ -309,7 +306,7 @@ async function afterRelease(db: DB, released: { userId: number; outcome: ReportO
  * (a pass needs every must-meet criterion met). Then either released at once, or, when the
  * moderation sample picks it, sent to a second assessor.
  */
-export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date): Promise<StaffResult<{ released: boolean; moderationRequired: boolean }>> {
+export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date): Promise<Result<{ released: boolean; moderationRequired: boolean }>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.user_id === viewer.id) return refuse(403, "This is your own submission. You cannot mark it.");
@@ -338,12 +335,12 @@ export async function recordMark(db: DB, submissionId: number, viewer: Staff, in
   });
   if (!outcome) return refuse(409, "This submission has just changed; reload the page.");
   await afterRelease(db, outcome.released ? { userId: row.user_id, outcome: input.outcome } : null, now);
-  return { ok: true, value: outcome };
+  return ok(outcome);
 }
 
-async function explainHeldForAction(db: DB, row: ReportSubmission, viewer: Staff, wanted: "marking" | "moderation"): Promise<Refused> {
+async function explainHeldForAction(db: DB, row: ReportSubmission, viewer: Staff, wanted: "marking" | "moderation"): Promise<Refusal> {
   const held = await explainHeld(db, row.id, viewer, wanted);
-  if (held.status === 409 && held.message.startsWith("You are already")) return refuse(409, "This submission has just changed; reload the page.");
+  if (held.status === 409 && held.message?.startsWith("You are already")) return refuse(409, "This submission has just changed; reload the page.");
   return held;
 }
 
@@ -353,7 +350,7 @@ export type ModerationInput = { decision: "agree"; note: string } | ({ decision:
  * The moderator agrees (the marker's outcome is released) or records a different outcome with
  * a reason and their own levels (an admin then decides which stands).
  */
-export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date): Promise<StaffResult<{ released: boolean }>> {
+export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date): Promise<Result<{ released: boolean }>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.status !== "in_moderation" || row.moderator_id !== viewer.id) return explainHeldForAction(db, row, viewer, "moderation");
@@ -395,11 +392,11 @@ export async function recordModeration(db: DB, submissionId: number, viewer: Sta
   });
   if (!result) return refuse(409, "This submission has just changed; reload the page.");
   await afterRelease(db, result.released ? { userId: row.user_id, outcome: result.outcome } : null, now);
-  return { ok: true, value: { released: result.released } };
+  return ok({ released: result.released });
 }
 
 /** An admin decides between a marker and a moderator who disagree; the chosen mark is released. */
-export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date): Promise<StaffResult<{ outcome: ReportOutcome }>> {
+export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date): Promise<Result<{ outcome: ReportOutcome }>> {
   if (viewer.role !== "admin") return refuse(403, "Only an admin can resolve a disagreement.");
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
@@ -426,5 +423,5 @@ export async function resolveDisagreement(db: DB, submissionId: number, viewer: 
   });
   if (!done) return refuse(409, "This submission has just changed; reload the page.");
   await afterRelease(db, { userId: row.user_id, outcome: chosen!.outcome }, now);
-  return { ok: true, value: { outcome: chosen!.outcome } };
+  return ok({ outcome: chosen!.outcome });
 }

@@ -7,7 +7,7 @@
 
 import type { DB } from "~db/connection";
 import type { Role, SubmissionStatus } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { containsText, keysetPage } from "~/utils/keyset";
 import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
 import { formatWaiting } from "./rules";

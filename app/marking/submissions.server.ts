@@ -1,8 +1,8 @@
 import type { DB } from "~db/connection";
 import type { ReportOutcome, ReportSubmission } from "~db/schema";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
-import type { Refusal, Result } from "~/assessment/attempts.server";
+import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import { currentModuleVersionId, getModule, getReportTask } from "~/content/catalog.server";
 import type { ReportTaskDefinition } from "~/content/types";
 import { trainerStatus, type TrainerStatus } from "./labels";
@@ -10,7 +10,6 @@ import { REPORT_TASK_MODULE, candidateNumber, countWords, reportLengthProblem } 
 
 export { TRAINER_STATUS_LABELS, trainerStatus, type TrainerStatus } from "./labels";
 
-const refuse = (status: Refusal["status"], message: string): Refusal => ({ ok: false, status, message });
 
 export function parseTask(json: string): ReportTaskDefinition {
   return JSON.parse(json) as ReportTaskDefinition;
@@ -106,7 +105,7 @@ export async function saveDraft(db: DB, userId: number, body: string, now: Date)
     .values({ user_id: userId, body, word_count: wordCount, saved_at: savedAt })
     .onConflict((oc) => oc.column("user_id").doUpdateSet({ body, word_count: wordCount, saved_at: savedAt }))
     .execute();
-  return { ok: true, value: { savedAt, wordCount } };
+  return ok({ savedAt, wordCount });
 }
 
 /** Final submission: a new, frozen version answering the task as it is now. */
@@ -150,7 +149,7 @@ export async function submitReport(db: DB, userId: number, body: string, now: Da
       await recordAudit(trx, { actorUserId: userId, action: "report.submitted", subjectType: "report_submission", subjectId: row.id, details: { version, moduleVersionId, words: countWords(body) } }, now);
       return { submissionId: row.id, version };
     });
-    return { ok: true, value: created };
+    return ok(created);
   } catch (error) {
     // Two submits at once: the unique index keeps one open submission.
     if (String(error).includes("UNIQUE")) return refuse(409, "Your report has already been submitted.");
@@ -205,7 +204,7 @@ export async function getSubmissionForTrainer(db: DB, submissionId: number, user
   if (!row) return refuse(404, "There is no such submission.");
   if (row.user_id !== userId) return refuse(403, "This submission belongs to another trainer.");
   const task = parseTask(row.task_json);
-  return { ok: true, value: { ...summarise(row), body: row.body, taskTitle: task.title, released: await releasedFeedback(db, row) } };
+  return ok({ ...summarise(row), body: row.body, taskTitle: task.title, released: await releasedFeedback(db, row) });
 }
 
 export type ReportTaskState = "locked" | "not-started" | "draft" | TrainerStatus;

@@ -1,5 +1,5 @@
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { DEFAULT_POLICY, POLICY_KEYS, type EntryPolicy } from "./policy";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parsePounds } from "~/evidence/money";
+import { parsePounds } from "~/utils/money";
 
 /** Admin-set rules for entry requirements. Stored in `policy_setting`; these are the defaults. */
 export interface EntryPolicy {

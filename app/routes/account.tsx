@@ -4,10 +4,11 @@ import { changePassword } from "~/auth/accounts.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { requireUser } from "~/auth/guards.server";
 import { PASSWORD_MAX, PASSWORD_MIN, changePasswordSchema } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, Notice } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 import { ROLE_LABELS } from "~/navigation";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Approved Trainer Academy" }];
@@ -20,11 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const parsed = validate(changePasswordSchema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, changed: false }, { status: 400 });
-  const result = await changePassword(getDb(), user.id, parsed.data, serverClock());
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors, changed: false }, { status: 400 });
+  if (!parsed.ok) return replyRefusal(parsed, { changed: false });
+  const result = await changePassword(getDb(), user.id, parsed.value, serverClock());
+  if (!result.ok) return replyRefusal(result, { changed: false });
   return data(
-    { fieldErrors: {} as Record<string, string>, changed: true },
+    { message: null, fieldErrors: {} as Record<string, string>, changed: true },
     { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } },
   );
 }

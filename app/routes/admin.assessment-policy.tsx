@@ -1,12 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAssessmentPolicy, updateAssessmentPolicy } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, Notice } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Assessment retake policy · Approved Trainer Academy" }];
 
@@ -24,9 +25,9 @@ const schema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const parsed = validate(schema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, saved: false }, { status: 400 });
-  await updateAssessmentPolicy(getDb(), admin.id, parsed.data, serverClock());
-  return { fieldErrors: {} as Record<string, string>, saved: true };
+  if (!parsed.ok) return replyRefusal(parsed, { saved: false });
+  await updateAssessmentPolicy(getDb(), admin.id, parsed.value, serverClock());
+  return { message: null, fieldErrors: {} as Record<string, string>, saved: true };
 }
 
 export default function AssessmentPolicy() {

@@ -5,12 +5,12 @@ import { requireRole } from "~/auth/guards.server";
 import { reinstateCertificate, revokeCertificate, suspendCertificate } from "~/certificates/admin.server";
 import { listCertificatePage, parseCertificateListQuery } from "~/certificates/list.server";
 import { Pagination, SearchField, SortHeader } from "~/components/pagination";
-import { formatDate } from "~/evidence/dates";
+import { formatDate } from "~/utils/dates";
 import { STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { FormError, Notice } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Certificates · Approved Trainer Academy" }];
 
@@ -32,11 +32,11 @@ const schema = z.object({
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const parsed = validate(schema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ error: Object.values(parsed.fieldErrors)[0]!, done: null, id: null }, { status: 400 });
-  const { intent, id, reason } = parsed.data;
+  if (!parsed.ok) return data({ error: parsed.message ?? Object.values(parsed.fieldErrors)[0]!, done: null, id: null }, { status: 400 });
+  const { intent, id, reason } = parsed.value;
   const act = intent === "suspend" ? suspendCertificate : intent === "reinstate" ? reinstateCertificate : revokeCertificate;
   const result = await act(getDb(), admin.id, id, reason, serverClock());
-  if (!result.ok) return data({ error: result.message, done: null, id }, { status: 409 });
+  if (!result.ok) return data({ error: result.message, done: null, id }, { status: result.status });
   return { error: null, done: `Certificate ${intent === "suspend" ? "suspended" : intent === "reinstate" ? "reinstated" : "revoked"}.`, id };
 }
 

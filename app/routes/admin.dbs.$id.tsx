@@ -1,14 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, Notice, RadioGroup, SelectField } from "~/components/form";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { dateOf, formatDate } from "~/evidence/dates";
+import { getEnv } from "~/utils/env.server";
+import { dateOf, formatDate } from "~/utils/dates";
 import { listStaff, recordDbsDecision, recordDbsStatusCheck, viewDbsCheck } from "~/evidence/dbs.server";
 import { DBS_DECISION_LABELS, DBS_STATUS_RESULT_LABELS, WORKFORCE_LABELS, dbsDecisionSchema, dbsStatusCheckSchema } from "~/evidence/validation";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { refuse, replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "DBS record · Approved Trainer Academy" }, { name: "robots", content: "noindex" }];
 
@@ -34,19 +35,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const input = formToObject(await request.formData());
   if (input.intent === "decision") {
     const parsed = validate(dbsDecisionSchema(dateOf(now)), input);
-    if (!parsed.ok) return data({ intent: "decision", fieldErrors: parsed.fieldErrors, done: null }, { status: 400 });
-    const result = await recordDbsDecision(getDb(), admin, id, parsed.data, getEnv().PUBLIC_BASE_URL, now);
-    if (!result.ok) return data({ intent: "decision", fieldErrors: result.fieldErrors, done: null }, { status: 400 });
-    return { intent: "decision", fieldErrors: {} as Record<string, string>, done: "The decision has been recorded." };
+    if (!parsed.ok) return replyRefusal(parsed, { intent: "decision", done: null });
+    const result = await recordDbsDecision(getDb(), admin, id, parsed.value, getEnv().PUBLIC_BASE_URL, now);
+    if (!result.ok) return replyRefusal(result, { intent: "decision", done: null });
+    return { intent: "decision", message: null, fieldErrors: {} as Record<string, string>, done: "The decision has been recorded." };
   }
   if (input.intent === "status") {
     const parsed = validate(dbsStatusCheckSchema(dateOf(now)), input);
-    if (!parsed.ok) return data({ intent: "status", fieldErrors: parsed.fieldErrors, done: null }, { status: 400 });
-    const result = await recordDbsStatusCheck(getDb(), admin, id, parsed.data, now);
-    if (!result.ok) return data({ intent: "status", fieldErrors: result.fieldErrors, done: null }, { status: 400 });
-    return { intent: "status", fieldErrors: {} as Record<string, string>, done: "The status check result has been recorded." };
+    if (!parsed.ok) return replyRefusal(parsed, { intent: "status", done: null });
+    const result = await recordDbsStatusCheck(getDb(), admin, id, parsed.value, now);
+    if (!result.ok) return replyRefusal(result, { intent: "status", done: null });
+    return { intent: "status", message: null, fieldErrors: {} as Record<string, string>, done: "The status check result has been recorded." };
   }
-  return data({ intent: "", fieldErrors: { form: "Choose an action." } as Record<string, string>, done: null }, { status: 400 });
+  return replyRefusal(refuse(400, "Choose an action."), { intent: "", done: null });
 }
 
 const yesNo = (v: number) => (v ? "Yes" : "No");
@@ -69,7 +70,7 @@ export default function DbsRecord() {
         Criminal offence data. Your viewing of this page has been recorded in the audit trail. Do not copy these details anywhere else.
       </p>
       {actionData?.done ? <Notice>{actionData.done}</Notice> : null}
-      {actionData?.intent === "" ? <ErrorSummary fieldErrors={actionData.fieldErrors} /> : null}
+      {actionData?.intent === "" ? <ErrorSummary message={actionData.message} /> : null}
       <div className="side-by-side">
         <section className="panel sensitive" aria-labelledby="certificate-title">
           <h2 id="certificate-title">Certificate details</h2>
@@ -119,7 +120,7 @@ export default function DbsRecord() {
           ) : erased ? null : (
             <Form method="post" noValidate className="stack">
               <input type="hidden" name="intent" value="decision" />
-              <ErrorSummary fieldErrors={decisionErrors.form ? { form: decisionErrors.form } : undefined} />
+              <ErrorSummary message={actionData?.intent === "decision" ? actionData.message : null} />
               <RadioGroup
                 name="decision"
                 legend={check.decision ? "Change the decision" : "Decision"}
@@ -159,7 +160,7 @@ export default function DbsRecord() {
         {!own && !erased && check.update_service_subscribed && check.status_check_consent ? (
           <Form method="post" noValidate className="stack">
             <input type="hidden" name="intent" value="status" />
-            <ErrorSummary fieldErrors={statusErrors.form ? { form: statusErrors.form } : undefined} />
+            <ErrorSummary message={actionData?.intent === "status" ? actionData.message : null} />
             <Field name="checkedOn" label="Date of the status check" type="date" max={today} error={statusErrors.checkedOn} />
             <RadioGroup
               name="result"

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { Pagination, SearchField } from "~/components/pagination";
 import { getDb } from "~/db.server";
-import { formatDate } from "~/evidence/dates";
+import { formatDate } from "~/utils/dates";
 import { DBS_FILTER_LABELS, DBS_FILTERS, listDbsPage, parseDbsListQuery } from "~/evidence/dbs-list.server";
 import { DBS_DECISION_LABELS } from "~/evidence/validation";
 

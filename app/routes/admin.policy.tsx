@@ -1,11 +1,12 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, Notice } from "~/components/form";
 import { getDb } from "~/db.server";
-import { formatPence, penceToPoundsInput } from "~/evidence/money";
-import { formToObject, validate } from "~/forms";
+import { formatPence, penceToPoundsInput } from "~/utils/money";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 import { DEFAULT_POLICY, policySchema } from "~/policy/policy";
 import { getPolicy, updatePolicy } from "~/policy/policy.server";
 
@@ -19,9 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const parsed = validate(policySchema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, done: null }, { status: 400 });
-  const { changed } = await updatePolicy(getDb(), admin.id, parsed.data, serverClock());
-  return { fieldErrors: {} as Record<string, string>, done: changed.length === 0 ? "Nothing changed." : "The policy has been saved." };
+  if (!parsed.ok) return replyRefusal(parsed, { done: null });
+  const { changed } = await updatePolicy(getDb(), admin.id, parsed.value, serverClock());
+  return { message: null, fieldErrors: {} as Record<string, string>, done: changed.length === 0 ? "Nothing changed." : "The policy has been saved." };
 }
 
 export default function PolicyPage() {
@@ -34,7 +35,7 @@ export default function PolicyPage() {
       <h1 id="policy-title">Policy</h1>
       <p>The rules the academy applies to entry requirements. Changes apply from now on and are written to the audit trail.</p>
       {actionData?.done ? <Notice>{actionData.done}</Notice> : null}
-      <ErrorSummary fieldErrors={actionData?.fieldErrors} />
+      <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" noValidate className="stack">
         <Field
           name="minPublicLiabilityPence"

@@ -2,15 +2,15 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { listUserPage, parseUserListQuery } from "~/auth/user-list.server";
 import { Pagination, SearchField } from "~/components/pagination";
-import { formatDate } from "~/evidence/dates";
+import { formatDate } from "~/utils/dates";
 import { z } from "zod";
 import { changeUserRole, setUserDisabled } from "~/auth/accounts.server";
 import { requireRole } from "~/auth/guards.server";
 import { roleField } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { FormError, Notice } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
 import { ROLE_LABELS } from "~/navigation";
 import { ROLES } from "~db/schema";
 
@@ -32,15 +32,15 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const parsed = validate(actionSchema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ error: Object.values(parsed.fieldErrors)[0] ?? "That request was not valid.", done: null }, { status: 400 });
-  const input = parsed.data;
+  if (!parsed.ok) return data({ error: parsed.message ?? Object.values(parsed.fieldErrors)[0] ?? "That request was not valid.", done: null }, { status: 400 });
+  const input = parsed.value;
   const db = getDb();
   const now = serverClock();
   const result =
     input.intent === "role"
       ? await changeUserRole(db, admin.id, input.userId, input.role, now)
       : await setUserDisabled(db, admin.id, input.userId, input.intent === "disable", now);
-  if (!result.ok) return data({ error: Object.values(result.fieldErrors)[0] ?? "That change was refused.", done: null }, { status: 400 });
+  if (!result.ok) return data({ error: result.message ?? Object.values(result.fieldErrors)[0] ?? "That change was refused.", done: null }, { status: result.status });
   const done = input.intent === "role" ? "Role changed. That user has been signed out everywhere." : input.intent === "disable" ? "Account disabled and signed out everywhere." : "Account re-enabled.";
   return { error: undefined, done };
 }

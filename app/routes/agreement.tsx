@@ -1,11 +1,12 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { acceptAgreement, getCurrentAgreement, getLatestAcceptance } from "~/agreement/agreement.server";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { LessonBody } from "~/content/mdx-components";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
+import { invalid, replyRefusal } from "~/utils/result";
 
 /** The agreement's text is precompiled MDX, evaluated like a lesson (ADR 0004). */
 export const handle = { allowEval: true };
@@ -30,16 +31,17 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const typedName = String(form.get("typedName") ?? "").slice(0, 200);
   const version = String(form.get("version") ?? "");
-  if (!typedName.trim()) return data({ fieldErrors: { typedName: "Type your full name to accept the agreement." } as Record<string, string> }, { status: 400 });
-  if (form.get("confirm") !== "yes") return data({ fieldErrors: { confirm: "Confirm that you have read and will work to the agreement." } as Record<string, string> }, { status: 400 });
+  if (!typedName.trim()) return replyRefusal(invalid({ typedName: "Type your full name to accept the agreement." }));
+  if (form.get("confirm") !== "yes") return replyRefusal(invalid({ confirm: "Confirm that you have read and will work to the agreement." }));
   const result = await acceptAgreement(getDb(), user, { typedName, version }, serverClock());
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });
-  return redirect(result.certificateId ? "/dashboard?certified=1" : "/dashboard?accepted=1");
+  if (!result.ok) return replyRefusal(result);
+  return redirect(result.value.certificateId ? "/dashboard?certified=1" : "/dashboard?accepted=1");
 }
 
 export default function Agreement() {
   const { agreement, accountName, accepted, previouslyAccepted } = useLoaderData<typeof loader>();
-  const errors = useActionData<typeof action>()?.fieldErrors ?? {};
+  const actionData = useActionData<typeof action>();
+  const errors: Record<string, string> = actionData?.fieldErrors ?? {};
   const busy = useNavigation().state === "submitting";
   return (
     <article className="lesson__body prose agreement" aria-labelledby="agreement-title">
@@ -77,7 +79,7 @@ export default function Agreement() {
       ) : (
         <section aria-labelledby="accept-title" className="card">
           <h2 id="accept-title">Accept the agreement</h2>
-          <FormError error={errors.form} />
+          <FormError error={actionData?.message} />
           <Form method="post" noValidate className="stack">
             <input type="hidden" name="version" value={agreement.version} />
             <div className={`field${errors.confirm ? " field--error" : ""}`}>

@@ -1,17 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, TextareaField } from "~/components/form";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
-import { formatDate } from "~/evidence/dates";
-import { formatPence } from "~/evidence/money";
+import { getEnv } from "~/utils/env.server";
+import { formatDate } from "~/utils/dates";
+import { formatPence } from "~/utils/money";
 import { EvidenceLink, RecordStatus } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS, verificationDecisionSchema } from "~/evidence/validation";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS, type VerificationKind } from "~/evidence/kinds";
 import { decideVerification, getVerificationItem } from "~/evidence/verification.server";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Verify evidence · Approved Trainer Academy" }];
 
@@ -34,9 +35,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "assessor", "admin");
   const { kind, id } = parseParams(params);
   const parsed = validate(verificationDecisionSchema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors }, { status: 400 });
-  const result = await decideVerification(getDb(), user, kind, id, parsed.data, getEnv().PUBLIC_BASE_URL, serverClock());
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });
+  if (!parsed.ok) return replyRefusal(parsed);
+  const result = await decideVerification(getDb(), user, kind, id, parsed.value, getEnv().PUBLIC_BASE_URL, serverClock());
+  if (!result.ok) return replyRefusal(result);
   throw redirect(`/assessor/verification?decided=${kind}`);
 }
 
@@ -120,7 +121,7 @@ export default function VerifyItem() {
       ) : (
         <section aria-labelledby="decide-title">
           <h2 id="decide-title">Your decision</h2>
-          <ErrorSummary fieldErrors={errors.form ? { form: errors.form } : undefined} />
+          <ErrorSummary message={actionData?.message} />
           <div className="side-by-side">
             <Form method="post" className="panel stack">
               <input type="hidden" name="decision" value="accept" />

@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
 import { Pagination, SearchField } from "~/components/pagination";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
-import { formatDate } from "~/evidence/dates";
+import { formatDate } from "~/utils/dates";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS } from "~/evidence/kinds";
 import { listVerificationPage, parseVerificationQueueQuery, QUEUE_AGE_DAYS } from "~/evidence/verification-queue.server";
 

@@ -3,7 +3,7 @@ import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { getAttemptForTrainer, saveAnswer, type AttemptQuestionView } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { QuestionFieldset } from "~/components/question";
 

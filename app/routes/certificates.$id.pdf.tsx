@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guards.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 
 /** The stored PDF, to its trainer and to staff. Generated from the issued snapshot if missing. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

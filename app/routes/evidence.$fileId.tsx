@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guards.server";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { authoriseEvidenceDownload, evidenceDownloadHeaders } from "~/evidence/files.server";
 import { STATIC_CSP } from "~/http/security.server";
 

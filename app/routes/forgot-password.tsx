@@ -1,13 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { requestPasswordReset } from "~/auth/accounts.server";
 import { requireAnonymous } from "~/auth/guards.server";
 import { forgotPasswordSchema } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { Field, Notice } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Approved Trainer Academy" }];
 
@@ -18,9 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = validate(forgotPasswordSchema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, sent: false }, { status: 400 });
-  await requestPasswordReset(getDb(), parsed.data.email, getEnv().PUBLIC_BASE_URL, serverClock());
-  return { fieldErrors: {} as Record<string, string>, sent: true };
+  if (!parsed.ok) return replyRefusal(parsed, { sent: false });
+  await requestPasswordReset(getDb(), parsed.value.email, getEnv().PUBLIC_BASE_URL, serverClock());
+  return { message: null, fieldErrors: {} as Record<string, string>, sent: true };
 }
 
 export default function ForgotPassword() {

@@ -5,10 +5,11 @@ import { deviceCookie, deviceCookieName, readCookie, sessionCookie } from "~/aut
 import { requireAnonymous, safeRedirectPath } from "~/auth/guards.server";
 import { getLoginThrottle } from "~/auth/login-throttle.server";
 import { loginSchema } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Approved Trainer Academy" }];
 
@@ -21,17 +22,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = formToObject(await request.formData());
   const parsed = validate(loginSchema, form);
   const email = (form.email ?? "").slice(0, 254);
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, formError: undefined, email }, { status: 400 });
+  if (!parsed.ok) return replyRefusal(parsed, { email });
 
   const result = await signIn(
     getDb(),
     getLoginThrottle(getDb()),
-    { ...parsed.data, ip: context.clientIp, deviceCookie: readCookie(request, deviceCookieName()) },
+    { ...parsed.value, ip: context.clientIp, deviceCookie: readCookie(request, deviceCookieName()) },
     serverClock(),
   );
   if (!result.ok) {
     const headers = result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : undefined;
-    return data({ fieldErrors: {} as Record<string, string>, formError: result.formError, email }, { status: result.retryAfterMs ? 429 : 400, headers });
+    return data({ fieldErrors: {} as Record<string, string>, message: result.formError, email }, { status: result.retryAfterMs ? 429 : 400, headers });
   }
   const headers = new Headers();
   headers.append("Set-Cookie", sessionCookie(result.sessionToken));
@@ -48,7 +49,7 @@ export default function Login() {
     <section className="narrow" aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
       {params.get("reset") === "1" ? <Notice>Your password has been changed. Sign in with your new password.</Notice> : null}
-      <FormError error={actionData?.formError} />
+      <FormError error={actionData?.message} />
       <Form method="post" noValidate className="stack">
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <Field name="email" label="Email address" type="email" autoComplete="email" required defaultValue={actionData?.email} error={errors.email} />

@@ -1,11 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, FormError, RadioGroup, TextareaField } from "~/components/form";
 import type { RubricCriterion } from "~/content/types";
 import { getDb } from "~/db.server";
-import { formToObject } from "~/forms";
+import { formToObject } from "~/utils/forms";
 import { MarkdownLite } from "~/marking/markdown-lite";
 import { claimForMarking, claimForModeration, getMarkingView, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
 import { CriteriaResult, OutcomeBadge, RubricReference, TaskScenario, formatDateTime } from "~/marking/ui";

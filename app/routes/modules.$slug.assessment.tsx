@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { startAttempt } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getModule } from "~/content/catalog.server";
 import { getDb } from "~/db.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";

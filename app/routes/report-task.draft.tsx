@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { readReportForm } from "~/marking/request.server";
 import { saveDraft } from "~/marking/submissions.server";

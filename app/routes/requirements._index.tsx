@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { Notice } from "~/components/form";
 import { getDb } from "~/db.server";
-import { formatDate } from "~/evidence/dates";
-import { formatPence } from "~/evidence/money";
+import { formatDate } from "~/utils/dates";
+import { formatPence } from "~/utils/money";
 import { getTrainerRequirements } from "~/evidence/requirements.server";
 import { EvidenceLink, RecordStatus, StatusChip } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS } from "~/evidence/validation";

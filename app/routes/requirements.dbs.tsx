@@ -1,13 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { CheckboxField, ErrorSummary, Field, RadioGroup } from "~/components/form";
 import { getDb } from "~/db.server";
 import { submitDbsCheck } from "~/evidence/dbs.server";
 import { WORKFORCE_LABELS } from "~/evidence/validation";
-import { formToObject } from "~/forms";
+import { formToObject } from "~/utils/forms";
 import { getPolicy } from "~/policy/policy.server";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Enhanced DBS check · Approved Trainer Academy" }];
 
@@ -26,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (Number(request.headers.get("content-length") ?? "0") > 16 * 1024) throw new Response("This form is too large.", { status: 413 });
   const result = await submitDbsCheck(getDb(), user.id, formToObject(await request.formData()), serverClock());
   // The certificate number is not echoed back to the page on a refusal: the trainer's browser still has it in the field.
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors }, { status: 400 });
+  if (!result.ok) return replyRefusal(result);
   throw redirect("/requirements?done=dbs");
 }
 
@@ -51,7 +52,7 @@ export default function DbsForm() {
           {retentionMonths === 1 ? "month" : "months"} after the decision; the decision itself is kept.
         </p>
       </div>
-      <ErrorSummary fieldErrors={actionData?.fieldErrors} />
+      <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" noValidate className="stack" autoComplete="off">
         <Field name="certificateNumber" label="Certificate number" inputMode="numeric" hint="12 digits, at the top right of the certificate." error={errors.certificateNumber} />
         <Field name="issueDate" label="Date of issue" type="date" error={errors.issueDate} />

@@ -1,16 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, RadioGroup, TextareaField } from "~/components/form";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { receiveEvidenceForm } from "~/evidence/files.server";
 import { MAX_EVIDENCE_LABEL } from "~/evidence/kinds";
-import { formatPence } from "~/evidence/money";
+import { formatPence } from "~/utils/money";
 import { INSURANCE_FILE_FIELDS, submitInsurance } from "~/evidence/requirements.server";
 import { LIMIT_BASIS_LABELS } from "~/evidence/validation";
 import { getPolicy } from "~/policy/policy.server";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Your insurance · Approved Trainer Academy" }];
 
@@ -24,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const evidenceDir = getEnv().EVIDENCE_DIR;
   const form = await receiveEvidenceForm(request, { evidenceDir, fileFields: INSURANCE_FILE_FIELDS });
   const result = await submitInsurance(getDb(), user.id, form, { evidenceDir, now: serverClock() });
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors, values: form.fields }, { status: 400 });
+  if (!result.ok) return replyRefusal(result, { values: form.fields });
   throw redirect("/requirements?done=insurance");
 }
 
@@ -45,7 +46,7 @@ export default function NewInsurance() {
         and upload the schedule or insurance certificate. The academy&apos;s minimum is {formatPence(policy.minPublicLiabilityPence)} public liability and{" "}
         {formatPence(policy.minProfessionalIndemnityPence)} professional indemnity.
       </p>
-      <ErrorSummary fieldErrors={actionData?.fieldErrors} />
+      <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" encType="multipart/form-data" noValidate className="stack">
         <Field name="insurer" label="Insurer" defaultValue={values.insurer} error={errors.insurer} />
         <Field name="policyNumber" label="Policy number" defaultValue={values.policyNumber} error={errors.policyNumber} autoComplete="off" />

@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, RadioGroup, SelectField } from "~/components/form";
 import { getDb } from "~/db.server";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { receiveEvidenceForm } from "~/evidence/files.server";
 import { MAX_EVIDENCE_LABEL } from "~/evidence/kinds";
 import { QUALIFICATION_FILE_FIELDS, submitQualification } from "~/evidence/requirements.server";
 import { QUALIFICATION_KIND_LABELS } from "~/evidence/validation";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Add a qualification · Approved Trainer Academy" }];
 
@@ -22,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const evidenceDir = getEnv().EVIDENCE_DIR;
   const form = await receiveEvidenceForm(request, { evidenceDir, fileFields: QUALIFICATION_FILE_FIELDS });
   const result = await submitQualification(getDb(), user.id, form, { evidenceDir, now: serverClock() });
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors, values: form.fields }, { status: 400 });
+  if (!result.ok) return replyRefusal(result, { values: form.fields });
   throw redirect("/requirements?done=qualification");
 }
 
@@ -43,7 +44,7 @@ export default function NewQualification() {
         Enter the details exactly as they appear on the <strong>awarding organisation&apos;s certificate</strong> and upload that certificate. Unit
         certificates, letters and training-provider certificates are not accepted. You need at least one personal training qualification at Level 3 or above.
       </p>
-      <ErrorSummary fieldErrors={actionData?.fieldErrors} />
+      <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" encType="multipart/form-data" noValidate className="stack">
         <RadioGroup
           name="kind"

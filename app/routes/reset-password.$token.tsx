@@ -1,11 +1,12 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { findUsableToken, resetPassword } from "~/auth/accounts.server";
 import { PASSWORD_MAX, PASSWORD_MIN, resetPasswordSchema } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { refuse, replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
 
@@ -16,15 +17,16 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = validate(resetPasswordSchema, formToObject(await request.formData()));
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors }, { status: 400 });
-  const done = await resetPassword(getDb(), params.token ?? "", parsed.data.password, serverClock());
-  if (!done) return data({ fieldErrors: { form: "This link is no longer valid. Ask for a new one." } as Record<string, string> }, { status: 400 });
+  if (!parsed.ok) return replyRefusal(parsed);
+  const done = await resetPassword(getDb(), params.token ?? "", parsed.value.password, serverClock());
+  if (!done) return replyRefusal(refuse(400, "This link is no longer valid. Ask for a new one."));
   return redirect("/login?reset=1");
 }
 
 export default function ResetPassword() {
   const { valid } = useLoaderData<typeof loader>();
-  const errors = useActionData<typeof action>()?.fieldErrors ?? {};
+  const actionData = useActionData<typeof action>();
+  const errors = actionData?.fieldErrors ?? {};
   if (!valid) {
     return (
       <section className="narrow" aria-labelledby="reset-title">
@@ -39,7 +41,7 @@ export default function ResetPassword() {
   return (
     <section className="narrow" aria-labelledby="reset-title">
       <h1 id="reset-title">Choose a new password</h1>
-      <FormError error={errors.form} />
+      <FormError error={actionData?.message} />
       <Form method="post" noValidate className="stack">
         <Field name="password" label="New password" type="password" autoComplete="new-password" hint={`Between ${PASSWORD_MIN} and ${PASSWORD_MAX} characters.`} required error={errors.password} />
         <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" required error={errors.confirmPassword} />

@@ -1,12 +1,13 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { adminExists, createFirstAdmin, findUsableToken } from "~/auth/accounts.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { PASSWORD_MAX, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Set up the first administrator · Approved Trainer Academy" }, { name: "referrer", content: "no-referrer" }];
 
@@ -20,9 +21,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = formToObject(await request.formData());
   const values = { name: (form.name ?? "").slice(0, 200), email: (form.email ?? "").slice(0, 254) };
   const parsed = validate(signUpSchema, form);
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });
-  const result = await createFirstAdmin(getDb(), params.token ?? "", parsed.data, serverClock());
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors, values }, { status: 400 });
+  if (!parsed.ok) return replyRefusal(parsed, { values });
+  const result = await createFirstAdmin(getDb(), params.token ?? "", parsed.value, serverClock());
+  if (!result.ok) return replyRefusal(result, { values });
   return redirect("/admin/users", { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } });
 }
 
@@ -45,7 +46,7 @@ export default function SetUp() {
     <section className="narrow" aria-labelledby="setup-title">
       <h1 id="setup-title">Create the first administrator</h1>
       <p>This account will manage users, roles and policy. You can add more administrators afterwards.</p>
-      <FormError error={errors.form} />
+      <FormError error={actionData?.message} />
       <Form method="post" noValidate className="stack">
         <Field name="name" label="Full name" autoComplete="name" required defaultValue={actionData?.values.name} error={errors.name} />
         <Field name="email" label="Email address" type="email" autoComplete="email" required defaultValue={actionData?.values.email} error={errors.email} />

@@ -1,13 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { signUpTrainer } from "~/auth/accounts.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { requireAnonymous } from "~/auth/guards.server";
 import { PASSWORD_MAX, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
+import { replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · Approved Trainer Academy" }];
 
@@ -20,9 +21,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = formToObject(await request.formData());
   const values = { name: (form.name ?? "").slice(0, 200), email: (form.email ?? "").slice(0, 254) };
   const parsed = validate(signUpSchema, form);
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });
-  const result = await signUpTrainer(getDb(), parsed.data, serverClock());
-  if (!result.ok) return data({ fieldErrors: result.fieldErrors, values }, { status: 400 });
+  if (!parsed.ok) return replyRefusal(parsed, { values });
+  const result = await signUpTrainer(getDb(), parsed.value, serverClock());
+  if (!result.ok) return replyRefusal(result, { values });
   return redirect("/dashboard?welcome=1", { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } });
 }
 
@@ -34,7 +35,7 @@ export default function SignUp() {
     <section className="narrow" aria-labelledby="signup-title">
       <h1 id="signup-title">Create a trainer account</h1>
       <p>Your account lets you record your entry evidence, study the four modules and track your approval.</p>
-      <FormError error={errors.form} />
+      <FormError error={actionData?.message} />
       <Form method="post" noValidate className="stack">
         <Field
           name="name"

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { serverClock, setClockOffset, testClockEnabled } from "~/clock.server";
+import { serverClock, setClockOffset, testClockEnabled } from "~/utils/clock.server";
 
 /**
  * End-to-end tests move the server's clock with this endpoint (cooldowns, expiry, retention).

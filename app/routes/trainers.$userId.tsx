@@ -3,12 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { unlockAssessment } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
 import { FormError, Notice } from "~/components/form";
 import { ModuleStateBadge } from "~/components/module-state";
-import { formToObject, validate } from "~/forms";
+import { formToObject, validate } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Trainer progress · Approved Trainer Academy" }];
 
@@ -39,9 +39,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const trainer = await findTrainer(params.userId);
   const parsed = validate(unlockSchema, formToObject(await request.formData()));
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, error: null, done: false, slug: "" }, { status: 400 });
-  const result = await unlockAssessment(getDb(), { actorId: assessor.id, trainerId: trainer.id, slug: parsed.data.slug, reason: parsed.data.reason }, serverClock());
-  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, error: result.message, done: false, slug: parsed.data.slug }, { status: result.status });
-  return { fieldErrors: {} as Record<string, string>, error: null, done: true, slug: parsed.data.slug };
+  const result = await unlockAssessment(getDb(), { actorId: assessor.id, trainerId: trainer.id, slug: parsed.value.slug, reason: parsed.value.reason }, serverClock());
+  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, error: result.message, done: false, slug: parsed.value.slug }, { status: result.status });
+  return { fieldErrors: {} as Record<string, string>, error: null, done: true, slug: parsed.value.slug };
 }
 
 export default function TrainerProgress() {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { serverClock } from "~/clock.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { listTrainerPage, parseTrainerListQuery } from "~/learning/trainer-list.server";
 import { Pagination, SearchField } from "~/components/pagination";

@@ -1,5 +1,5 @@
 import type { DB } from "~db/connection";
-import { randomToken } from "~/auth/crypto.server";
+import { randomToken } from "~/utils/random.server";
 
 const cache = new Map<string, string>();
 

@@ -5,7 +5,7 @@
  */
 import type { DB } from "~db/connection";
 import type { Role } from "~db/schema";
-import { addDays, dateOf } from "~/evidence/dates";
+import { addDays, dateOf } from "~/utils/dates";
 import { dbsQueueSummary } from "~/evidence/dbs-list.server";
 import { verificationQueueSummary } from "~/evidence/verification-queue.server";
 import { markingQueueSummary } from "~/marking/open-work.server";

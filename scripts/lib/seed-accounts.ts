@@ -2,7 +2,7 @@ import type { DB } from "~db/connection";
 import type { Role } from "~db/schema";
 import { hashPassword } from "~/auth/password.server";
 import { recordAudit } from "~/audit/audit.server";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 
 export interface SeedAccount {
   name: string;

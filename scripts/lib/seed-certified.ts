@@ -6,16 +6,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { getEnv } from "~/env.server";
+import { getEnv } from "~/utils/env.server";
 import { evidenceDirectories } from "~/evidence/files.server";
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
+import { iso } from "~/utils/clock";
 import { hashPassword } from "~/auth/password.server";
 import { acceptAgreement, getCurrentAgreement } from "~/agreement/agreement.server";
 import { currentModuleVersionId, getModule, listModules, registerModuleVersions } from "~/content/catalog.server";
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { addDays, addMonths, dateOf } from "~/evidence/dates";
+import { addDays, addMonths, dateOf } from "~/utils/dates";
 
 export interface CertifiedTrainer {
   userId: number;
@@ -153,8 +153,8 @@ export async function seedCertifiedTrainer(
     .execute();
   if (input.acceptAgreement === false) return { userId, certificateId: "" };
   const accepted = await acceptAgreement(db, { id: userId, name: input.name }, { typedName: input.name, version: getCurrentAgreement()!.version }, now);
-  if (!accepted.ok) throw new Error(`Could not accept the agreement: ${JSON.stringify(accepted.fieldErrors)}`);
-  let certificateId = accepted.certificateId;
+  if (!accepted.ok) throw new Error(`Could not accept the agreement: ${accepted.message ?? JSON.stringify(accepted.fieldErrors)}`);
+  let certificateId = accepted.value.certificateId;
   if (!certificateId) {
     const issued = await issueCertificateIfEligible(db, userId, now);
     if (!issued.issued) throw new Error(`The seeded trainer is not eligible: ${issued.reason}`);

@@ -15,8 +15,8 @@ import {
 import { LoginThrottle } from "~/auth/login-throttle.server";
 import { validateSessionToken } from "~/auth/session.server";
 import { loginSchema, signUpSchema } from "~/auth/validation";
-import { HOUR, MINUTE, addMs } from "~/clock";
-import { validate } from "~/forms";
+import { HOUR, MINUTE, addMs } from "~/utils/clock";
+import { validate } from "~/utils/forms";
 import { createTestDb, createUser } from "../helpers/db";
 
 let db: DB;
@@ -41,7 +41,7 @@ describe("sign-up", () => {
   it("refuses a duplicate email with a clear message and stores nothing", async () => {
     const before = await countUsers();
     const result = await signUpTrainer(db, { name: "Alex Again", email: "alex@example.test", password: "another password" }, now);
-    expect(result).toEqual({ ok: false, fieldErrors: { email: expect.stringContaining("already exists") } });
+    expect(result).toEqual({ ok: false, status: 400, message: null, fieldErrors: { email: expect.stringContaining("already exists") } });
     expect(await countUsers()).toBe(before);
   });
 

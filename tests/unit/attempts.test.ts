@@ -12,7 +12,7 @@ import {
 } from "~/assessment/attempts.server";
 import { getAnswerKey, getModule, getQuestionBank, registerModuleVersions } from "~/content/catalog.server";
 import { completeSection, getModuleProgress } from "~/learning/progress.server";
-import { HOUR, addMs } from "~/clock";
+import { HOUR, addMs } from "~/utils/clock";
 import { createTestDb, createUser } from "../helpers/db";
 
 let db: DB;
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 async function answerAll(attemptId: string, userId: number, mode: "right" | "wrong", now = t0) {
   const view = await getAttemptForTrainer(db, attemptId, userId);
-  if (!view.ok) throw new Error(view.message);
+  if (!view.ok) throw new Error(view.message ?? "refused");
   for (const q of view.value.questions) {
     const key = getAnswerKey(q.id)!;
     const selected = mode === "right" ? key.options.filter((o) => o.correct).map((o) => o.id) : [key.options.find((o) => !o.correct)!.id];
@@ -54,7 +54,7 @@ describe("attempts", () => {
   it("never puts the answer key or explanations in the trainer's view of an open attempt", async () => {
     const trainer = await createUser(db);
     const started = await startAttempt(db, trainer.id, slug, t0);
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(started.message ?? "refused");
     const view = await getAttemptForTrainer(db, started.value.attemptId, trainer.id);
     const json = JSON.stringify(view);
     expect(json).not.toMatch(/"correct"|explanation/i);
@@ -67,10 +67,10 @@ describe("attempts", () => {
     const trainer = await createUser(db);
     const other = await createUser(db);
     const started = await startAttempt(db, trainer.id, slug, t0);
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(started.message ?? "refused");
     const attemptId = started.value.attemptId;
     const view = await getAttemptForTrainer(db, attemptId, trainer.id);
-    if (!view.ok) throw new Error(view.message);
+    if (!view.ok) throw new Error(view.message ?? "refused");
     const first = view.value.questions[0]!;
     const ok = await saveAnswer(db, { attemptId, userId: trainer.id, questionId: first.id, selected: [first.options[0]!.id] }, t0);
     expect(ok).toEqual({ ok: true, value: { answered: 1 } });
@@ -101,7 +101,7 @@ describe("attempts", () => {
     const trainer = await createUser(db);
     const other = await createUser(db);
     const started = await startAttempt(db, trainer.id, slug, t0);
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(started.message ?? "refused");
     const attemptId = started.value.attemptId;
     await answerAll(attemptId, trainer.id, "right");
     expect(await submitAttempt(db, { attemptId, userId: other.id }, t0)).toMatchObject({ ok: false, status: 403 });
@@ -123,7 +123,7 @@ describe("attempts", () => {
   it("the result is refused before grading", async () => {
     const trainer = await createUser(db);
     const started = await startAttempt(db, trainer.id, slug, t0);
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(started.message ?? "refused");
     expect(await getAttemptResult(db, started.value.attemptId, { id: trainer.id, role: "trainer" })).toMatchObject({ ok: false, status: 409 });
   });
 
@@ -133,7 +133,7 @@ describe("attempts", () => {
     let now = t0;
     for (let i = 0; i < 3; i += 1) {
       const started = await startAttempt(db, trainer.id, slug, now);
-      if (!started.ok) throw new Error(started.message);
+      if (!started.ok) throw new Error(started.message ?? "refused");
       await answerAll(started.value.attemptId, trainer.id, "wrong", now);
       expect(await submitAttempt(db, { attemptId: started.value.attemptId, userId: trainer.id }, now)).toMatchObject({ ok: true, value: { passed: false } });
       const tooSoon = await startAttempt(db, trainer.id, slug, addMs(now, 23 * HOUR));
@@ -155,7 +155,7 @@ describe("attempts", () => {
     const trainer = await createUser(fresh);
     await updateAssessmentPolicy(fresh, admin.id, { cooldownHours: 1, failsBeforeLock: 5 }, t0);
     const started = await startAttempt(fresh, trainer.id, slug, t0);
-    if (!started.ok) throw new Error(started.message);
+    if (!started.ok) throw new Error(started.message ?? "refused");
     await submitAttempt(fresh, { attemptId: started.value.attemptId, userId: trainer.id }, t0);
     expect((await startAttempt(fresh, trainer.id, slug, addMs(t0, 2 * HOUR))).ok).toBe(true);
   });

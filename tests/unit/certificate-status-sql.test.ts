@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
-import { iso } from "~/clock";
-import { addDays } from "~/evidence/dates";
+import { iso } from "~/utils/clock";
+import { addDays } from "~/utils/dates";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
 import { liveStatusIs, liveStatusSql } from "~/certificates/status-sql.server";

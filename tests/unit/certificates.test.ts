@@ -6,8 +6,8 @@ import { getPublicCertificateView, invalidatePublicView } from "~/certificates/p
 import { revokeCertificate, suspendCertificate, reinstateCertificate } from "~/certificates/admin.server";
 import { verifyCredentialJwt } from "~/certificates/credential.server";
 import { registerModuleVersions } from "~/content/catalog.server";
-import { iso, DAY, addMs } from "~/clock";
-import { addDays, dateOf } from "~/evidence/dates";
+import { iso, DAY, addMs } from "~/utils/clock";
+import { addDays, dateOf } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
 
@@ -88,13 +88,13 @@ describe("issuing certificates", () => {
   it("an admin suspends (reversible) and revokes (final); both audited; no automatic re-issue after revocation", async () => {
     const trainer = await seed();
     const admin = await createUser(db, { role: "admin" });
-    expect(await suspendCertificate(db, admin.id, trainer.certificateId, "Complaint under investigation", now)).toEqual({ ok: true });
+    expect(await suspendCertificate(db, admin.id, trainer.certificateId, "Complaint under investigation", now)).toEqual({ ok: true, value: null });
     expect(await getPublicCertificateView(db, trainer.certificateId, now)).toMatchObject({ status: "suspended" });
-    expect(await reinstateCertificate(db, admin.id, trainer.certificateId, "Investigation closed, no case", now)).toEqual({ ok: true });
+    expect(await reinstateCertificate(db, admin.id, trainer.certificateId, "Investigation closed, no case", now)).toEqual({ ok: true, value: null });
     expect(await getPublicCertificateView(db, trainer.certificateId, now)).toMatchObject({ status: "valid" });
-    expect(await revokeCertificate(db, admin.id, trainer.certificateId, "Serious breach of scope", now)).toEqual({ ok: true });
+    expect(await revokeCertificate(db, admin.id, trainer.certificateId, "Serious breach of scope", now)).toEqual({ ok: true, value: null });
     expect(await getPublicCertificateView(db, trainer.certificateId, now)).toMatchObject({ status: "revoked", statusLabel: "Revoked" });
-    expect(await reinstateCertificate(db, admin.id, trainer.certificateId, "try to undo it", now)).toMatchObject({ ok: false });
+    expect(await reinstateCertificate(db, admin.id, trainer.certificateId, "try to undo it", now)).toMatchObject({ ok: false, status: 409 });
     expect(await issueCertificateIfEligible(db, trainer.userId, now)).toEqual({ issued: false, reason: "the trainer's last certificate was revoked" });
     const actions = await db.selectFrom("audit_event").select("action").where("subject_id", "=", trainer.certificateId).execute();
     expect(actions.map((a) => a.action)).toEqual(["certificate.issued", "certificate.suspended", "certificate.reinstated", "certificate.revoked"]);

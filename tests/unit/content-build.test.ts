@@ -79,18 +79,30 @@ describe("content build validation", () => {
   });
 
   it("the build command fails on a deliberately broken question with its file and line", () => {
-    const out = path.resolve("tests/.tmp/broken-content-out");
-    let stderr = "";
-    let status = 0;
-    try {
-      execFileSync(path.resolve("node_modules/.bin/tsx"), ["scripts/build-content.ts", "--dir", "tests/fixtures/content-broken", "--out", out], { stdio: "pipe" });
-    } catch (error) {
-      const e = error as { status: number; stderr: Buffer };
-      status = e.status;
-      stderr = e.stderr.toString();
-    }
+    const { status, stderr, out } = buildFixture("content-broken");
     expect(status).toBe(1);
     expect(stderr).toContain("tests/fixtures/content-broken/modules/broken/index.mdx:22:1: question \"broken-a-01\" has no correct option");
     expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
   });
+
+  it("the build command fails on a blueprint the bank cannot satisfy, naming the frontmatter line", () => {
+    const { status, stderr, out } = buildFixture("content-blueprint");
+    expect(status).toBe(1);
+    expect(stderr).toContain("tests/fixtures/content-blueprint/modules/blueprint/index.mdx:15:1: blueprint: no selection of 4 questions meets every section count and every tag minimum together");
+    expect(fs.readFileSync("tests/fixtures/content-blueprint/modules/blueprint/index.mdx", "utf8").split("\n")[14]).toBe("blueprint:");
+    expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
+  });
 });
+
+/** Runs the real content build on a fixture folder; returns its exit status and error output. */
+function buildFixture(name: string) {
+  const out = path.resolve(`tests/.tmp/${name}-out`);
+  fs.rmSync(out, { recursive: true, force: true });
+  try {
+    execFileSync(path.resolve("node_modules/.bin/tsx"), ["scripts/build-content.ts", "--dir", `tests/fixtures/${name}`, "--out", out], { stdio: "pipe" });
+    return { status: 0, stderr: "", out };
+  } catch (error) {
+    const e = error as { status: number; stderr: Buffer };
+    return { status: e.status, stderr: e.stderr.toString(), out };
+  }
+}

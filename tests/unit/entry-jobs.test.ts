@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
-import { HOUR } from "~/clock";
-import { addDays } from "~/evidence/dates";
+import { HOUR } from "~/utils/clock";
+import { addDays } from "~/utils/dates";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { getTrainerRequirements } from "~/evidence/requirements.server";
 import { createTestDb, createUser } from "../helpers/db";

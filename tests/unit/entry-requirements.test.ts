@@ -3,15 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DB } from "~db/connection";
-import { addMonths } from "~/evidence/dates";
+import { addMonths } from "~/utils/dates";
 import { recordDbsDecision, recordDbsStatusCheck, submitDbsCheck, viewDbsCheck } from "~/evidence/dbs.server";
 import { entryRequirementsMet, getEntryRequirementFacts } from "~/evidence/facts.server";
 import { receiveEvidenceForm } from "~/evidence/files.server";
-import { formatPence, parsePounds } from "~/evidence/money";
+import { formatPence, parsePounds } from "~/utils/money";
 import { CPD_MESSAGE, getTrainerRequirements, submitInsurance, submitQualification } from "~/evidence/requirements.server";
 import { dbsSchema, insuranceSchema, qualificationSchema } from "~/evidence/validation";
 import { decideVerification, listVerificationQueue } from "~/evidence/verification.server";
-import { validate } from "~/forms";
+import { validate } from "~/utils/forms";
 import { DEFAULT_POLICY, policySchema } from "~/policy/policy";
 import { getPolicy, updatePolicy } from "~/policy/policy.server";
 import { createTestDb, createUser as createAccount } from "../helpers/db";
@@ -135,7 +135,7 @@ describe("validation", () => {
   it("validates the policy form", () => {
     expect(validate(policySchema, { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6" })).toEqual({
       ok: true,
-      data: DEFAULT_POLICY,
+      value: DEFAULT_POLICY,
     });
     const bad = validate(policySchema, { minPublicLiabilityPence: "0", minProfessionalIndemnityPence: "x", dbsRecheckMonths: "1.5", warningWindowDays: "999", dbsRetentionMonths: "" });
     expect(!bad.ok && Object.keys(bad.fieldErrors).length).toBe(5);
@@ -207,7 +207,7 @@ describe("verification by an assessor", () => {
     const stored = await fresh.selectFrom("insurance_policy").select(["status", "rejection_reason", "decided_by_user_id"]).where("id", "=", i.value.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ status: "rejected", rejection_reason: "The schedule names someone else.", decided_by_user_id: assessor.id });
     const again = await decideVerification(fresh, assessor, "insurance", i.value.id, { decision: "accept" }, "http://a.test", now);
-    expect(!again.ok && again.fieldErrors.form).toMatch(/already been decided/);
+    expect(!again.ok && again.status === 409 && again.message).toMatch(/already been decided/);
     expect((await decideVerification(fresh, assessor, "qualification", q.value.id, { decision: "accept" }, "http://a.test", now)).ok).toBe(true);
 
     const audit = await fresh.selectFrom("audit_event").selectAll().where("actor_user_id", "=", assessor.id).orderBy("id").execute();
@@ -229,7 +229,7 @@ describe("verification by an assessor", () => {
     const q = await submitQualification(db, assessor.id, await evidenceFormFor(goodQualification, ["evidence", "cpdEvidence"]), { evidenceDir, now });
     if (!q.ok) throw new Error("setup failed");
     const result = await decideVerification(db, assessor, "qualification", q.value.id, { decision: "accept" }, "http://a.test", now);
-    expect(!result.ok && result.fieldErrors.form).toMatch(/cannot verify your own record/);
+    expect(!result.ok && result.status === 403 && result.message).toMatch(/cannot verify your own record/);
     const row = await db.selectFrom("qualification").select("status").where("id", "=", q.value.id).executeTakeFirstOrThrow();
     expect(row.status).toBe("submitted");
     const trainer = await createUser(db);
@@ -296,7 +296,7 @@ describe("Enhanced DBS", () => {
     const own = await submitDbsCheck(fresh, admin.id, goodDbs, now);
     if (!own.ok) throw new Error("setup failed");
     const self = await recordDbsDecision(fresh, admin, own.value.id, { decision: "suitable", originalSeenOn: "2026-05-20", originalSeenBy: other.id }, "", now);
-    expect(!self.ok && self.fieldErrors.form).toMatch(/your own DBS check/);
+    expect(!self.ok && self.status === 403 && self.message).toMatch(/your own DBS check/);
     const notStaff = await recordDbsDecision(fresh, other, own.value.id, { decision: "suitable", originalSeenOn: "2026-05-20", originalSeenBy: trainer.id }, "", now);
     expect(!notStaff.ok && notStaff.fieldErrors.originalSeenBy).toBeTruthy();
     const beforeIssue = await recordDbsDecision(fresh, other, own.value.id, { decision: "suitable", originalSeenOn: "2026-01-01", originalSeenBy: other.id }, "", now);

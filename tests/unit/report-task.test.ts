@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import { listAuditEvents } from "~/audit/audit.server";
-import { addMs, HOUR, iso } from "~/clock";
+import { addMs, HOUR, iso } from "~/utils/clock";
 import { currentModuleVersionId, getReportTask, registerModuleVersions } from "~/content/catalog.server";
 import { setOnReportReleased } from "~/marking/hooks.server";
 import { claimForMarking, claimForModeration, getMarkingView, listMarkingQueue, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
@@ -35,7 +35,7 @@ async function trainerWithSubmission(name = "Tess Trainer") {
   const trainer = await account("trainer", name);
   await passModule(trainer.id);
   const submitted = await submitReport(db, trainer.id, REPORT, t0);
-  if (!submitted.ok) throw new Error(submitted.message);
+  if (!submitted.ok) throw new Error(submitted.message ?? "refused");
   return { trainer, submissionId: submitted.value.submissionId };
 }
 
@@ -129,7 +129,7 @@ describe("marking", () => {
     const second = await account("assessor", "Ben Second");
     const [a, b] = await Promise.all([claimForMarking(db, submissionId, first, t0), claimForMarking(db, submissionId, second, t0)]);
     expect(a).toEqual({ ok: true, value: null });
-    expect(b).toEqual({ ok: false, status: 409, message: "Ada First is already marking this submission.", fieldErrors: undefined });
+    expect(b).toEqual({ ok: false, status: 409, message: "Ada First is already marking this submission.", fieldErrors: {} });
     expect(await recordMark(db, submissionId, second, markInput("pass", true), t0)).toMatchObject({ ok: false, status: 409, message: "Ada First is already marking this submission." });
     const queue = await listMarkingQueue(db, second, addMs(t0, 3 * HOUR));
     expect(queue.toMark.find((i) => i.id === submissionId)).toMatchObject({ holder: "Ada First", waiting: "3 hours" });
@@ -247,7 +247,7 @@ describe("moderation", () => {
       expect((await getSubmissionForTrainer(db, submissionId, trainer.id)).ok && (await getSubmissionForTrainer(db, submissionId, trainer.id))).toMatchObject({ value: { released: null } });
 
       const view = await getMarkingView(db, submissionId, admin);
-      if (!view.ok) throw new Error(view.message);
+      if (!view.ok) throw new Error(view.message ?? "refused");
       expect(view.value.status).toBe("disputed");
       expect(view.value.can.resolve).toBe(true);
       const moderatorMark = view.value.marks.find((m) => m.role === "moderator")!;

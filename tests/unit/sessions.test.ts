@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import { changePassword, changeUserRole, setUserDisabled } from "~/auth/accounts.server";
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS, createSession, invalidateSession, validateSessionToken } from "~/auth/session.server";
-import { HOUR, MINUTE, addMs } from "~/clock";
+import { HOUR, MINUTE, addMs } from "~/utils/clock";
 import { createTestDb, createUser } from "../helpers/db";
 
 let db: DB;

@@ -12,7 +12,8 @@ import remarkGfm from "remark-gfm";
 import remarkMdx from "remark-mdx";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
-import YAML from "yaml";
+import { checkBlueprint } from "./blueprint-check";
+import YAML, { LineCounter, isMap, isScalar, isSeq } from "yaml";
 import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType, type ReportTaskDefinition, type RubricCriterion } from "../../../app/content/types";
 
 type Node = Root | RootContent;
@@ -37,6 +38,7 @@ export const ALLOWED_COMPONENTS = [
   "Rubric",
   "Criterion",
   "Level",
+  "MarkingKey",
 ] as const;
 
 /** Which parent each component may sit in (null: the top level of a section). */
@@ -59,10 +61,17 @@ const ALLOWED_PARENTS: Record<string, (string | null)[]> = {
   Rubric: ["ReportTask"],
   Criterion: ["Rubric"],
   Level: ["Criterion"],
+  MarkingKey: ["ReportTask"],
 };
 
 /** The parts of a <ReportTask>, each required exactly once, in this order. */
 const REPORT_TASK_PARTS = ["CaseHistory", "MdtGoals", "SessionNotes", "Instructions", "Rubric"] as const;
+/** The assessor-only marking key: at most once, after the <Rubric> (required once every task has one). */
+const MARKING_KEY = "MarkingKey";
+
+/** Blueprint tags are lower-case words joined by hyphens; "case-study" is given to every case-study question. */
+const TAG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const CASE_STUDY_TAG = "case-study";
 
 /** Markdown node types a task part may use: what the Markdown-lite renderer draws. */
 const MARKDOWN_LITE_NODES = new Set(["heading", "paragraph", "list", "listItem", "text", "strong", "emphasis"]);
@@ -81,6 +90,10 @@ export interface ParsedModule {
   sections: ParsedSection[];
   questions: AnswerKey[];
   reportTask: ReportTaskDefinition | null;
+  /** The assessor-only marking key of the written task (Markdown-lite), if it has one. */
+  markingKey: string | null;
+  /** `file:line` of a frontmatter key (e.g. ["blueprint", "sections", "x"]), or of the frontmatter. */
+  frontmatterAt: (path: (string | number)[]) => string;
   errors: string[];
 }
 
@@ -132,6 +145,27 @@ export function slugify(text: string): string {
     .slice(0, 60);
 }
 
+/**
+ * The content hash of a module or agreement: SHA-256 of its source without the `versionLabel:`
+ * frontmatter line, so writing a label never makes a new version.
+ */
+export function contentHashOf(source: string): string {
+  const match = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(source);
+  const unlabelled = match ? match[0].replace(/^versionLabel:.*\r?\n/m, "") + source.slice(match[0].length) : source;
+  return createHash("sha256").update(unlabelled).digest("hex");
+}
+
+/** Section ids from the `## ` headings, in order: slugify(title), made unique. */
+export function sectionIds(titles: string[]): string[] {
+  const used = new Set<string>();
+  return titles.map((title, index) => {
+    let id = slugify(title) || `section-${index + 1}`;
+    while (used.has(id)) id = `${id}-${index + 1}`;
+    used.add(id);
+    return id;
+  });
+}
+
 function optionId(questionId: string, index: number, text: string): string {
   return createHash("sha256").update(`${questionId}\u0000${index}\u0000${text}`).digest("hex").slice(0, 12);
 }
@@ -148,8 +182,9 @@ export function parseModule(file: string, source: string, folderName: string): P
     const column = node?.position?.start.column ?? 1;
     errors.push(`${file}:${line}:${column}: ${message}`);
   };
-  const contentHash = createHash("sha256").update(source).digest("hex");
-  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], reportTask: null, errors };
+  const contentHash = contentHashOf(source);
+  let frontmatterAt: ParsedModule["frontmatterAt"] = () => `${file}:1`;
+  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt, errors };
 
   let tree: Root;
   try {
@@ -166,6 +201,7 @@ export function parseModule(file: string, source: string, folderName: string): P
   if (!yamlNode || !("value" in yamlNode)) {
     at(tree.children[0], "missing frontmatter (a --- block at the top of the file)");
   } else {
+    frontmatterAt = frontmatterLocator(file, yamlNode.value, yamlNode.position?.start.line ?? 1);
     let raw: unknown;
     try {
       raw = YAML.parse(yamlNode.value);
@@ -175,7 +211,7 @@ export function parseModule(file: string, source: string, folderName: string): P
     if (raw !== undefined) {
       const parsed = frontmatterSchema.safeParse(raw);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) at(yamlNode, `frontmatter ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+        for (const issue of parsed.error.issues) errors.push(`${frontmatterAt(issue.path as (string | number)[])}:1: frontmatter ${issue.path.join(".") || "(root)"}: ${issue.message}`);
       } else {
         frontmatter = parsed.data;
         if (frontmatter.slug !== folderName) at(yamlNode, `frontmatter slug "${frontmatter.slug}" must equal the folder name "${folderName}"`);
@@ -209,9 +245,12 @@ export function parseModule(file: string, source: string, folderName: string): P
 
   // Questions.
   const questions: AnswerKey[] = [];
+  const sectionRefs: { node: JsxElement; id: string; section: string }[] = [];
   const parseQuestion = (node: JsxElement, kind: AnswerKey["kind"], caseStudy: AnswerKey["caseStudy"]) => {
     const id = attribute(node, "id").value ?? "";
     const type = attribute(node, "type").value ?? "";
+    const { section, tags } = questionPlacement(node, id, kind, caseStudy !== null, at);
+    if (section !== null) sectionRefs.push({ node, id, section });
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) at(node, `<Question> needs an id of lower-case letters, digits and hyphens (got "${id}")`);
     if (!(QUESTION_TYPES as readonly string[]).includes(type)) at(node, `<Question id="${id}"> type must be one of ${QUESTION_TYPES.join(", ")} (got "${type}")`);
     const optionNodes = findAll(node, "Option", ["Explanation"]);
@@ -253,6 +292,8 @@ export function parseModule(file: string, source: string, folderName: string): P
       options,
       explanation,
       caseStudy,
+      section,
+      tags,
       source: `${file}:${node.position?.start.line ?? 1}`,
     });
   };
@@ -277,6 +318,7 @@ export function parseModule(file: string, source: string, folderName: string): P
     return source.slice(kids[0]!.position!.start.offset!, kids[kids.length - 1]!.position!.end.offset!).trim();
   };
 
+  let markingKey: string | null = null;
   const parseReportTask = (node: MdxJsxFlowElement): ReportTaskDefinition | null => {
     const id = attribute(node, "id").value ?? "";
     const title = attribute(node, "title").value ?? "";
@@ -290,6 +332,11 @@ export function parseModule(file: string, source: string, folderName: string): P
       if (found.length !== 1) at(found[1] ?? node, `<ReportTask id="${id}"> needs exactly one <${name}> (found ${found.length})`);
       if (found[0]) parts.set(name, found[0]);
     }
+    const keys = kids.filter((k): k is JsxElement => isJsx(k) && k.name === MARKING_KEY);
+    if (keys.length > 1) at(keys[1], `<ReportTask id="${id}"> holds at most one <${MARKING_KEY}> (found ${keys.length})`);
+    const rubricAt = parts.get("Rubric")?.position?.start.offset;
+    if (keys[0] && rubricAt !== undefined && keys[0].position!.start.offset! < rubricAt) at(keys[0], `<${MARKING_KEY}> comes after the <Rubric>`);
+    if (keys[0]) markingKey = markdownOf(keys[0], MARKING_KEY);
     const rubricNode = parts.get("Rubric");
     const rubric: RubricCriterion[] = [];
     if (rubricNode) {
@@ -406,12 +453,10 @@ export function parseModule(file: string, source: string, folderName: string): P
       };
     });
   const sections: ParsedSection[] = [];
-  const usedIds = new Set<string>();
+  const ids = sectionIds(headings.map((h) => toString(h).trim()));
   headings.forEach((heading, index) => {
     const title = toString(heading).trim();
-    let id = slugify(title) || `section-${index + 1}`;
-    while (usedIds.has(id)) id = `${id}-${index + 1}`;
-    usedIds.add(id);
+    const id = ids[index]!;
     const bodyStart = heading.position!.end.offset!;
     const end = headings[index + 1]?.position!.start.offset ?? source.length;
     const intro = index === 0 ? source.slice(firstContentOffset, heading.position!.start.offset!).trim() : "";
@@ -430,7 +475,60 @@ export function parseModule(file: string, source: string, folderName: string): P
     sections.push({ id, title, source: `${intro ? `${intro}\n\n` : ""}${body.trim()}\n`, words });
   });
 
-  return { frontmatter, contentHash, sections, questions, reportTask, errors };
+  // Summative questions name the teaching section they test; the blueprint draws from those pools.
+  const teaching = sections.filter((s) => s.id !== "sources").map((s) => s.id);
+  for (const ref of sectionRefs) {
+    if (!teaching.includes(ref.section)) at(ref.node, `question "${ref.id}": unknown section "${ref.section}"; the sections are: ${teaching.join(", ")}`);
+  }
+  if (frontmatter?.blueprint) {
+    errors.push(...checkBlueprint({ frontmatter, blueprint: frontmatter.blueprint, bank: questions.filter((q) => q.kind === "summative"), teaching, frontmatterAt }));
+  }
+
+  return { frontmatter, contentHash, sections, questions, reportTask, markingKey, frontmatterAt, errors };
+}
+
+/** Reads a question's `section` and `tags` attributes (summative questions only). */
+function questionPlacement(node: JsxElement, id: string, kind: AnswerKey["kind"], inCaseStudy: boolean, at: (node: Node, message: string) => void) {
+  const section = attribute(node, "section");
+  const tagList = attribute(node, "tags");
+  if (kind === "knowledge-check") {
+    if (section.present || tagList.present) at(node, `question "${id}": a knowledge check belongs to the section it sits in; section and tags are for assessment questions`);
+    return { section: null, tags: [] };
+  }
+  if (section.present && !section.value) at(node, `question "${id}": section needs a value (the id of a ## section, e.g. section="raising-and-recording-a-concern")`);
+  const tags = (tagList.value ?? "").split(/\s+/).filter(Boolean);
+  if (tagList.present && tags.length === 0) at(node, `question "${id}": tags needs a value (words joined by hyphens, separated by spaces)`);
+  for (const tag of tags) if (!TAG.test(tag)) at(node, `question "${id}": tag "${tag}" must be lower-case words joined by hyphens`);
+  if (new Set(tags).size !== tags.length) at(node, `question "${id}" repeats a tag`);
+  if (inCaseStudy && !tags.includes(CASE_STUDY_TAG)) tags.push(CASE_STUDY_TAG);
+  if (!inCaseStudy && tags.includes(CASE_STUDY_TAG)) at(node, `question "${id}": the tag "${CASE_STUDY_TAG}" belongs to questions inside a <CaseStudy> (they get it automatically)`);
+  return { section: section.value || null, tags };
+}
+
+/** `file:line` of a key in the frontmatter YAML, falling back to the nearest parent key, then the `---` line. */
+function frontmatterLocator(file: string, yaml: string, startLine: number) {
+  const lineCounter = new LineCounter();
+  const doc = YAML.parseDocument(yaml, { lineCounter });
+  const keyOffset = (path: (string | number)[]): number | null => {
+    let node: unknown = doc.contents;
+    let offset: number | null = null;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) return offset;
+        offset = isScalar(pair.key) && pair.key.range ? pair.key.range[0] : offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
+        node = node.items[segment];
+        offset = (node as { range?: [number, number, number] }).range?.[0] ?? offset;
+      } else return offset;
+    }
+    return offset;
+  };
+  return (path: (string | number)[]) => {
+    const offset = keyOffset(path);
+    return `${file}:${offset === null ? startLine : startLine + lineCounter.linePos(offset).line}`;
+  };
 }
 
 export interface ParsedAgreement {
@@ -442,7 +540,7 @@ export interface ParsedAgreement {
 /** The agreement is plain Markdown with frontmatter: no components, no code. */
 export function parseAgreement(file: string, source: string): ParsedAgreement {
   const errors: string[] = [];
-  const version = createHash("sha256").update(source).digest("hex");
+  const version = contentHashOf(source);
   let tree: Root;
   try {
     tree = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).parse(source);

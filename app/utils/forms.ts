@@ -1,8 +1,7 @@
 import type { z } from "zod";
+import { invalid, ok, type Result } from "./result";
 
 export type FieldErrors = Record<string, string>;
-
-export type FormResult<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
 
 /** Turns FormData into a plain object of strings (files and repeated keys are not used here). */
 export function formToObject(formData: FormData): Record<string, string> {
@@ -13,14 +12,18 @@ export function formToObject(formData: FormData): Record<string, string> {
   return values;
 }
 
-/** Validates input with a zod schema, keeping the first message per field. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.infer<S>> {
+/**
+ * Validates input with a zod schema, keeping the first message per field. A problem with the
+ * whole input (no field path) becomes the refusal's `message`.
+ */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): Result<z.infer<S>> {
   const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, data: parsed.data };
+  if (parsed.success) return ok(parsed.data as z.infer<S>);
   const fieldErrors: FieldErrors = {};
+  let message: string | null = null;
   for (const issue of parsed.error.issues) {
-    const key = issue.path.length > 0 ? String(issue.path[0]) : "form";
-    fieldErrors[key] ??= issue.message;
+    if (issue.path.length === 0) message ??= issue.message;
+    else fieldErrors[String(issue.path[0])] ??= issue.message;
   }
-  return { ok: false, fieldErrors };
+  return invalid(fieldErrors, message);
 }

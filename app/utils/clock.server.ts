@@ -1,4 +1,5 @@
 import type { Clock } from "./clock";
+import { getEnv } from "./env.server";
 
 declare global {
   var __academyClockOffsetMs: number | undefined;
@@ -11,7 +12,7 @@ declare global {
 export const serverClock: Clock = () => new Date(Date.now() + (globalThis.__academyClockOffsetMs ?? 0));
 
 export function testClockEnabled(): boolean {
-  return process.env.ATA_TEST_CLOCK === "1";
+  return getEnv().ATA_TEST_CLOCK === "1";
 }
 
 export function setClockOffset(ms: number): void {

@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/**
+ * The environment, validated once at start. Every setting the server reads is here, with an
+ * embedded default so `npm start` works on a fresh machine with nothing configured; `.env.example`
+ * and the README's configuration table list them. This is the only module in app/ that reads
+ * `process.env` (lint enforces it); domains receive what they need as arguments.
+ *
+ * A bad value stops the server with one line naming the variable: a limit that silently became
+ * NaN once disabled the verification rate limit.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+const flag = z.enum(["0", "1"], { error: "must be 0 or 1" });
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: wholeNumber(1, 65535).default(3000),
+  DATABASE_PATH: z.string().default("data/academy.sqlite"),
+  /** Uploaded evidence (PDF/PNG/JPEG), outside public/, under server-generated names. */
+  EVIDENCE_DIR: z.string().default("data/evidence"),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// address" }).optional(),
+  TRUST_PROXY: flag.default("0"),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: wholeNumber(1, 65535).optional(),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  SMTP_FROM: z.string().default("Approved Trainer Academy <no-reply@academy.invalid>"),
+  /** Certificate lookups per IP per minute on the public verification pages (split between processes). */
+  VERIFY_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000_000).default(60),
+  /** Processes serving HTTP; unset means one per core, at most 4. More than 16 is treated as 16. */
+  WEB_CONCURRENCY: wholeNumber(1, 1024).optional(),
+  /** Set by the primary process on the workers it starts: how many serve HTTP. Not for operators. */
+  ACADEMY_WORKERS: wholeNumber(1, 1024).default(1),
+  /** Where `npm run content:build` wrote the compiled content. */
+  CONTENT_BUILD_DIR: z.string().default("content/.generated"),
+  /** End-to-end tests only: 1 adds the endpoint that moves the server's clock. Never in a real deployment. */
+  ATA_TEST_CLOCK: flag.default("0"),
+});
+
+export type Env = z.infer<typeof schema> & { PUBLIC_BASE_URL: string; secureCookies: boolean };
+
+/** A setting with a bad value. Its message is one line that names the variable. */
+export class InvalidEnvironmentError extends Error {
+  override name = "InvalidEnvironmentError";
+}
+
+/** Validates `source` (normally `process.env`). Empty values count as unset, so they take the default. */
+export function readEnv(source: Record<string, string | undefined>): Env {
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+    throw new InvalidEnvironmentError(`Invalid setting: ${problems.join("; ")}. See .env.example.`.replace(/\s*\n\s*/g, " "));
+  }
+  const base = (parsed.data.PUBLIC_BASE_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, "");
+  return { ...parsed.data, PUBLIC_BASE_URL: base, secureCookies: base.startsWith("https://") };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= readEnv(process.env);
+  return cached;
+}
+
+/**
+ * For the command-line entry points (start, jobs, migrate, demo): the environment, or one line on
+ * stderr naming the bad setting and exit code 1, instead of a stack trace.
+ */
+export function getEnvOrExit(): Env {
+  try {
+    return getEnv();
+  } catch (error) {
+    if (!(error instanceof InvalidEnvironmentError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/**
+ * `npm start` serves the production build unless `--dev`; React and Remix read NODE_ENV from the
+ * environment itself, so it is set here, before anything reads it.
+ */
+export function setNodeEnv(dev: boolean): void {
+  if (dev) process.env.NODE_ENV = "development";
+  else process.env.NODE_ENV ??= "production";
+}
