@@ -43,17 +43,23 @@ export async function listAuditActions(db: DB): Promise<string[]> {
   return rows.map((r) => r.action as string);
 }
 
-function filtered(db: DB, query: AuditListQuery) {
-  let base = db.selectFrom("audit_event").leftJoin("user", "user.id", "audit_event.actor_user_id");
+function events(db: DB, query: AuditListQuery) {
+  let base = db.selectFrom("audit_event");
   if (query.action) base = base.where("audit_event.action", "=", query.action);
   if (query.subject) base = base.where("audit_event.subject_id", "=", query.subject);
   return base;
+}
+
+function filtered(db: DB, query: AuditListQuery) {
+  return events(db, query).leftJoin("user", "user.id", "audit_event.actor_user_id");
 }
 
 export async function listAuditPage(db: DB, query: AuditListQuery): Promise<Page<AuditRow>> {
   return keysetPage(
     {
       base: filtered(db, query),
+      // The actor's name is only shown: counting needs no join.
+      countBase: events(db, query),
       select: (base) => (base as ReturnType<typeof filtered>).selectAll("audit_event").select(["user.name as actor_name", "user.email as actor_email"]),
       sort: { column: "audit_event.id", id: "audit_event.id", direction: "desc", key: (r) => [r.id, r.id] },
       request: query.page,

@@ -76,6 +76,8 @@ export async function keysetRows<Row>(filtered: AnySelect<Row>, sort: KeysetSort
 export async function keysetPage<Row, Item>(
   input: {
     base: AnySelect<object>;
+    /** The same filters without joins the count does not need (defaults to `base`). */
+    countBase?: AnySelect<object>;
     select: (base: AnySelect<object>) => AnySelect<Row>;
     sort: KeysetSort<Row>;
     request: PageRequest;
@@ -86,9 +88,10 @@ export async function keysetPage<Row, Item>(
   const { rows, next, prev } = await keysetRows(input.select(base), sort, input.request);
   const count = async (q: AnySelect<object>) => Number(((await q.select((eb) => eb.fn.countAll().as("n")).executeTakeFirst()) as { n: number | string | bigint } | undefined)?.n ?? 0);
   const first = rows[0];
+  const counted = input.countBase ?? base;
   const [total, offset] = await Promise.all([
-    count(base),
-    prev && first ? count(base.where((eb) => beyond(eb, sort, sort.key(first), sort.direction === "asc" ? "<" : ">"))) : Promise.resolve(0),
+    count(counted),
+    prev && first ? count(counted.where((eb) => beyond(eb, sort, sort.key(first), sort.direction === "asc" ? "<" : ">"))) : Promise.resolve(0),
   ]);
   return { items: rows.map(toItem), next, prev, total, offset };
 }

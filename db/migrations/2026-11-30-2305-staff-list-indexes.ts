@@ -32,10 +32,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref("suspended_at"), "is", null)
     .execute();
 
-  // A certificate's live status reads the trainer's longest-running verified policy and latest
-  // DBS record: one index seek each.
+  // A certificate's live status reads the trainer's longest-running verified policy, latest DBS
+  // record (dbs_check_user already holds the id) and qualification: one index seek each.
   await db.schema.createIndex("insurance_policy_user_status_end").on("insurance_policy").columns(["user_id", "status", "end_date", "id"]).execute();
-  await db.schema.createIndex("dbs_check_user_id").on("dbs_check").columns(["user_id", "id"]).execute();
   await db.schema.createIndex("qualification_user_status").on("qualification").columns(["user_id", "status", "kind", "level"]).execute();
 
   // DBS list: by decision (the awaiting queue first), oldest first; and every record, oldest first.
