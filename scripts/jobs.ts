@@ -7,6 +7,7 @@ import { getDb } from "~/db.server";
 import { getEnvOrExit } from "~/utils/env.server";
 import { serverClock } from "~/utils/clock.server";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
+import { deliverPendingEmail } from "~/email/outbox.server";
 import { migrateToLatest } from "~db/migrate";
 
 const env = getEnvOrExit();
@@ -14,4 +15,5 @@ const db = getDb();
 await migrateToLatest(db);
 const summary = await runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
 console.log(`Entry-requirement jobs done: ${JSON.stringify(summary)}`);
+await deliverPendingEmail(db, serverClock());
 await db.destroy();

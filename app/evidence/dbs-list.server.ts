@@ -6,16 +6,7 @@ import type { DB } from "~db/connection";
 import { containsText, keysetPage } from "~/utils/keyset";
 import { likePattern, oneOf, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
 import type { DbsDecision } from "~db/schema";
-
-export const DBS_FILTERS = ["awaiting", "needs_review", "suitable", "not_suitable", "all"] as const;
-export type DbsFilter = (typeof DBS_FILTERS)[number];
-export const DBS_FILTER_LABELS: Record<DbsFilter, string> = {
-  awaiting: "Awaiting a decision",
-  needs_review: "Needs review",
-  suitable: "Suitable",
-  not_suitable: "Not suitable",
-  all: "All records",
-};
+import { DBS_FILTERS, type DbsFilter } from "./list-options";
 
 export interface DbsListQuery {
   q: string;

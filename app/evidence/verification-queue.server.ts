@@ -10,8 +10,8 @@ import { likePattern, parseDays, parsePageRequest, parseSearch, type Page, type 
 import { iso } from "~/utils/clock";
 import { formatDate } from "~/utils/dates";
 import { VERIFICATION_KINDS, type VerificationKind } from "./kinds";
+import { QUEUE_AGE_DAYS } from "./list-options";
 
-export const QUEUE_AGE_DAYS = [3, 7, 14, 30] as const;
 
 export interface VerificationQueueQuery {
   q: string;

@@ -13,20 +13,7 @@ import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page
 import { formatWaiting } from "./rules";
 import { getMarkingSettings } from "./settings.server";
 import { STAFF_STATUS_LABELS } from "./marking.server";
-
-export const MARKING_QUEUES = ["mark", "moderate", "disputed"] as const;
-export type MarkingQueueName = (typeof MARKING_QUEUES)[number];
-export const QUEUE_STATUSES: Record<MarkingQueueName, SubmissionStatus[]> = {
-  mark: ["submitted", "in_marking"],
-  moderate: ["marked", "in_moderation"],
-  disputed: ["disputed"],
-};
-export const MARKING_QUEUE_LABELS: Record<MarkingQueueName, string> = {
-  mark: "Waiting to be marked",
-  moderate: "Waiting for moderation",
-  disputed: "Disagreements for an admin",
-};
-export const MARKING_AGE_DAYS = [3, 7, 14] as const;
+import { MARKING_AGE_DAYS, MARKING_QUEUES, QUEUE_STATUSES, type MarkingQueueName } from "./queues";
 
 export interface MarkingQueueQuery {
   queue: MarkingQueueName;

@@ -4,7 +4,8 @@ import { requireRole } from "~/auth/guards.server";
 import { Pagination, SearchField } from "~/components/pagination";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/utils/dates";
-import { DBS_FILTER_LABELS, DBS_FILTERS, listDbsPage, parseDbsListQuery } from "~/evidence/dbs-list.server";
+import { listDbsPage, parseDbsListQuery } from "~/evidence/dbs-list.server";
+import { DBS_FILTER_LABELS, DBS_FILTERS } from "~/evidence/list-options";
 import { DBS_DECISION_LABELS } from "~/evidence/validation";
 
 export const meta: MetaFunction = () => [{ title: "DBS checks · Approved Trainer Academy" }];

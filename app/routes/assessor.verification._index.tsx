@@ -7,7 +7,8 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/utils/dates";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS } from "~/evidence/kinds";
-import { listVerificationPage, parseVerificationQueueQuery, QUEUE_AGE_DAYS } from "~/evidence/verification-queue.server";
+import { listVerificationPage, parseVerificationQueueQuery } from "~/evidence/verification-queue.server";
+import { QUEUE_AGE_DAYS } from "~/evidence/list-options";
 
 export const meta: MetaFunction = () => [{ title: "Verification queue · Approved Trainer Academy" }];
 

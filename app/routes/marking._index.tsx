@@ -4,7 +4,8 @@ import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { Pagination, SearchField } from "~/components/pagination";
 import { getDb } from "~/db.server";
-import { MARKING_AGE_DAYS, MARKING_QUEUE_LABELS, MARKING_QUEUES, listMarkingPage, markingQueueSummary, parseMarkingQueueQuery } from "~/marking/open-work.server";
+import { listMarkingPage, markingQueueSummary, parseMarkingQueueQuery } from "~/marking/open-work.server";
+import { MARKING_AGE_DAYS, MARKING_QUEUE_LABELS, MARKING_QUEUES } from "~/marking/queues";
 import { formatWaiting } from "~/marking/rules";
 import { formatDateTime } from "~/marking/ui";
 
