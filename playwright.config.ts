@@ -1,7 +1,9 @@
 import { defineConfig } from "@playwright/test";
+import { databaseEnv, e2eDatabaseConfig } from "./tests/e2e/support/database";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
-export const E2E_DATABASE = `tests/.tmp/e2e-${PORT}.sqlite`;
+/** The e2e server's database: `tests/.tmp/e2e-<port>.sqlite`, or `<name>_e2e_<port>` on DATABASE_URL's PostgreSQL server. */
+export const E2E_DATABASE = e2eDatabaseConfig("e2e", PORT);
 /** Where the e2e server stores uploaded evidence (emptied at each start). */
 export const E2E_EVIDENCE_DIR = `tests/.tmp/evidence-${PORT}`;
 /** A copy of everything the e2e server prints, so tests can prove what never reaches the logs. */
@@ -46,7 +48,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       HOST: "127.0.0.1",
-      DATABASE_PATH: E2E_DATABASE,
+      ...databaseEnv(E2E_DATABASE),
       EVIDENCE_DIR: E2E_EVIDENCE_DIR,
       E2E_SERVER_LOG,
       PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`,

@@ -1,12 +1,52 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import pg from "pg";
 import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
+/** A transaction, for functions that must run inside the caller's. */
+export type Trx = Transaction<Database>;
 
 export const DEFAULT_DATABASE_PATH = "data/academy.sqlite";
+
+/**
+ * Which database to open: a SQLite file (the default, embedded) or a PostgreSQL server
+ * (`DATABASE_URL=postgres://…`, for several app nodes). See ADR 0011.
+ */
+export type DatabaseConfig = { engine: "sqlite"; path: string } | { engine: "postgres"; url: string; poolSize?: number };
+
+export interface OpenedDatabase {
+  db: DB;
+  config: DatabaseConfig;
+  /** The better-sqlite3 handle (SQLite only): for the online backup API and file-level tools. */
+  sqlite?: SQLite.Database;
+  /** The connection pool (PostgreSQL only). */
+  pool?: pg.Pool;
+}
+
+export const isPostgresUrl = (value: string | undefined): value is string => !!value && /^postgres(ql)?:\/\//.test(value.trim());
+
+/** A short description for logs, without the password. */
+export function describeDatabase(config: DatabaseConfig): string {
+  if (config.engine === "sqlite") return `SQLite ${config.path}`;
+  const url = new URL(config.url);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
+/**
+ * Opens the database. A string is a SQLite file name (`:memory:` for tests).
+ */
+export function openDatabase(filename: string): OpenedDatabase & { sqlite: SQLite.Database };
+export function openDatabase(config: DatabaseConfig): OpenedDatabase;
+export function openDatabase(target: string | DatabaseConfig): OpenedDatabase {
+  const config: DatabaseConfig = typeof target === "string" ? { engine: "sqlite", path: target } : target;
+  if (config.engine === "postgres") return openPostgres(config);
+  const sqlite = openSqlite(config.path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db, sqlite, config };
+}
 
 /**
  * Opens the SQLite database with the settings the project relies on: WAL so readers never
@@ -14,7 +54,7 @@ export const DEFAULT_DATABASE_PATH = "data/academy.sqlite";
  * and synchronous=FULL because attempts, marks and certificates must survive a power cut.
  * SQLite-specific settings live here, in db/, and nowhere else.
  */
-export function openDatabase(filename: string): { db: DB; sqlite: SQLite.Database } {
+function openSqlite(filename: string): SQLite.Database {
   if (filename !== ":memory:") {
     fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   }
@@ -23,8 +63,35 @@ export function openDatabase(filename: string): { db: DB; sqlite: SQLite.Databas
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, sqlite };
+  return sqlite;
+}
+
+/**
+ * PostgreSQL returns 64-bit integers (our `integer` columns, `count(*)`) and numerics as
+ * strings, since they may exceed JavaScript's safe range. Ours never do (ids, pence, epoch
+ * milliseconds, counts), so they come back as numbers, exactly as from SQLite; a value outside
+ * the safe range is an error rather than a silent rounding.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+function toSafeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) && Number.isInteger(value)) throw new RangeError(`Integer ${text} is outside JavaScript's safe range`);
+  return value;
+}
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === INT8 || oid === NUMERIC) return toSafeNumber;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+function openPostgres(config: Extract<DatabaseConfig, { engine: "postgres" }>): OpenedDatabase {
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10, types });
+  // An idle client that loses its connection (server restart) must not crash the process.
+  pool.on("error", (error) => console.error("PostgreSQL pool error:", error.message));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool, config };
 }
 
 /**
@@ -47,8 +114,4 @@ function withStatementCache(sqlite: SQLite.Database) {
       return statement;
     },
   };
-}
-
-export function databasePathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DATABASE_PATH && env.DATABASE_PATH.trim() !== "" ? env.DATABASE_PATH : DEFAULT_DATABASE_PATH;
 }

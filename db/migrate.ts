@@ -1,10 +1,16 @@
 import { Migrator, type MigrationResultSet } from "kysely";
 import type { DB } from "./connection";
+import { isPostgres, PostgresSchemaPlugin } from "./dialect";
 import { migrations } from "./migrations/index";
 
+/**
+ * Applies every pending migration. On PostgreSQL the migrations run through
+ * `PostgresSchemaPlugin` (SQLite column types translated, see db/dialect.ts), in one
+ * transaction under Kysely's advisory lock, so several nodes starting at once migrate once.
+ */
 export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
   const migrator = new Migrator({
-    db,
+    db: isPostgres(db) ? db.withPlugin(new PostgresSchemaPlugin()) : db,
     provider: { getMigrations: async () => migrations },
   });
   const result = await migrator.migrateToLatest();

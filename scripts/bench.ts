@@ -141,7 +141,7 @@ async function main() {
   const attemptPath = start.headers.get("location")!;
   const attemptHtml = await (await fetch(`${APP}${attemptPath}`, { headers: { cookie } })).text();
   const questionId = /name="questionId" value="([^"]+)"/.exec(attemptHtml)![1]!;
-  const optionId = new RegExp(`id="${questionId}-([0-9a-f]{12})"`).exec(attemptHtml)![1]!;
+  const optionId = new RegExp(`id="${questionId}-([a-z0-9]+)"`).exec(attemptHtml)![1]!;
   const lessonBytes = (await (await fetch(lessonUrl, { headers: { cookie } })).text()).length;
   const verifyUrl = `${APP}/verify/${certified.certificateId}`;
   const verifyBytes = (await (await fetch(verifyUrl)).text()).length;

@@ -63,7 +63,7 @@ async function main() {
     const file = path.join(modulesDir, folder, "index.mdx");
     const relative = path.relative(process.cwd(), file);
     if (!fs.existsSync(file)) {
-      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt: () => `${relative}:1`, errors: [`${relative}:1:1: missing index.mdx`] } });
+      parsed.push({ folder, file: relative, module: { frontmatter: null, contentHash: "", sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt: () => `${relative}:1`, errors: [`${relative}:1:1: missing index.mdx`], warnings: [] } });
       continue;
     }
     parsed.push({ folder, file: relative, module: parseModule(relative, fs.readFileSync(file, "utf8"), folder) });
@@ -106,6 +106,7 @@ async function main() {
       for (const written of outcome.wrote) console.log(`  ✎ ${written}: version ${outcome.label}`);
     }
   }
+  for (const warning of parsed.flatMap((p) => p.module.warnings)) console.warn(`  warning: ${warning}`);
   if (errors.length > 0) {
     console.error(`Content build failed with ${errors.length} error${errors.length === 1 ? "" : "s"}:\n`);
     for (const error of errors) console.error(`  ${error}`);

@@ -1,9 +1,10 @@
 /**
  * `npm run demo`: adds three clearly-marked demonstration accounts to the database
- * (DATABASE_PATH, default data/academy.sqlite) and prints them; `npm run demo` then starts the
+ * (DATABASE_URL, or DATABASE_PATH, default data/academy.sqlite) and prints them; `npm run demo` then starts the
  * site. Never run this against a real installation.
  */
 import { openDatabase } from "~db/connection";
+import { databaseConfig } from "~/db.server";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts, type SeedAccount } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
@@ -16,7 +17,7 @@ export const DEMO_ACCOUNTS: SeedAccount[] = [
 ];
 
 const env = getEnvOrExit();
-const { db } = openDatabase(env.DATABASE_PATH);
+const { db } = openDatabase(databaseConfig(env));
 await migrateToLatest(db);
 const created = await seedAccounts(db, DEMO_ACCOUNTS, new Date());
 // A trainer who has completed everything, so a newcomer can see a certificate and its public page.

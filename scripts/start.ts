@@ -12,7 +12,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnvOrExit, setNodeEnv, type Env } from "~/utils/env.server";
-import { getDb } from "~/db.server";
+import { databaseConfig, getDb } from "~/db.server";
 import { createHttpApp } from "~/http/app.server";
 import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/utils/clock.server";
@@ -21,6 +21,7 @@ import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { deliverPendingEmail } from "~/email/outbox.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
+import { describeDatabase } from "~db/connection";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 
@@ -92,6 +93,7 @@ async function main() {
   if (!dev) buildIfNeeded();
 
   const db = getDb();
+  console.log(`Database: ${describeDatabase(databaseConfig(env))}`);
   const migrations = await migrateToLatest(db);
   for (const result of migrations.results ?? []) console.log(`Migration ${result.migrationName}: ${result.status}`);
 

@@ -10,7 +10,7 @@ import { randomToken } from "~/utils/random.server";
 import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank } from "~/content/catalog.server";
 import type { AnswerKey, PublicQuestion, QuestionType } from "~/content/types";
-import { drawPaper, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
+import { drawPaper, withAttemptOptionIds, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
 
 
 // --- Policy -----------------------------------------------------------------------------------
@@ -97,7 +97,9 @@ export async function startAttempt(db: DB, userId: number, slug: string, now: Da
   if (!decision.canStart) return refuse(409, describeRetakeDecision(decision)!);
 
   const attemptId = randomToken(16);
-  const paper = drawPaper(getQuestionBank(slug), module.questionsPerAttempt, attemptId, module.blueprint);
+  const paper = drawPaper(getQuestionBank(slug), module.questionsPerAttempt, attemptId, module.blueprint).map(({ question, optionOrder }) =>
+    withAttemptOptionIds(question, optionOrder, () => randomToken(8)),
+  );
   const versionId = await currentModuleVersionId(db, slug, now);
   try {
     await db.transaction().execute(async (trx) => {

@@ -20,7 +20,7 @@ export interface Drawable {
 const sectionOf = (q: Drawable) => q.section ?? null;
 const carries = (q: Drawable, tag: string) => q.tags?.includes(tag) ?? false;
 
-/** Does this selection meet every section count exactly and every tag minimum? */
+/** Does this selection meet every section count exactly and every tag minimum? Null, or what is wrong. */
 export function satisfiesBlueprint(selection: readonly Drawable[], blueprint: BlueprintRules): string | null {
   const perSection = new Map<string, number>();
   for (const q of selection) {
@@ -48,54 +48,76 @@ const SEARCH_BUDGET = 500_000;
  * be drawn: it is the result whenever the shuffle puts its questions first.
  */
 export function selectByBlueprint<Q extends Drawable>(order: readonly Q[], blueprint: BlueprintRules): Q[] | null {
-  const items = order.filter((q) => (blueprint.sections[sectionOf(q) ?? ""] ?? 0) > 0);
-  const need = new Map(Object.entries(blueprint.sections).filter(([, n]) => n > 0));
-  const deficit = new Map(Object.entries(blueprint.tags).filter(([, n]) => n > 0));
-  // left[i]: how many items from index i on belong to each section.
-  const left: Map<string, number>[] = Array.from({ length: items.length + 1 }, () => new Map());
-  for (let i = items.length - 1; i >= 0; i -= 1) {
-    left[i] = new Map(left[i + 1]);
-    const s = sectionOf(items[i]!)!;
-    left[i]!.set(s, (left[i]!.get(s) ?? 0) + 1);
-  }
-  const chosen: Q[] = [];
-  let budget = SEARCH_BUDGET;
+  // Work on small integers: section s in 0..S-1, tag t in 0..T-1.
+  const sectionNames = Object.keys(blueprint.sections).filter((s) => blueprint.sections[s]! > 0);
+  const tagNames = Object.keys(blueprint.tags).filter((t) => blueprint.tags[t]! > 0);
+  const S = sectionNames.length;
+  const T = tagNames.length;
+  const items = order.filter((q) => sectionNames.includes(sectionOf(q) ?? ""));
+  const n = items.length;
+  const sectionAt = items.map((q) => sectionNames.indexOf(sectionOf(q)!));
+  const tagsAt = items.map((q) => tagNames.flatMap((t, i) => (carries(q, t) ? [i] : [])));
+  const need = sectionNames.map((s) => blueprint.sections[s]!);
+  const deficit = tagNames.map((t) => blueprint.tags[t]!);
+  let stillNeeded = need.reduce((a, b) => a + b, 0);
 
-  const tagsReachable = (from: number): boolean => {
-    for (const [tag, missing] of deficit) {
-      if (missing <= 0) continue;
-      const room = new Map(need);
+  // left[i*S + s]: items of section s at index i or later; tagged[(i*S + s)*T + t]: those carrying tag t.
+  const left = new Int32Array((n + 1) * S);
+  const tagged = new Int32Array((n + 1) * S * Math.max(T, 1));
+  for (let i = n - 1; i >= 0; i -= 1) {
+    for (let s = 0; s < S; s += 1) {
+      left[i * S + s] = left[(i + 1) * S + s]!;
+      for (let t = 0; t < T; t += 1) tagged[(i * S + s) * T + t] = tagged[((i + 1) * S + s) * T + t]!;
+    }
+    left[i * S + sectionAt[i]!]! += 1;
+    for (const t of tagsAt[i]!) tagged[(i * S + sectionAt[i]!) * T + t]! += 1;
+  }
+
+  /** Can every tag still reach its minimum from index i on, given the room left in each section? */
+  const tagsReachable = (i: number): boolean => {
+    for (let t = 0; t < T; t += 1) {
+      if (deficit[t]! <= 0) continue;
       let reachable = 0;
-      for (let i = from; i < items.length && reachable < missing; i += 1) {
-        const q = items[i]!;
-        const r = room.get(sectionOf(q)!) ?? 0;
-        if (r > 0 && carries(q, tag)) {
-          reachable += 1;
-          room.set(sectionOf(q)!, r - 1);
-        }
-      }
-      if (reachable < missing) return false;
+      for (let s = 0; s < S; s += 1) reachable += Math.min(need[s]!, tagged[(i * S + s) * T + t]!);
+      if (reachable < deficit[t]!) return false;
     }
     return true;
   };
 
+  // Whether the rest of the search can succeed depends only on (position, counts still needed,
+  // tags still missing), so a state that failed once fails again: remembering it keeps the search
+  // small when two tag minimums compete for the same last places (which the per-tag check in
+  // tagsReachable cannot see). The first selection found, and so the paper, is unchanged.
+  const failed = new Set<string>();
+  const stateOf = (i: number) => `${i}|${need.join(",")}|${deficit.map((d) => Math.max(d, 0)).join(",")}`;
+
+  const chosen: Q[] = [];
+  let budget = SEARCH_BUDGET;
   const search = (i: number): boolean => {
     if (--budget < 0) return false;
-    if ([...need.values()].every((n) => n === 0)) return [...deficit.values()].every((n) => n <= 0);
-    if (i >= items.length || !tagsReachable(i)) return false;
-    const q = items[i]!;
-    const section = sectionOf(q)!;
-    if ((need.get(section) ?? 0) > 0) {
-      need.set(section, need.get(section)! - 1);
-      for (const tag of q.tags ?? []) if (deficit.has(tag)) deficit.set(tag, deficit.get(tag)! - 1);
-      chosen.push(q);
+    if (stillNeeded === 0) return deficit.every((d) => d <= 0);
+    if (i >= n) return false;
+    const state = stateOf(i);
+    if (failed.has(state)) return false;
+    if (!tagsReachable(i)) {
+      failed.add(state);
+      return false;
+    }
+    const s = sectionAt[i]!;
+    if (need[s]! > 0) {
+      need[s]! -= 1;
+      stillNeeded -= 1;
+      for (const t of tagsAt[i]!) deficit[t]! -= 1;
+      chosen.push(items[i]!);
       if (search(i + 1)) return true;
       chosen.pop();
-      for (const tag of q.tags ?? []) if (deficit.has(tag)) deficit.set(tag, deficit.get(tag)! + 1);
-      need.set(section, need.get(section)! + 1);
+      for (const t of tagsAt[i]!) deficit[t]! += 1;
+      stillNeeded += 1;
+      need[s]! += 1;
     }
-    // Leave q out only if its section can still be filled from what follows.
-    if ((left[i + 1]!.get(section) ?? 0) >= (need.get(section) ?? 0)) return search(i + 1);
+    // Leave the question out only if its section can still be filled from what follows.
+    if (left[(i + 1) * S + s]! >= need[s]! && search(i + 1)) return true;
+    failed.add(state);
     return false;
   };
 

@@ -48,6 +48,24 @@ export function drawPaper<Q extends { id: string; options: { id: string }[] } & 
 }
 
 /**
+ * One drawn question as an attempt stores it: every option gets a fresh random id (from
+ * `newId`), so the ids the browser sees differ per attempt and say nothing about the order the
+ * author wrote. The snapshot keeps the built id as `sourceId` (server-only).
+ */
+export function withAttemptOptionIds<Q extends { options: { id: string }[] }>(question: Q, optionOrder: readonly string[], newId: () => string) {
+  const ids = new Map<string, string>();
+  for (const option of question.options) {
+    let id = newId();
+    while ([...ids.values()].includes(id)) id = newId();
+    ids.set(option.id, id);
+  }
+  return {
+    question: { ...question, options: question.options.map((o) => ({ ...o, id: ids.get(o.id)!, sourceId: o.id })) },
+    optionOrder: optionOrder.map((id) => ids.get(id)!),
+  };
+}
+
+/**
  * A question is answered correctly when exactly the correct options are selected. For
  * "select all that apply", a partial selection (missing one correct option, or adding a wrong
  * one) scores nothing: a trainer who half-knows when to escalate has not met the standard.

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { DB } from "~db/connection";
+import { isUniqueViolation } from "~db/dialect";
 import type { Role, User } from "~db/schema";
 import { HOUR, addMs, iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
@@ -12,10 +13,6 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.ser
 import { createSession, invalidateUserSessions } from "./session.server";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: user\.email/.test(error.message);
-}
 
 export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
   return db.selectFrom("user").selectAll().where("email", "=", email).executeTakeFirst();

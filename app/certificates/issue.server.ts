@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DB } from "~db/connection";
+import { retryOnUniqueViolation } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { randomToken } from "~/utils/random.server";
@@ -32,11 +33,15 @@ export type IssueResult = { issued: true; certificateId: string; superseded: str
  * change and the certificate commit together. Idempotent: with the same facts it issues nothing;
  * with changed facts (renewed evidence) it issues a new certificate that supersedes the current
  * one. A database index allows one current certificate per trainer, so concurrent triggers
- * cannot issue two.
+ * cannot issue two: the loser of the race (PostgreSQL, several connections) runs again and
+ * finds the winner's certificate (ADR 0012).
  */
 export async function issueCertificateIfEligible(db: DB, userId: number, now: Date): Promise<IssueResult> {
   if (!db.isTransaction) return db.transaction().execute((trx) => issueCertificateIfEligible(trx, userId, now));
+  return retryOnUniqueViolation(db, () => issueOnce(db, userId, now));
+}
 
+async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult> {
   const user = await db.selectFrom("user").select(["id", "name", "role", "disabled_at"]).where("id", "=", userId).executeTakeFirst();
   if (!user || user.role !== "trainer" || user.disabled_at) return { issued: false, reason: "not an active trainer" };
   const facts = await loadTrainerFacts(db, userId);

@@ -27,7 +27,7 @@ export interface PublicCertificateView {
 export const CERTIFICATE_ID = /^[a-z2-7]{32}$/;
 
 const CACHE_MS = 5_000;
-/** Views kept per process; past this the least recently used go (ADR 0012). */
+/** Views kept per process; past this the least recently used go (ADR 0013). */
 export const VERIFY_CACHE_ENTRIES = 10_000;
 declare global {
   var __academyVerifyLru: LruCache<string, { at: number; view: PublicCertificateView | null }> | undefined;

@@ -1,6 +1,6 @@
 /**
  * The assessor's verification queue (qualifications and insurance waiting to be checked),
- * oldest first, one page at a time (issue 19, ADR 0012). The two kinds are one UNION ALL, so a
+ * oldest first, one page at a time (issue 19, ADR 0013). The two kinds are one UNION ALL, so a
  * page is still one query, ordered by (submitted, kind:id).
  */
 import { sql } from "kysely";
@@ -50,7 +50,7 @@ function waiting(db: DB, filter: { kind: VerificationKind | null; q: string; sub
       sql<string>`'qualification:' || ${sql.ref("qualification.id")}`.as("queue_key"),
       "qualification.created_at as submitted_at",
       "qualification.title as label",
-      sql<string>`${sql.ref("qualification.level")}`.as("detail"),
+      sql<string>`cast(${sql.ref("qualification.level")} as text)`.as("detail"),
       "user.name as trainer_name",
       "user.email as trainer_email",
     ])

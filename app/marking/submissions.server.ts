@@ -1,4 +1,5 @@
 import type { DB } from "~db/connection";
+import { isUniqueViolation } from "~db/dialect";
 import type { ReportOutcome, ReportSubmission } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
@@ -152,7 +153,7 @@ export async function submitReport(db: DB, userId: number, body: string, now: Da
     return ok(created);
   } catch (error) {
     // Two submits at once: the unique index keeps one open submission.
-    if (String(error).includes("UNIQUE")) return refuse(409, "Your report has already been submitted.");
+    if (isUniqueViolation(error)) return refuse(409, "Your report has already been submitted.");
     throw error;
   }
 }

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
+import { shuffle } from "~/assessment/rules";
 import { getModule } from "~/content/catalog.server";
 import { LessonBody, LessonProvider } from "~/content/mdx-components";
 import type { PublicQuestion } from "~/content/types";
@@ -33,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const completed = new Set(done.map((d) => d.section_id));
   const checks: Record<string, PublicQuestion> = {};
   for (const [id, question] of Object.entries(module.knowledgeChecks)) {
-    if (section.code.includes(JSON.stringify(id))) checks[id] = question;
+    // Shown in a fresh order on every view, so the authoring order (and the key's place in it) stays unseen.
+    if (section.code.includes(JSON.stringify(id))) checks[id] = { ...question, options: shuffle(question.options, Math.random) };
   }
   const neighbour = (i: number) => (module.sections[i] ? { id: module.sections[i]!.id, title: module.sections[i]!.title } : null);
   return {

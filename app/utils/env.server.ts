@@ -21,6 +21,14 @@ const schema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: wholeNumber(1, 65535).default(3000),
   DATABASE_PATH: z.string().default("data/academy.sqlite"),
+  /** When set (postgres://user@host:5432/name), PostgreSQL is used instead of the SQLite file (ADR 0011). */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// or postgresql:// URL (leave it unset for SQLite)")
+    .optional(),
+  /** Connections each server process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: wholeNumber(1, 100).default(10),
   /** Uploaded evidence (PDF/PNG/JPEG), outside public/, under server-generated names. */
   EVIDENCE_DIR: z.string().default("data/evidence"),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// address" }).optional(),

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createAppendOnlyTriggers, isPostgres } from "../dialect";
 
 // Frozen in time: never import application code here and never edit after it has shipped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,10 +60,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("audit_event_occurred_at").on("audit_event").column("occurred_at").execute();
   // The audit trail is append-only: the database itself refuses to change or remove a row.
+  // PostgreSQL branch added after shipping (ADR 0011): PostgreSQL has no RAISE(ABORT), so its
+  // triggers come from db/dialect.ts; the SQLite statements below are unchanged.
+  if (isPostgres(db)) {
+    await createAppendOnlyTriggers(db, "audit_event", "audit_event is append-only");
+  } else {
   await sql`CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
     BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END`.execute(db);
   await sql`CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
     BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END`.execute(db);
+  }
 
   await db.schema
     .createTable("app_secret")

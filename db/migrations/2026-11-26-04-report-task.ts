@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { createAppendOnlyTriggers, createRefusalTrigger, isPostgres } from "../dialect";
 
 // Frozen in time: never import application code here and never edit after it has shipped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,12 +42,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   // At most one open (not yet released) submission per trainer, enforced by the database.
   await sql`CREATE UNIQUE INDEX report_submission_one_open ON report_submission (user_id) WHERE status <> 'released'`.execute(db);
   await db.schema.createIndex("report_submission_status").on("report_submission").columns(["status", "submitted_at"]).execute();
+  // PostgreSQL branch added after shipping (ADR 0011): the same refusals through db/dialect.ts;
+  // the SQLite statements are unchanged.
+  if (isPostgres(db)) {
+    const frozen = ["user_id", "version", "module_slug", "module_version_id", "task_json", "body", "word_count", "candidate_number", "submitted_at"];
+    await createRefusalTrigger(db, { name: "report_submission_text_frozen", table: "report_submission", on: "UPDATE", columns: frozen, message: "a submitted report never changes" });
+    await createRefusalTrigger(db, { name: "report_submission_released_final", table: "report_submission", on: "UPDATE", when: "OLD.status = 'released'", message: "a released outcome never changes" });
+    await createRefusalTrigger(db, { name: "report_submission_no_delete", table: "report_submission", on: "DELETE", message: "report submissions are kept" });
+  } else {
   await sql`CREATE TRIGGER report_submission_text_frozen BEFORE UPDATE OF user_id, version, module_slug, module_version_id, task_json, body, word_count, candidate_number, submitted_at ON report_submission
     BEGIN SELECT RAISE(ABORT, 'a submitted report never changes'); END`.execute(db);
   await sql`CREATE TRIGGER report_submission_released_final BEFORE UPDATE ON report_submission WHEN OLD.status = 'released'
     BEGIN SELECT RAISE(ABORT, 'a released outcome never changes'); END`.execute(db);
   await sql`CREATE TRIGGER report_submission_no_delete BEFORE DELETE ON report_submission
     BEGIN SELECT RAISE(ABORT, 'report submissions are kept'); END`.execute(db);
+  }
 
   // Every mark: the first marker's, and a moderator's (agreeing, or a different outcome with a reason).
   await db.schema
@@ -85,6 +95,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   for (const table of ["report_mark", "report_mark_criterion", "report_resolution"]) {
+    if (isPostgres(db)) {
+      await createAppendOnlyTriggers(db, table, `${table} is append-only`);
+      continue;
+    }
     await sql`CREATE TRIGGER ${sql.raw(`${table}_no_update`)} BEFORE UPDATE ON ${sql.table(table)}
       BEGIN SELECT RAISE(ABORT, ${sql.lit(`${table} is append-only`)}); END`.execute(db);
     await sql`CREATE TRIGGER ${sql.raw(`${table}_no_delete`)} BEFORE DELETE ON ${sql.table(table)}

@@ -1,9 +1,9 @@
 import fs from "node:fs";
-import SQLite from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_DATABASE, E2E_EVIDENCE_DIR, E2E_SERVER_LOG } from "../../playwright.config";
 import { bytesOfSize, htmlNamedPdf, tinyJpeg, tinyPdf, tinyPng } from "../helpers/evidence";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
+import { withDatabaseOf } from "./support/database";
 import { expectAccessible, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
 import { DAY, PASSWORD, addQualification, date, fillInsurance, randomDbsNumber, recordDbs } from "./support/entry";
 
@@ -162,16 +162,13 @@ test.describe("entry requirements", () => {
     // Nowhere else: not in the server's log, not in the audit details, not in any email.
     const log = fs.readFileSync(E2E_SERVER_LOG, "utf8");
     expect(log).not.toContain(dbsNumber);
-    const sqlite = new SQLite(E2E_DATABASE, { readonly: true, fileMustExist: true });
-    try {
-      const audited = sqlite.prepare("SELECT action, details FROM audit_event").all() as { action: string; details: string }[];
+    await withDatabaseOf(E2E_DATABASE, async (db) => {
+      const audited = await db.selectFrom("audit_event").select(["action", "details"]).execute();
       expect(JSON.stringify(audited)).not.toContain(dbsNumber);
       expect(audited.filter((r) => r.action === "dbs.viewed").length).toBeGreaterThanOrEqual(1);
-      const emails = sqlite.prepare("SELECT subject, body_text FROM email_outbox").all();
+      const emails = await db.selectFrom("email_outbox").select(["subject", "body_text"]).execute();
       expect(JSON.stringify(emails)).not.toContain(dbsNumber);
-    } finally {
-      sqlite.close();
-    }
+    });
   });
 
   test("evidence goes only to its owner and staff, as a sandboxed attachment; trainers see no DBS pages", async ({ browser }) => {

@@ -2,11 +2,26 @@ import { openDatabase, type DB } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import type { Role } from "~db/schema";
 import { hashPassword } from "~/auth/password.server";
+import { createDatabase, databaseName, testPostgresUrl, uniqueDatabaseName } from "./postgres";
 
-/** A fresh in-memory database with every migration applied. */
-export async function createTestDb(): Promise<DB> {
-  const { db } = openDatabase(":memory:");
-  await migrateToLatest(db);
+/**
+ * A fresh database with every migration applied: in-memory SQLite, or, when DATABASE_URL is a
+ * postgres:// URL, a new PostgreSQL database copied from the run's migrated template (see
+ * tests/unit/global-setup.ts, which drops them all when the run ends). `connections` sizes the
+ * PostgreSQL pool, so concurrent calls really run at once on separate connections.
+ */
+export async function createTestDb(options: { connections?: number } = {}): Promise<DB> {
+  const url = testPostgresUrl();
+  if (!url) {
+    const { db } = openDatabase(":memory:");
+    await migrateToLatest(db);
+    return db;
+  }
+  const run = process.env.ATA_TEST_PG_RUN;
+  const template = process.env.ATA_TEST_PG_TEMPLATE;
+  const name = uniqueDatabaseName(run ?? `${databaseName(url)}_adhoc`);
+  const { db } = openDatabase({ engine: "postgres", url: await createDatabase(url, name, template), poolSize: options.connections ?? 4 });
+  if (!template) await migrateToLatest(db);
   return db;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import {
@@ -28,8 +29,10 @@ async function answerAll(attemptId: string, userId: number, mode: "right" | "wro
   const view = await getAttemptForTrainer(db, attemptId, userId);
   if (!view.ok) throw new Error(view.message ?? "refused");
   for (const q of view.value.questions) {
+    // Option ids are random per attempt: find the options by their text, as an examiner reading the key would.
     const key = getAnswerKey(q.id)!;
-    const selected = mode === "right" ? key.options.filter((o) => o.correct).map((o) => o.id) : [key.options.find((o) => !o.correct)!.id];
+    const idOf = (text: string) => q.options.find((o) => o.text === text)!.id;
+    const selected = mode === "right" ? key.options.filter((o) => o.correct).map((o) => idOf(o.text)) : [idOf(key.options.find((o) => !o.correct)!.text)];
     const saved = await saveAnswer(db, { attemptId, userId, questionId: q.id, selected }, now);
     expect(saved.ok).toBe(true);
   }
@@ -61,6 +64,41 @@ describe("attempts", () => {
     for (const q of view.ok ? view.value.questions : []) {
       for (const paragraph of getAnswerKey(q.id)!.explanation) expect(json).not.toContain(paragraph);
     }
+  });
+
+  it("gives options random ids per attempt, carrying no authoring index; the snapshot keeps the mapping", async () => {
+    const papers: Map<string, { id: string; text: string }[]>[] = [];
+    const snapshots: Map<string, { id: string; sourceId: string }[]>[] = [];
+    let common: string | undefined;
+    for (let i = 0; i < 6 && !common; i += 1) {
+      const trainer = await createUser(db);
+      const started = await startAttempt(db, trainer.id, slug, t0);
+      if (!started.ok) throw new Error(started.message ?? "refused");
+      const view = await getAttemptForTrainer(db, started.value.attemptId, trainer.id);
+      if (!view.ok) throw new Error(view.message ?? "refused");
+      papers.push(new Map(view.value.questions.map((q) => [q.id, q.options])));
+      const rows = await db.selectFrom("attempt_question").select(["question_id", "question_json"]).where("attempt_id", "=", started.value.attemptId).execute();
+      snapshots.push(new Map(rows.map((r) => [r.question_id, (JSON.parse(r.question_json) as { options: { id: string; sourceId: string }[] }).options])));
+      common = [...papers.at(-1)!.keys()].find((id) => papers.slice(0, -1).some((p) => p.has(id)));
+    }
+    expect(common, "two attempts share a question").toBeDefined();
+    const [first, second] = papers.filter((p) => p.has(common!)).map((p) => p.get(common!)!);
+    const key = getAnswerKey(common!)!;
+    const idsOf = (options: { id: string }[]) => new Set(options.map((o) => o.id));
+    // Different ids in the two attempts, and none of them the built id.
+    for (const id of idsOf(first!)) expect(idsOf(second!).has(id)).toBe(false);
+    for (const option of [...first!, ...second!]) {
+      expect(option.id).toMatch(/^[a-z2-7]{13}$/);
+      expect(key.options.map((o) => o.id)).not.toContain(option.id);
+    }
+    // The built ids come from the question id and the text only: no authoring index.
+    for (const option of key.options) {
+      expect(option.id).toBe(createHash("sha256").update(`${key.id}\u0000${option.text}`).digest("hex").slice(0, 12));
+      for (let index = 0; index < 6; index += 1) expect(option.id).not.toBe(createHash("sha256").update(`${key.id}\u0000${index}\u0000${option.text}`).digest("hex").slice(0, 12));
+    }
+    // The server keeps the mapping to the built option in the attempt's snapshot.
+    const snapshot = snapshots.find((s) => s.has(common!))!.get(common!)!;
+    expect(snapshot.map((o) => o.sourceId).sort()).toEqual(key.options.map((o) => o.id).sort());
   });
 
   it("saves answers as the trainer goes and refuses every invalid answer, changing nothing", async () => {

@@ -34,6 +34,9 @@ function moduleWith(body: string, bankSize = 20) {
 
 const parse = (source: string) => parseModule("fixture.mdx", source, "fixture");
 
+/** A content build in a child process is CPU-bound (tsx start-up, parsing); allow for a shared, busy machine. */
+const BUILD_TIMEOUT_MS = 60_000;
+
 describe("content build validation", () => {
   it("accepts a well-formed module and strips the assessment and answers from the sections", () => {
     const check = `<KnowledgeCheck>\n\n${question("fx-kc-1", "true-false", "<Option correct>True</Option>\n<Option>False</Option>", "<Explanation>\nSecret explanation text.\n</Explanation>")}\n</KnowledgeCheck>`;
@@ -83,7 +86,7 @@ describe("content build validation", () => {
     expect(status).toBe(1);
     expect(stderr).toContain("tests/fixtures/content-broken/modules/broken/index.mdx:22:1: question \"broken-a-01\" has no correct option");
     expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
-  });
+  }, BUILD_TIMEOUT_MS);
 
   it("the build command fails on a blueprint the bank cannot satisfy, naming the frontmatter line", () => {
     const { status, stderr, out } = buildFixture("content-blueprint");
@@ -91,7 +94,15 @@ describe("content build validation", () => {
     expect(stderr).toContain("tests/fixtures/content-blueprint/modules/blueprint/index.mdx:15:1: blueprint: no selection of 4 questions meets every section count and every tag minimum together");
     expect(fs.readFileSync("tests/fixtures/content-blueprint/modules/blueprint/index.mdx", "utf8").split("\n")[14]).toBe("blueprint:");
     expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
-  });
+  }, BUILD_TIMEOUT_MS);
+
+  it("the build command fails when the key is the longest option too often, naming the module's file and bank line", () => {
+    const { status, stderr, out } = buildFixture("content-option-length");
+    expect(status).toBe(1);
+    expect(stderr).toContain('tests/fixtures/content-option-length/modules/option-length/index.mdx:24:1: module "option-length": the keyed option is the strictly longest option in 8 of 20 single-answer questions (40%; at most 35% allowed)');
+    expect(fs.readFileSync("tests/fixtures/content-option-length/modules/option-length/index.mdx", "utf8").split("\n")[23]).toBe("<Assessment>");
+    expect(fs.existsSync(path.join(out, "answer-bank.server.json"))).toBe(false);
+  }, BUILD_TIMEOUT_MS);
 });
 
 /** Runs the real content build on a fixture folder; returns its exit status and error output. */

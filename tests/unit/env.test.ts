@@ -31,6 +31,14 @@ describe("environment", () => {
       ATA_TEST_CLOCK: "0",
     });
     expect(env.WEB_CONCURRENCY).toBeUndefined();
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("takes a PostgreSQL address in DATABASE_URL", () => {
+    expect(readEnv({ DATABASE_URL: "postgres://academy@127.0.0.1:5432/academy", DATABASE_POOL_SIZE: "4" })).toMatchObject({
+      DATABASE_URL: "postgres://academy@127.0.0.1:5432/academy",
+      DATABASE_POOL_SIZE: 4,
+    });
   });
 
   it("reads numbers and treats an empty value as unset", () => {
@@ -57,6 +65,8 @@ describe("environment", () => {
     ["NODE_ENV", "staging"],
     ["PUBLIC_BASE_URL", "academy.example.org"],
     ["PUBLIC_BASE_URL", "ftp://academy.example.org"],
+    ["DATABASE_URL", "mysql://db.example.org/academy"],
+    ["DATABASE_POOL_SIZE", "0"],
   ])("refuses %s=%s, naming it", (name, value) => {
     const message = refusal({ [name]: value });
     expect(message).toContain(name);

@@ -12,7 +12,8 @@ import remarkGfm from "remark-gfm";
 import remarkMdx from "remark-mdx";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
-import { checkBlueprint } from "./blueprint-check";
+import { checkBlueprint, undrawableQuestions } from "./blueprint-check";
+import { keyPositionWarning, longestKeyError } from "./option-balance";
 import YAML, { LineCounter, isMap, isScalar, isSeq } from "yaml";
 import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType, type ReportTaskDefinition, type RubricCriterion } from "../../../app/content/types";
 
@@ -95,6 +96,8 @@ export interface ParsedModule {
   /** `file:line` of a frontmatter key (e.g. ["blueprint", "sections", "x"]), or of the frontmatter. */
   frontmatterAt: (path: (string | number)[]) => string;
   errors: string[];
+  /** Printed by the build, which still succeeds. */
+  warnings: string[];
 }
 
 function isJsx(node: Node): node is JsxElement {
@@ -166,8 +169,13 @@ export function sectionIds(titles: string[]): string[] {
   });
 }
 
-function optionId(questionId: string, index: number, text: string): string {
-  return createHash("sha256").update(`${questionId}\u0000${index}\u0000${text}`).digest("hex").slice(0, 12);
+/**
+ * An option's id in the built content: from the question id and the option's text only, never its
+ * position, so it tells nothing about the order the author wrote (texts are unique per question).
+ * Attempts replace these with random ids (app/assessment/rules.ts, `withAttemptOptionIds`).
+ */
+function optionId(questionId: string, text: string): string {
+  return createHash("sha256").update(`${questionId}\u0000${text}`).digest("hex").slice(0, 12);
 }
 
 export function countWords(text: string): number {
@@ -177,6 +185,7 @@ export function countWords(text: string): number {
 
 export function parseModule(file: string, source: string, folderName: string): ParsedModule {
   const errors: string[] = [];
+  const warnings: string[] = [];
   const at = (node: Node | undefined, message: string) => {
     const line = node?.position?.start.line ?? 1;
     const column = node?.position?.start.column ?? 1;
@@ -184,7 +193,7 @@ export function parseModule(file: string, source: string, folderName: string): P
   };
   const contentHash = contentHashOf(source);
   let frontmatterAt: ParsedModule["frontmatterAt"] = () => `${file}:1`;
-  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt, errors };
+  const empty: ParsedModule = { frontmatter: null, contentHash, sections: [], questions: [], reportTask: null, markingKey: null, frontmatterAt, errors, warnings };
 
   let tree: Root;
   try {
@@ -255,12 +264,12 @@ export function parseModule(file: string, source: string, folderName: string): P
     if (!(QUESTION_TYPES as readonly string[]).includes(type)) at(node, `<Question id="${id}"> type must be one of ${QUESTION_TYPES.join(", ")} (got "${type}")`);
     const optionNodes = findAll(node, "Option", ["Explanation"]);
     const explanationNodes = findAll(node, "Explanation");
-    const options = optionNodes.map((option, index) => {
+    const options = optionNodes.map((option) => {
       const text = toString(option).replace(/\s+/g, " ").trim();
       const correct = attribute(option, "correct");
       if (correct.present && correct.value !== null && correct.value !== "true") at(option, `<Option correct> takes no value (got "${correct.value}")`);
       if (!text) at(option, `<Option> in question "${id}" is empty`);
-      return { id: optionId(id, index, text), text, correct: correct.present };
+      return { id: optionId(id, text), text, correct: correct.present };
     });
     const prompt = paragraphs(childrenOf(node).filter((c) => !containsJsx(c, "Option") && !(isJsx(c) && (c.name === "Option" || c.name === "Explanation"))));
     const explanation = explanationNodes.length === 1 ? paragraphs(childrenOf(explanationNodes[0]!)) : [];
@@ -481,10 +490,19 @@ export function parseModule(file: string, source: string, folderName: string): P
     if (!teaching.includes(ref.section)) at(ref.node, `question "${ref.id}": unknown section "${ref.section}"; the sections are: ${teaching.join(", ")}`);
   }
   if (frontmatter?.blueprint) {
-    errors.push(...checkBlueprint({ frontmatter, blueprint: frontmatter.blueprint, bank: questions.filter((q) => q.kind === "summative"), teaching, frontmatterAt }));
+    errors.push(...checkBlueprint({ frontmatter, blueprint: frontmatter.blueprint, bank, teaching, frontmatterAt }));
+    for (const q of undrawableQuestions(bank, frontmatter.blueprint)) warnings.push(`${q.source}:1: question "${q.id}" is never drawn: the blueprint draws no questions from section "${q.section}"`);
   }
 
-  return { frontmatter, contentHash, sections, questions, reportTask, markingKey, frontmatterAt, errors };
+  // Option wording must not give the key away.
+  const bankAt = `${file}:${assessments[0]?.position?.start.line ?? yamlNode?.position?.start.line ?? 1}:1`;
+  const lengthError = longestKeyError(`module "${folderName}"`, bankAt, questions);
+  // Until every module has a blueprint (the rewritten format), a module without one gets a warning.
+  if (lengthError) (frontmatter?.blueprint ? errors : warnings).push(lengthError);
+  const positionWarning = keyPositionWarning(`module "${folderName}"`, bankAt, questions);
+  if (positionWarning) warnings.push(positionWarning);
+
+  return { frontmatter, contentHash, sections, questions, reportTask, markingKey, frontmatterAt, errors, warnings };
 }
 
 /** Reads a question's `section` and `tags` attributes (summative questions only). */

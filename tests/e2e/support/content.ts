@@ -24,7 +24,8 @@ export async function answerAllQuestions(page: Page, mode: "right" | "wrong"): P
     const questionId = await form.locator('input[name="questionId"]').inputValue();
     const key = bank.questions[questionId]!;
     const chosen = mode === "right" ? key.options.filter((o) => o.correct) : [key.options.find((o) => !o.correct)!];
-    for (const option of chosen) await form.locator(`label[for="${questionId}-${option.id}"]`).click();
+    // Option ids are random per attempt: choose by the option's text, as a person would.
+    for (const option of chosen) await form.locator("label").getByText(option.text, { exact: true }).click();
     await expect(form.locator(".save-status")).toHaveText("Answer saved");
   }
   return count;

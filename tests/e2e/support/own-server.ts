@@ -1,19 +1,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import { expect } from "@playwright/test";
+import { databaseEnv, e2eDatabaseConfig, resetDatabase } from "./database";
 
 /**
  * A server of the test's own, on a fresh database and another port, for what the shared e2e
  * server must not have (an empty database, a low rate limit). Its own process group, so the
- * whole tree (tsx and node) stops with it.
+ * whole tree (tsx and node) stops with it. `database` lets two servers share one database
+ * (several app nodes); by default each gets a fresh one named after it.
  */
-export async function startOwnServer(name: string, portOffset: number, env: Record<string, string> = {}) {
+export async function startOwnServer(name: string, portOffset: number, env: Record<string, string> = {}, options: { database?: ReturnType<typeof e2eDatabaseConfig> } = {}) {
   const port = Number(process.env.E2E_PORT ?? 3210) + portOffset;
-  const database = `tests/.tmp/${name}-${port}.sqlite`;
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${database}${suffix}`, { force: true });
+  const database = options.database ?? e2eDatabaseConfig(name, port);
+  if (!options.database) await resetDatabase(database);
   const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
     detached: true,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: database, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...databaseEnv(database), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -22,6 +23,7 @@ export async function startOwnServer(name: string, portOffset: number, env: Reco
   await expect.poll(() => output, { timeout: 60_000 }).toContain("is listening on");
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    database,
     output: () => output,
     stop: () => {
       if (child.pid) process.kill(-child.pid, "SIGTERM");
