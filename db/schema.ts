@@ -27,6 +27,9 @@ export interface Database {
   reminder_sent: ReminderSentTable;
   agreement_acceptance: AgreementAcceptanceTable;
   certificate: CertificateTable;
+  credential_issuer_key: CredentialIssuerKeyTable;
+  status_list: StatusListTable;
+  issued_credential: IssuedCredentialTable;
   login_throttle: LoginThrottleTable;
   report_draft: ReportDraftTable;
   report_submission: ReportSubmissionTable;
@@ -363,8 +366,48 @@ export interface CertificateTable {
   revocation_reason: string | null;
   revoked_by: number | null;
   pdf: Buffer | null;
-  credential_jwt: string | null;
 }
+
+/** The academy's Ed25519 signing keys (did:key). The newest unretired one signs new credentials. */
+export interface CredentialIssuerKeyTable {
+  id: Generated<number>;
+  did: string;
+  public_key_multibase: string;
+  /** Never logged, never served. */
+  secret_key_multibase: string;
+  created_at: string;
+  retired_at: string | null;
+}
+export type CredentialIssuerKey = Selectable<CredentialIssuerKeyTable>;
+
+/** A Bitstring Status List (revocation), signed by one issuer key. */
+export interface StatusListTable {
+  id: Generated<number>;
+  issuer_key_id: number;
+  length: number;
+  /** Bumped whenever a bit changes; the list is re-signed while signed_version < version. */
+  version: Generated<number>;
+  signed_version: Generated<number>;
+  /** The signed BitstringStatusListCredential served at /credentials/status/:id. */
+  credential_json: string | null;
+  created_at: string;
+  signed_at: string | null;
+}
+
+/** One Open Badges 3.0 credential issued for a certificate, with its place in a status list. */
+export interface IssuedCredentialTable {
+  id: string;
+  certificate_id: string;
+  status_list_id: number;
+  status_index: number;
+  identity_salt: string;
+  issued_at: string;
+  /** Set when its revocation bit is set (revoked, superseded or suspended certificate). */
+  revoked_at: string | null;
+  revocation_reason: string | null;
+  json: string | null;
+}
+export type IssuedCredential = Selectable<IssuedCredentialTable>;
 export type Certificate = Selectable<CertificateTable>;
 // --- The report-writing task -----------------------------------------------------------------
 

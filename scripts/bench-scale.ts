@@ -179,8 +179,8 @@ async function main() {
   const staff = await db.selectFrom("user").select("id").where("role", "in", ["admin", "assessor"]).execute();
   // One real certificate, rendered and signed by the real code: its PDF and credential are shared by the seeded ones.
   const real = await seedCertifiedTrainer(db, { name: "Scale Certified Trainer", email: "certified@scale.academy.invalid", password: "scale seeded password", staffUserId: staff[0]!.id }, APP, now);
-  const documents = await db.selectFrom("certificate").select(["pdf", "credential_jwt"]).where("id", "=", real.certificateId).executeTakeFirstOrThrow();
-  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: documents.pdf, credential: documents.credential_jwt });
+  const documents = await db.selectFrom("certificate").select(["pdf"]).where("id", "=", real.certificateId).executeTakeFirstOrThrow();
+  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: documents.pdf, credential: null });
   const progress = (done: number) => process.stdout.write(`\r  seeded ${done.toLocaleString("en-GB")} trainers`);
 
   let t = performance.now();

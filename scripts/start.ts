@@ -24,6 +24,8 @@ import { migrateToLatest } from "~db/migrate";
 import { describeDatabase } from "~db/connection";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
+import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
+import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -100,6 +102,13 @@ async function main() {
   const versions = await registerModuleVersions(db, serverClock());
   console.log(`Serving ${versions.size} training modules.`);
 
+  // Open Badges 3.0 credentials: the signing key, credentials for older certificates (ADR 0013).
+  const baseUrlWarning = localBaseUrlWarning(env.PUBLIC_BASE_URL);
+  if (baseUrlWarning) console.warn(baseUrlWarning);
+  const credentials = await prepareCredentials(db, env.PUBLIC_BASE_URL, serverClock());
+  console.log(`Credentials are signed by ${credentials.did}.`);
+  if (credentials.upgraded > 0) console.log(`Issued Open Badges 3.0 credentials for ${credentials.upgraded} existing certificate(s).`);
+
   const setupLink = await createFirstAdminLink(db, env.PUBLIC_BASE_URL, serverClock());
   if (setupLink) {
     console.log(
@@ -114,6 +123,9 @@ async function main() {
         if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
         // The jobs only queue their emails; send a first batch now (the rest go on later runs).
         await deliverPendingEmail(db, serverClock());
+        // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
+        const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
+        if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
         const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
         if (stale > 0) console.log(`Removed ${stale} unfinished upload(s) from ${env.EVIDENCE_DIR}`);
       })

@@ -55,6 +55,6 @@ export async function acceptAgreement(
     await recordAudit(trx, { actorUserId: user.id, action: "agreement.accepted", subjectType: "user", subjectId: user.id, details: { version: agreement.version } }, now);
     return issueCertificateIfEligible(trx, user.id, now);
   });
-  if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL);
+  if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL, now);
   return ok({ certificateId: issued.issued ? issued.certificateId : null });
 }

@@ -267,7 +267,7 @@ export async function submitAttempt(db: DB, input: { attemptId: string; userId: 
     if (error instanceof AlreadySubmitted) return refuse(409, "This attempt has already been submitted.");
     throw error;
   });
-  if (result.ok && result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL);
+  if (result.ok && result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL, now);
   return result;
 }
 

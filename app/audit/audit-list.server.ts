@@ -1,5 +1,5 @@
 /**
- * The audit trail for admins, newest first, one page at a time (issue 19, ADR 0013): filtered
+ * The audit trail for admins, newest first, one page at a time (issue 19, ADR 0014): filtered
  * by action (index audit_event_action_id) or by subject (audit_event_subject_id).
  */
 import type { DB } from "~db/connection";

@@ -1,5 +1,5 @@
 /**
- * The admin users list: searched, filtered and paged in SQL (issue 19, ADR 0013). Three queries
+ * The admin users list: searched, filtered and paged in SQL (issue 19, ADR 0014). Three queries
  * a page whatever the number of accounts; never reads password hashes.
  */
 import type { DB } from "~db/connection";

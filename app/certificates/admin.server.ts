@@ -4,6 +4,8 @@ import { iso } from "~/utils/clock";
 import { ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
 import { invalidatePublicView, liveStatusOf } from "./public.server";
+import { refreshCertificateCredential } from "./credentials/sync.server";
+import { getEnv } from "~/utils/env.server";
 
 async function findCertificate(db: DB, id: string): Promise<Certificate | undefined> {
   return db.selectFrom("certificate").selectAll().where("id", "=", id).executeTakeFirst();
@@ -21,6 +23,9 @@ export async function suspendCertificate(db: DB, actorId: number, id: string, re
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.suspended", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }
 
@@ -33,6 +38,9 @@ export async function reinstateCertificate(db: DB, actorId: number, id: string, 
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.reinstated", subjectType: "certificate", subjectId: id, details: { reason, wasSuspendedAt: cert.suspended_at, wasSuspendedFor: cert.suspension_reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }
 
@@ -46,6 +54,9 @@ export async function revokeCertificate(db: DB, actorId: number, id: string, rea
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.revoked", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
   invalidatePublicView(id);
+  // The credential follows: suspension and revocation set its revocation bit and re-sign the
+  // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
+  await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }
 

@@ -9,5 +9,5 @@ import { issueCertificateIfEligible } from "./issue.server";
  */
 setOnReportReleased(async (db, userId, now) => {
   const issued = await issueCertificateIfEligible(db, userId, now);
-  if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL);
+  if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL, now);
 });

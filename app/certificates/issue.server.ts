@@ -9,6 +9,7 @@ import { evaluateEligibility, type TrainerFacts } from "./eligibility";
 import { loadTrainerFacts } from "./facts.server";
 import { invalidatePublicView } from "./public.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
+import { revokeIssuedCredential } from "./credentials/status-list.server";
 
 export const ISSUER = "RMR Medical-Legal Personal Trainer Framework";
 
@@ -59,6 +60,10 @@ async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult
   const agreement = getCurrentAgreement();
   if (current) {
     await db.updateTable("certificate").set({ superseded_by: id, superseded_at: iso(now) }).where("id", "=", current.id).where("superseded_by", "is", null).execute();
+    // The old credential's revocation bit is set in the same transaction; its status list is
+    // re-signed after commit, when the new certificate's documents are made.
+    const oldCredential = await db.selectFrom("issued_credential").select("id").where("certificate_id", "=", current.id).where("revoked_at", "is", null).executeTakeFirst();
+    if (oldCredential) await revokeIssuedCredential(db, oldCredential.id, "certificate superseded", now);
   }
   await db
     .insertInto("certificate")
@@ -85,7 +90,6 @@ async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult
       revocation_reason: null,
       revoked_by: null,
       pdf: null,
-      credential_jwt: null,
     })
     .execute();
   await recordAudit(

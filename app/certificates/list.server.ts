@@ -1,6 +1,6 @@
 /**
  * The admin certificates list: one page at a time, searched, filtered and sorted in SQL
- * (issue 19, ADR 0013). A page costs three queries whatever the number of certificates: the
+ * (issue 19, ADR 0014). A page costs three queries whatever the number of certificates: the
  * rows shown (with the facts their live status needs, fetched in the same query), the count,
  * and the count before the page. Never reads PDFs, credentials or the JSON snapshots.
  */

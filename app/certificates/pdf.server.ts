@@ -89,6 +89,7 @@ export async function renderCertificatePdf(cert: Certificate, verifyUrl: string)
   }
   page.drawText("The status can change if evidence lapses. Always check the live page:", { x: 70, y: 50, size: 9, font: regular, color: MUTED });
   page.drawText(verifyUrl, { x: 70, y: 37, size: 9, font: regular, color: BRAND });
+  page.drawText(`Signed credential (Open Badges 3.0, checkable by any standard verifier): ${verifyUrl}/credential`, { x: 70, y: 24, size: 8, font: regular, color: MUTED });
 
   // QR code of the verification address, drawn as vector squares.
   const qr = QRCode.create(verifyUrl, { errorCorrectionLevel: "M" });

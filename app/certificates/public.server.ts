@@ -21,13 +21,15 @@ export interface PublicCertificateView {
   scope: { may: string[]; mayNot: string[]; agreementVersion: string };
   issuer: string;
   supersededBy: string | null;
+  /** The DID that signed the certificate's latest Open Badges credential, if one was issued. */
+  credentialIssuerDid: string | null;
 }
 
 /** Well-formed certificate ids: 32 base32 characters (160 random bits). */
 export const CERTIFICATE_ID = /^[a-z2-7]{32}$/;
 
 const CACHE_MS = 5_000;
-/** Views kept per process; past this the least recently used go (ADR 0013). */
+/** Views kept per process; past this the least recently used go (ADR 0014). */
 export const VERIFY_CACHE_ENTRIES = 10_000;
 declare global {
   var __academyVerifyLru: LruCache<string, { at: number; view: PublicCertificateView | null }> | undefined;
@@ -61,7 +63,7 @@ export function invalidatePublicView(id: string): void {
 /** Everything a certificate row holds except its documents (PDF, signed credential): what a view needs. */
 export type CertificateRecord = Omit<Certificate, "pdf" | "credential_jwt">;
 
-export function toPublicView(cert: CertificateRecord, live: { status: CertificateStatus; reason: string | null }): PublicCertificateView {
+export function toPublicView(cert: CertificateRecord, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null = null): PublicCertificateView {
   const modules = JSON.parse(cert.modules_json) as { title: string; passedAt: string; version: string }[];
   const report = JSON.parse(cert.report_json) as { releasedAt: string | null };
   const scope = JSON.parse(cert.scope_json) as { may: string[]; mayNot: string[] };
@@ -79,7 +81,22 @@ export function toPublicView(cert: CertificateRecord, live: { status: Certificat
     scope: { may: scope.may, mayNot: scope.mayNot, agreementVersion: cert.agreement_version.slice(0, 8) },
     issuer: cert.issuer,
     supersededBy: live.status === "superseded" ? cert.superseded_by : null,
+    credentialIssuerDid,
   };
+}
+
+/** The did:key that signed a certificate's latest credential (what a relying party checks). */
+export async function latestCredentialIssuer(db: DB, certificateId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("issued_credential")
+    .innerJoin("status_list", "status_list.id", "issued_credential.status_list_id")
+    .innerJoin("credential_issuer_key", "credential_issuer_key.id", "status_list.issuer_key_id")
+    .select("credential_issuer_key.did")
+    .where("issued_credential.certificate_id", "=", certificateId)
+    .where("issued_credential.json", "is not", null)
+    .orderBy("issued_credential.issued_at", "desc")
+    .executeTakeFirst();
+  return row?.did ?? null;
 }
 
 export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "revoked_at" | "superseded_by" | "suspended_at" | "expires_on" | "validity_ends_on">, now: Date) {
@@ -106,7 +123,7 @@ export async function getPublicCertificateView(db: DB, id: string, now: Date): P
     ])
     .where("id", "=", key)
     .executeTakeFirst();
-  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now)) : null;
+  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id)) : null;
   cache().set(key, { at: now.getTime(), view });
   return view;
 }

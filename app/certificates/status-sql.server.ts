@@ -1,6 +1,6 @@
 /**
  * The live-status rule of `status.ts` written as SQL, so a list can filter, count and sort
- * certificates by live status in the database instead of loading them all (issue 19, ADR 0013).
+ * certificates by live status in the database instead of loading them all (issue 19, ADR 0014).
  * `tests/unit/certificate-status-sql.test.ts` proves it gives the same answer as the pure
  * `certificateStatus` on every case; change both together.
  *

@@ -4,18 +4,21 @@ import { serverClock } from "~/utils/clock.server";
 import { FixedWindowCounter } from "~/utils/rate-limit";
 import { formatLongDate } from "./pdf.server";
 import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
+import { latestCredentialJson } from "./credentials/issue-credential.server";
+import { ISSUER_NAME } from "./credentials/keys.server";
 
 /**
  * The public verification pages, served before Remix: they are the hottest public pages, need
  * no JavaScript and no session, and must answer in milliseconds (see ADR 0008).
  */
-const VERIFY_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const VERIFY_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const GENERATED_AT = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "long" });
 
-function page(title: string, body: string, cssHref: string, generatedAt: Date): string {
+/** The frame of the lean public pages (verification, issuer): no JavaScript, strict CSP. */
+export function page(title: string, body: string, cssHref: string, generatedAt: Date): string {
   return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="${escapeHtml(cssHref)}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to main content</a><header class="site-header"><div class="site-header__inner"><a class="brand" href="/"><span class="brand__mark" aria-hidden="true">RMR</span><span class="brand__name">Approved Trainer Academy</span></a><nav aria-label="Main" class="main-nav"><ul><li><a href="/verify">Verify a certificate</a></li></ul></nav></div></header><main id="main" class="page verify">${body}</main><footer class="site-footer"><p>Certificate verification · RMR Medical-Legal Personal Trainer Framework · Page generated ${escapeHtml(
     GENERATED_AT.format(generatedAt),
   )}</p></footer></body></html>`;
@@ -40,6 +43,7 @@ ${superseded}
   <dt>Issued</dt><dd>${escapeHtml(formatLongDate(view.issuedOn))}</dd>
   <dt>Expires</dt><dd>${escapeHtml(formatLongDate(view.expiresOn))} (${escapeHtml(view.expiryBasis)})</dd>
   <dt>Issuer</dt><dd>${escapeHtml(view.issuer)}</dd>
+  ${view.credentialIssuerDid ? `<dt>Credential signed by</dt><dd>${escapeHtml(ISSUER_NAME)}, <code class="did">${escapeHtml(view.credentialIssuerDid)}</code> (<a href="/issuer">the academy's published keys</a>)</dd>` : ""}
   <dt>Certificate ID</dt><dd><code>${escapeHtml(view.id)}</code></dd>
 </dl>
 <h2>Scope of practice</h2>
@@ -54,7 +58,7 @@ ${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(f
 ${view.reportTaskPassedOn ? `<tr><td>Report-writing task (marked by an assessor)</td><td>${escapeHtml(formatLongDate(view.reportTaskPassedOn))}</td><td>—</td></tr>` : ""}
 </tbody></table></div>
 <h2>Other formats</h2>
-<ul><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li><li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (W3C Verifiable Credential, JWT signed with Ed25519, did:key issuer)</a></li></ul>`;
+<ul><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li>${view.credentialIssuerDid ? `<li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (Open Badges 3.0, JSON)</a>: check it on <a href="/verify">the verification page</a> or with any Open Badges 3.0 verifier</li>` : ""}</ul>`;
   return page(`${view.statusLabel}: ${view.name} · Certificate verification`, body, cssHref, generatedAt);
 }
 
@@ -77,7 +81,8 @@ export function renderRateLimitedPage(cssHref: string, generatedAt: Date, retryA
 }
 
 export function publicJson(view: PublicCertificateView, generatedAt: Date) {
-  return { ...view, approvedAs: "Medical-Legal Approved Trainer", generatedAt: generatedAt.toISOString() };
+  const signedCredential = view.credentialIssuerDid ? { href: `/verify/${view.id}/credential`, format: "Open Badges 3.0 (application/vc+ld+json)", issuerDid: view.credentialIssuerDid } : null;
+  return { ...view, approvedAs: "Medical-Legal Approved Trainer", signedCredential, generatedAt: generatedAt.toISOString() };
 }
 
 declare global {
@@ -133,10 +138,10 @@ export function verifyHandler({ cssHref, limit }: VerifyHandlerOptions) {
         return res.status(404).type("html").send(renderNotFoundPage(await cssHref(), now));
       }
       if (part === "credential") {
-        const row = await db.selectFrom("certificate").select("credential_jwt").where("id", "=", view.id).executeTakeFirst();
-        if (!row?.credential_jwt) return res.status(404).json({ error: "The signed credential is not available yet." });
-        res.setHeader("Content-Disposition", `attachment; filename="certificate-${view.id}.jwt"`);
-        return res.status(200).type("application/jwt").send(row.credential_jwt);
+        const json = await latestCredentialJson(db, view.id);
+        if (!json) return res.status(404).json({ error: "The signed credential is not available yet." });
+        res.setHeader("Content-Disposition", `attachment; filename="approved-trainer-credential-${view.id}.json"`);
+        return res.status(200).type("application/vc+ld+json").send(json);
       }
       if (asJson) return res.status(200).json(publicJson(view, now));
       return res.status(200).type("html").send(renderCertificatePage(view, await cssHref(), now));

@@ -1,6 +1,6 @@
 /**
  * The admin DBS list: one page of records, filtered by decision and searched by trainer, oldest
- * first (issue 19, ADR 0013). Never reads a certificate number or issue date.
+ * first (issue 19, ADR 0014). Never reads a certificate number or issue date.
  */
 import type { DB } from "~db/connection";
 import { containsText, keysetPage } from "~/utils/keyset";

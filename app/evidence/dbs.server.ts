@@ -160,7 +160,7 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
     return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
   });
   if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl);
+  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl, now);
   await queueEmail(
     db,
     {
@@ -211,6 +211,6 @@ export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: st
     return { ok: true, value: { certificateId: issued?.issued ? issued.certificateId : null } };
   });
   if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL);
+  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL, now);
   return ok();
 }

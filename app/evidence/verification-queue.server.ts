@@ -1,6 +1,6 @@
 /**
  * The assessor's verification queue (qualifications and insurance waiting to be checked),
- * oldest first, one page at a time (issue 19, ADR 0013). The two kinds are one UNION ALL, so a
+ * oldest first, one page at a time (issue 19, ADR 0014). The two kinds are one UNION ALL, so a
  * page is still one query, ordered by (submitted, kind:id).
  */
 import { sql } from "kysely";

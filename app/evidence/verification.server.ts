@@ -122,7 +122,7 @@ export async function decideVerification(
     return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
   });
   if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl);
+  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl, now);
   const what = kind === "qualification" ? "qualification" : "insurance policy";
   await queueEmail(
     db,

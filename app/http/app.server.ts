@@ -5,6 +5,7 @@ import express from "express";
 import type { Env } from "~/utils/env.server";
 import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
+import { credentialHandler, issuerHandler, statusListHandler } from "~/certificates/credentials/http.server";
 
 export interface HttpAppOptions {
   env: Env;
@@ -41,6 +42,10 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
     return cssHref;
   };
   app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler({ cssHref: stylesheet, limit: { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS } }));
+  // Open Badges 3.0: status lists, credentials at their ids, and the pinned issuer (ADR 0013).
+  app.get("/credentials/status/:listId", statusListHandler);
+  app.get("/credentials/:credentialId", credentialHandler);
+  app.get(["/issuer", "/issuer.json"], issuerHandler(stylesheet));
 
   app.all(
     "*",

@@ -18,7 +18,7 @@ export interface JobSummary {
  * details_erased_at), so running hourly sends each reminder once per window.
  *
  * Each step reads its candidates in one query and applies them in batches, one transaction per
- * batch (ADR 0013): a backlog of 50,000 trainers takes seconds, not minutes. Emails are queued in
+ * batch (ADR 0014): a backlog of 50,000 trainers takes seconds, not minutes. Emails are queued in
  * the outbox and delivered outside the job.
  */
 export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): Promise<JobSummary> {

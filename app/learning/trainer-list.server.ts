@@ -1,7 +1,7 @@
 /**
  * Trainers' progress for staff: one page of trainers (searched and paged in SQL), then the
  * attempts and unlocks of just those trainers in one query each, judged by the same pure retake
- * rule the trainer meets (issue 19, ADR 0013). A constant number of queries whatever the size.
+ * rule the trainer meets (issue 19, ADR 0014). A constant number of queries whatever the size.
  */
 import type { DB } from "~db/connection";
 import { filteredUsers, userSort, ACCOUNT_STATUSES, type AccountStatus } from "~/auth/user-list.server";

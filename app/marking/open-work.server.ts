@@ -1,5 +1,5 @@
 /**
- * The marking queues, one page at a time (issue 19, ADR 0013): waiting to be marked, waiting for
+ * The marking queues, one page at a time (issue 19, ADR 0014): waiting to be marked, waiting for
  * moderation, disagreements for an admin. Only open submissions are read, through the partial
  * index report_submission_open, and never their text or task: the page shows who, when and
  * where it stands. Names come from joins in the same query.

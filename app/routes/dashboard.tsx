@@ -62,6 +62,9 @@ export default function Dashboard() {
                 <a className="button" href={`/certificates/${certificate.id}/pdf`} download>
                   Download the PDF certificate
                 </a>
+                <a className="button button--secondary" href={`/verify/${certificate.id}/credential`} download>
+                  Download the signed credential (Open Badges)
+                </a>
                 <a className="button button--secondary" href={`/verify/${certificate.id}`}>
                   Public verification page
                 </a>

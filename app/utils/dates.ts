@@ -47,3 +47,12 @@ export function formatDate(date: string | null | undefined): string {
   const d = new Date(date.length === 10 ? `${date}T00:00:00Z` : date);
   return Number.isNaN(d.getTime()) ? "—" : LONG.format(d);
 }
+
+const MOMENT_DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
+const MOMENT_TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/London" });
+
+/** An instant → '29 November 2026, 21:12' (UK time). */
+export function formatMoment(instant: string | Date): string {
+  const d = new Date(instant);
+  return Number.isNaN(d.getTime()) ? "—" : `${MOMENT_DAY.format(d)}, ${MOMENT_TIME.format(d)}`;
+}

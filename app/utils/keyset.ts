@@ -1,5 +1,5 @@
 /**
- * Keyset pagination with Kysely (ADR 0013). A page is "the next N rows after this (sort value,
+ * Keyset pagination with Kysely (ADR 0014). A page is "the next N rows after this (sort value,
  * id)", so it costs the same on page 1 and page 1,000, and rows inserted meanwhile never shift
  * a page the way OFFSET does. Portable SQL only (works on SQLite and PostgreSQL).
  */

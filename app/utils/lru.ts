@@ -1,7 +1,7 @@
 /**
  * A small least-recently-used cache: a Map keeps insertion order, so reading an entry moves it
  * to the end and, past `capacity`, the first (least recently used) entries go. Every operation
- * is O(1). Used for the public verification views (ADR 0013): a cache that emptied itself when
+ * is O(1). Used for the public verification views (ADR 0014): a cache that emptied itself when
  * full made every lookup a miss for a while at 50,000 certificates.
  */
 export class LruCache<K, V> {

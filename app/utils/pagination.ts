@@ -1,5 +1,5 @@
 /**
- * Keyset pagination for staff lists (ADR 0013): what the URL says (which page, how many rows,
+ * Keyset pagination for staff lists (ADR 0014): what the URL says (which page, how many rows,
  * how sorted, what is searched) and the cursors that name a page by the row it starts after.
  * Pure: it never touches the database. Anything malformed in the URL falls back to the first
  * page with the default size, never an error.

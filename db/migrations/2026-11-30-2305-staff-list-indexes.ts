@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 
 // Frozen in time: never import application code here and never edit after it has shipped.
-// Indexes for the paginated staff lists, their filters and joins (issue 19, ADR 0013). Each is
+// Indexes for the paginated staff lists, their filters and joins (issue 19, ADR 0014). Each is
 // justified by a query-plan test in tests/unit/query-plans.test.ts.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {

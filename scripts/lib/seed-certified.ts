@@ -160,6 +160,6 @@ export async function seedCertifiedTrainer(
     if (!issued.issued) throw new Error(`The seeded trainer is not eligible: ${issued.reason}`);
     certificateId = issued.certificateId;
   }
-  await completeCertificateDocuments(db, certificateId, baseUrl);
+  await completeCertificateDocuments(db, certificateId, baseUrl, now);
   return { userId, certificateId };
 }

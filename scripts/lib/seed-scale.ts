@@ -5,9 +5,9 @@
  * acceptances, certificates (some superseded, suspended or revoked) and the audit trail.
  *
  * Fast: rows are built in memory and inserted with multi-row INSERTs through Kysely, 500
- * trainers per transaction. One honest shortcut: every certificate shares one real PDF and
- * credential (rendered once by the real code for a real certified trainer) instead of 50,000
- * renders; evidence rows point at files that are not written to disk.
+ * trainers per transaction. Honest shortcuts: every certificate shares one real PDF
+ * (rendered once by the real code for a real certified trainer) instead of 50,000 renders, no
+ * signed credentials are issued for the seeded ones, and evidence rows point at files that are not written.
  */
 import type { Insertable } from "kysely";
 import type { DB } from "~db/connection";
@@ -105,7 +105,7 @@ function certificateRow(plan: TrainerPlan, userId: number, ctx: SeedContext, dat
     report_json: JSON.stringify({ releasedAt: dates.issuedAt, version: "2026.1" }), scope_json: JSON.stringify({ may: ["Deliver exercise within the agreed programme"], mayNot: ["Diagnose"] }),
     issuer: "RMR Approved Trainer Academy", eligibility_key: `seed-${plan.index}-${state.id}`, superseded_by: state.supersededBy ?? null, superseded_at: state.supersededBy ? dates.issuedAt : null,
     suspended_at: suspended ? dates.issuedAt : null, suspension_reason: suspended ? "Concern raised by a case manager; under review." : null, suspended_by: suspended ? ctx.staffIds[0]! : null,
-    revoked_at: revoked ? dates.issuedAt : null, revocation_reason: revoked ? "Worked outside the scope of practice." : null, revoked_by: revoked ? ctx.staffIds[0]! : null, pdf: ctx.pdf, credential_jwt: ctx.credential,
+    revoked_at: revoked ? dates.issuedAt : null, revocation_reason: revoked ? "Worked outside the scope of practice." : null, revoked_by: revoked ? ctx.staffIds[0]! : null, pdf: ctx.pdf,
   };
 }
 

@@ -115,7 +115,6 @@ async function addCertificate(userId: number, state: { suspended?: boolean; vali
       revocation_reason: null,
       revoked_by: null,
       pdf: null,
-      credential_jwt: null,
     })
     .execute();
 }

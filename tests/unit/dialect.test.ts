@@ -68,7 +68,6 @@ describe(`portable SQL on ${process.env.DATABASE_URL ? "PostgreSQL" : "SQLite"}`
         revocation_reason: null,
         revoked_by: null,
         pdf: bytes,
-        credential_jwt: null,
       })
       .execute();
     const row = await db.selectFrom("certificate").select("pdf").where("id", "=", "dialectblobtest").executeTakeFirstOrThrow();
