@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { getEnvOrExit } from "~/utils/env.server";
 import { serverClock } from "~/utils/clock.server";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
+import { deliverPendingEmail } from "~/email/outbox.server";
 import { migrateToLatest } from "~db/migrate";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
 
@@ -18,4 +19,5 @@ const summary = await runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE
 console.log(`Entry-requirement jobs done: ${JSON.stringify(summary)}`);
 const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
 console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
+await deliverPendingEmail(db, serverClock());
 await db.destroy();

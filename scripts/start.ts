@@ -18,6 +18,7 @@ import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/utils/clock.server";
 import { HOUR } from "~/utils/clock";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
+import { deliverPendingEmail } from "~/email/outbox.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { describeDatabase } from "~db/connection";
@@ -120,6 +121,8 @@ async function main() {
     runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL)
       .then(async (summary) => {
         if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
+        // The jobs only queue their emails; send a first batch now (the rest go on later runs).
+        await deliverPendingEmail(db, serverClock());
         // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
         const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
         if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);

@@ -10,7 +10,7 @@ import { randomToken } from "~/utils/random.server";
 import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank } from "~/content/catalog.server";
 import type { AnswerKey, PublicQuestion, QuestionType } from "~/content/types";
-import { drawPaper, withAttemptOptionIds, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision } from "./rules";
+import { drawPaper, withAttemptOptionIds, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
 
 
 // --- Policy -----------------------------------------------------------------------------------
@@ -43,23 +43,28 @@ export async function updateAssessmentPolicy(db: DB, actorId: number, input: { c
 
 // --- Eligibility to start ------------------------------------------------------------------
 
+/** The retake rules in force: cooldown and lock from the assessment policy, the refresher from the entry policy. */
+export async function getRetakePolicy(db: DB): Promise<RetakePolicy> {
+  const [policy, entryPolicy] = await Promise.all([getAssessmentPolicy(db), getPolicy(db)]);
+  return {
+    cooldownHours: policy.cooldown_hours,
+    failsBeforeLock: policy.fails_before_lock,
+    // A pass is current for the certificate validity period; the refresher opens in the warning window before it ends.
+    passValidDays: Math.round((entryPolicy.certificateValidityMonths * 365.25) / 12),
+    refresherWindowDays: entryPolicy.warningWindowDays,
+  };
+}
+
 export async function getRetakeDecision(db: DB, userId: number, slug: string, now: Date): Promise<RetakeDecision> {
-  const [history, unlocks, policy, entryPolicy] = await Promise.all([
+  const [history, unlocks, policy] = await Promise.all([
     db.selectFrom("assessment_attempt").select(["submitted_at", "passed"]).where("user_id", "=", userId).where("module_slug", "=", slug).where("submitted_at", "is not", null).execute(),
     db.selectFrom("assessment_unlock").select("unlocked_at").where("user_id", "=", userId).where("module_slug", "=", slug).execute(),
-    getAssessmentPolicy(db),
-    getPolicy(db),
+    getRetakePolicy(db),
   ]);
   return retakeDecision(
     history.map((h) => ({ submittedAt: new Date(h.submitted_at!), passed: h.passed === 1 })),
     unlocks.map((u) => new Date(u.unlocked_at)),
-    {
-      cooldownHours: policy.cooldown_hours,
-      failsBeforeLock: policy.fails_before_lock,
-      // A pass is current for the certificate validity period; the refresher opens in the warning window before it ends.
-      passValidDays: Math.round((entryPolicy.certificateValidityMonths * 365.25) / 12),
-      refresherWindowDays: entryPolicy.warningWindowDays,
-    },
+    policy,
     now,
   );
 }

@@ -235,10 +235,6 @@ export async function createFirstAdmin(
 // ---------------------------------------------------------------------------------------------
 // Administration of accounts.
 
-export async function listUsers(db: DB) {
-  return db.selectFrom("user").select(["id", "email", "name", "role", "disabled_at", "created_at"]).orderBy("created_at", "desc").orderBy("id", "desc").execute();
-}
-
 export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Result> {
   if (actorId === userId) return refuse(403, "You cannot change your own role. Ask another administrator.");
   return db.transaction().execute(async (trx): Promise<Result> => {

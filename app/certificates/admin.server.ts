@@ -3,35 +3,9 @@ import type { Certificate } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
-import { addDays, dateOf } from "~/utils/dates";
 import { invalidatePublicView, liveStatusOf } from "./public.server";
 import { refreshCertificateCredential } from "./credentials/sync.server";
 import { getEnv } from "~/utils/env.server";
-import type { CertificateStatus, LiveStatus } from "./status";
-
-export interface CertificateListItem {
-  id: string;
-  trainerName: string;
-  issuedAt: string;
-  expiresOn: string;
-  live: LiveStatus;
-  suspensionReason: string | null;
-  revocationReason: string | null;
-}
-
-/** Every certificate with its live status; filter by status and by expiry within N days. */
-export async function listCertificates(db: DB, filter: { status?: CertificateStatus; expiringWithinDays?: number }, now: Date): Promise<CertificateListItem[]> {
-  const rows = await db.selectFrom("certificate").selectAll().orderBy("issued_at", "desc").execute();
-  const today = dateOf(now);
-  const items: CertificateListItem[] = [];
-  for (const cert of rows) {
-    const live = await liveStatusOf(db, cert, now);
-    if (filter.status && live.status !== filter.status) continue;
-    if (filter.expiringWithinDays !== undefined && !(live.status === "valid" && cert.expires_on <= addDays(today, filter.expiringWithinDays))) continue;
-    items.push({ id: cert.id, trainerName: cert.trainer_name, issuedAt: cert.issued_at, expiresOn: cert.expires_on, live, suspensionReason: cert.suspension_reason, revocationReason: cert.revocation_reason });
-  }
-  return items;
-}
 
 async function findCertificate(db: DB, id: string): Promise<Certificate | undefined> {
   return db.selectFrom("certificate").selectAll().where("id", "=", id).executeTakeFirst();

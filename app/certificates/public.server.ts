@@ -2,6 +2,7 @@ import cluster from "node:cluster";
 import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
+import { LruCache } from "~/utils/lru";
 import { dateOf } from "~/utils/dates";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
 
@@ -28,12 +29,14 @@ export interface PublicCertificateView {
 export const CERTIFICATE_ID = /^[a-z2-7]{32}$/;
 
 const CACHE_MS = 5_000;
+/** Views kept per process; past this the least recently used go (ADR 0014). */
+export const VERIFY_CACHE_ENTRIES = 10_000;
 declare global {
-  var __academyVerifyCache: Map<string, { at: number; view: PublicCertificateView | null }> | undefined;
+  var __academyVerifyLru: LruCache<string, { at: number; view: PublicCertificateView | null }> | undefined;
 }
-function cache() {
-  globalThis.__academyVerifyCache ??= new Map();
-  return globalThis.__academyVerifyCache;
+export function cache() {
+  globalThis.__academyVerifyLru ??= new LruCache(VERIFY_CACHE_ENTRIES);
+  return globalThis.__academyVerifyLru;
 }
 
 export const INVALIDATE_MESSAGE = "academy:invalidate-certificate";
@@ -57,7 +60,10 @@ export function invalidatePublicView(id: string): void {
   if (cluster.isWorker) process.send?.({ type: INVALIDATE_MESSAGE, id });
 }
 
-export function toPublicView(cert: Certificate, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null = null): PublicCertificateView {
+/** Everything a certificate row holds except its documents (PDF, signed credential): what a view needs. */
+export type CertificateRecord = Omit<Certificate, "pdf" | "credential_jwt">;
+
+export function toPublicView(cert: CertificateRecord, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null = null): PublicCertificateView {
   const modules = JSON.parse(cert.modules_json) as { title: string; passedAt: string; version: string }[];
   const report = JSON.parse(cert.report_json) as { releasedAt: string | null };
   const scope = JSON.parse(cert.scope_json) as { may: string[]; mayNot: string[] };
@@ -93,7 +99,7 @@ export async function latestCredentialIssuer(db: DB, certificateId: string): Pro
   return row?.did ?? null;
 }
 
-export async function liveStatusOf(db: DB, cert: Certificate, now: Date) {
+export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "revoked_at" | "superseded_by" | "suspended_at" | "expires_on" | "validity_ends_on">, now: Date) {
   const needsFacts = !cert.revoked_at && !cert.superseded_by && !cert.suspended_at;
   const entry = needsFacts ? await getEntryRequirementFacts(db, cert.user_id) : null;
   return certificateStatus(cert, entry, dateOf(now));
@@ -108,9 +114,16 @@ export async function getPublicCertificateView(db: DB, id: string, now: Date): P
   const key = CERTIFICATE_ID.test(id) ? id : "(malformed)";
   const hit = cache().get(key);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.at <= now.getTime()) return hit.view;
-  const cert = await db.selectFrom("certificate").selectAll().where("id", "=", key).executeTakeFirst();
+  // Never the PDF or the credential: a miss reads only what the page shows.
+  const cert = await db
+    .selectFrom("certificate")
+    .select([
+      "id", "user_id", "trainer_name", "issued_at", "expires_on", "expiry_basis", "validity_ends_on", "agreement_version", "modules_json", "report_json", "scope_json", "issuer",
+      "eligibility_key", "superseded_by", "superseded_at", "suspended_at", "suspension_reason", "suspended_by", "revoked_at", "revocation_reason", "revoked_by",
+    ])
+    .where("id", "=", key)
+    .executeTakeFirst();
   const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id)) : null;
-  if (cache().size > 10_000) cache().clear();
   cache().set(key, { at: now.getTime(), view });
   return view;
 }

@@ -20,7 +20,14 @@ export interface LiveStatus {
   reason: string | null;
 }
 
-export function certificateStatus(cert: IssuedCertificate, entry: EntryRequirementFacts | null, today: string): LiveStatus {
+/** The facts the live status reads: the trainer's current entry requirements (or a list row's columns of them). */
+export interface StatusFacts {
+  insurance: Pick<NonNullable<EntryRequirementFacts["insurance"]>, "startDate" | "endDate"> | null;
+  dbs: Pick<NonNullable<EntryRequirementFacts["dbs"]>, "decision" | "recheckDueOn"> | null;
+  qualification: object | null;
+}
+
+export function certificateStatus(cert: IssuedCertificate, entry: StatusFacts | null, today: string): LiveStatus {
   if (cert.revoked_at) return { status: "revoked", reason: "revoked by the framework's governance" };
   if (cert.superseded_by) return { status: "superseded", reason: "replaced by a newer certificate" };
   if (cert.suspended_at) return { status: "suspended", reason: "suspended by the framework's governance" };

@@ -25,6 +25,19 @@ export async function queueEmail(db: DB, email: OutgoingEmail, now: Date): Promi
   return row.id;
 }
 
+/**
+ * Queues many emails in one statement, without delivering them: for scheduled jobs, whose
+ * backlog can reach tens of thousands. Delivery happens outside the job.
+ */
+export async function queueEmails(db: DB, emails: OutgoingEmail[], now: Date): Promise<void> {
+  for (let i = 0; i < emails.length; i += 1000) {
+    await db
+      .insertInto("email_outbox")
+      .values(emails.slice(i, i + 1000).map((email) => ({ to_address: email.to, subject: email.subject, body_text: email.text, created_at: iso(now), sent_at: null, last_error: null })))
+      .execute();
+  }
+}
+
 let transport: nodemailer.Transporter | null | undefined;
 
 function getTransport(): nodemailer.Transporter | null {

@@ -56,26 +56,6 @@ export async function submitDbsCheck(db: DB, userId: number, fields: Record<stri
   return ok({ id });
 }
 
-/** The admin list: who, and where each check stands. No certificate details. */
-export async function listDbsChecks(db: DB) {
-  return db
-    .selectFrom("dbs_check")
-    .innerJoin("user", "user.id", "dbs_check.user_id")
-    .select([
-      "dbs_check.id",
-      "dbs_check.created_at",
-      "dbs_check.decision",
-      "dbs_check.decided_at",
-      "dbs_check.recheck_due_on",
-      "dbs_check.details_erased_at",
-      "user.name as trainer_name",
-      "user.email as trainer_email",
-    ])
-    .orderBy((eb) => eb.case().when("dbs_check.decision", "is", null).then(0).when("dbs_check.decision", "=", "needs_review").then(1).else(2).end())
-    .orderBy("dbs_check.created_at", "asc")
-    .execute();
-}
-
 /** Staff who may have seen an original certificate. */
 export async function listStaff(db: DB) {
   return db.selectFrom("user").select(["id", "name", "role"]).where("role", "in", ["assessor", "admin"]).where("disabled_at", "is", null).orderBy("name").execute();

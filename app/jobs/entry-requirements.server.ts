@@ -1,9 +1,8 @@
 import type { DB } from "~db/connection";
-import { recordAudit } from "~/audit/audit.server";
 import { iso } from "~/utils/clock";
-import { queueEmail } from "~/email/outbox.server";
 import { addDays, addMonthsToInstant, dateOf, formatDate } from "~/utils/dates";
 import { getPolicy } from "~/policy/policy.server";
+import { chunks, insertRows, remindOnceEach, systemAudit, type Reminder } from "./batch.server";
 
 export interface JobSummary {
   insuranceExpired: number;
@@ -13,70 +12,58 @@ export interface JobSummary {
   dbsDetailsErased: number;
 }
 
-/** Sends a reminder unless one was already sent for this subject and window; true when sent. */
-async function remindOnce(
-  db: DB,
-  input: { userId: number; kind: string; subjectType: string; subjectId: number; windowKey: string; subject: string; text: string },
-  now: Date,
-): Promise<boolean> {
-  const already = await db
-    .selectFrom("reminder_sent")
-    .select("id")
-    .where("kind", "=", input.kind)
-    .where("subject_id", "=", String(input.subjectId))
-    .where("window_key", "=", input.windowKey)
-    .executeTakeFirst();
-  if (already) return false;
-  const user = await db.selectFrom("user").select(["email", "name", "disabled_at"]).where("id", "=", input.userId).executeTakeFirst();
-  if (!user || user.disabled_at) return false;
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("reminder_sent")
-      .values({ user_id: input.userId, kind: input.kind, subject_id: String(input.subjectId), window_key: input.windowKey, sent_at: iso(now) })
-      .execute();
-    await recordAudit(trx, { actorUserId: null, action: `reminder.${input.kind}`, subjectType: input.subjectType, subjectId: input.subjectId, details: { trainerUserId: input.userId, about: input.windowKey } }, now);
-  });
-  await queueEmail(db, { to: user.email, subject: input.subject, text: `Hello ${user.name},\n\n${input.text}\n` }, now);
-  return true;
-}
-
 /**
  * The scheduled work for entry requirements. Safe to run as often as you like: each step acts
  * only on what has not been acted on (expired_at, recheck_flagged_at, reminder_sent,
  * details_erased_at), so running hourly sends each reminder once per window.
+ *
+ * Each step reads its candidates in one query and applies them in batches, one transaction per
+ * batch (ADR 0014): a backlog of 50,000 trainers takes seconds, not minutes. Emails are queued in
+ * the outbox and delivered outside the job.
  */
 export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): Promise<JobSummary> {
   const policy = await getPolicy(db);
   const today = dateOf(now);
   const windowEnd = addDays(today, policy.warningWindowDays);
   const link = `${baseUrl}/requirements`;
-  const summary: JobSummary = { insuranceExpired: 0, insuranceReminders: 0, dbsRechecksDue: 0, dbsReminders: 0, dbsDetailsErased: 0 };
+  const insurance = await expireInsurance(db, now, today, link);
+  const insuranceReminders = await remindInsuranceEnding(db, now, today, windowEnd, link);
+  const dbs = await flagDbsRechecks(db, now, today, windowEnd, link);
+  const dbsDetailsErased = await eraseExpiredDbsDetails(db, now, policy.dbsRetentionMonths);
+  return { insuranceExpired: insurance.expired, insuranceReminders, dbsRechecksDue: dbs.flagged, dbsReminders: dbs.reminders, dbsDetailsErased };
+}
 
-  // 1. Insurance past its end date is marked expired (once).
-  const ended = await db.selectFrom("insurance_policy").select(["id", "user_id", "end_date"]).where("status", "=", "verified").where("expired_at", "is", null).where("end_date", "<", today).execute();
-  for (const policyRow of ended) {
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable("insurance_policy").set({ expired_at: iso(now) }).where("id", "=", policyRow.id).where("expired_at", "is", null).execute();
-      await recordAudit(trx, { actorUserId: null, action: "insurance.expired", subjectType: "insurance_policy", subjectId: policyRow.id, details: { trainerUserId: policyRow.user_id, endDate: policyRow.end_date } }, now);
+/** 1. Insurance past its end date is marked expired (once), audited, and the trainer told. */
+async function expireInsurance(db: DB, now: Date, today: string, link: string): Promise<{ expired: number }> {
+  const ended = await db.selectFrom("insurance_policy").select(["id", "user_id", "end_date"]).where("status", "=", "verified").where("expired_at", "is", null).where("end_date", "<", today).orderBy("id").execute();
+  let expired = 0;
+  for (const batch of chunks(ended)) {
+    expired += await db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable("insurance_policy").set({ expired_at: iso(now) }).where("id", "in", batch.map((p) => p.id)).where("expired_at", "is", null).returning("id").execute();
+      const done = new Set(updated.map((u) => u.id));
+      const rows = batch.filter((p) => done.has(p.id));
+      await insertRows(trx, "audit_event", rows.map((p) => systemAudit("insurance.expired", "insurance_policy", p.id, { trainerUserId: p.user_id, endDate: p.end_date }, now)));
+      await remindOnceEach(
+        trx,
+        rows.map((p) => ({
+          userId: p.user_id,
+          kind: "insurance_expired",
+          subjectType: "insurance_policy",
+          subjectId: p.id,
+          windowKey: p.end_date,
+          subject: "Your insurance has expired",
+          text: `Your insurance policy ended on ${formatDate(p.end_date)}, so you no longer meet the entry requirements. Upload your current policy: ${link}`,
+        })),
+        now,
+      );
+      return rows.length;
     });
-    summary.insuranceExpired += 1;
-    await remindOnce(
-      db,
-      {
-        userId: policyRow.user_id,
-        kind: "insurance_expired",
-        subjectType: "insurance_policy",
-        subjectId: policyRow.id,
-        windowKey: policyRow.end_date,
-        subject: "Your insurance has expired",
-        text: `Your insurance policy ended on ${formatDate(policyRow.end_date)}, so you no longer meet the entry requirements. Upload your current policy: ${link}`,
-      },
-      now,
-    );
   }
+  return { expired };
+}
 
-  // 2. Insurance ending within the warning window: one reminder per policy and end date,
-  //    unless a later verified policy already covers the trainer.
+/** 2. Insurance ending within the warning window: one reminder per policy and end date, unless a later verified policy covers the trainer. */
+async function remindInsuranceEnding(db: DB, now: Date, today: string, windowEnd: string, link: string): Promise<number> {
   const ending = await db
     .selectFrom("insurance_policy")
     .select(["id", "user_id", "end_date"])
@@ -84,101 +71,107 @@ export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): 
     .where("end_date", ">=", today)
     .where("end_date", "<=", windowEnd)
     .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("insurance_policy as later")
-            .select("later.id")
-            .whereRef("later.user_id", "=", "insurance_policy.user_id")
-            .where("later.status", "=", "verified")
-            .whereRef("later.end_date", ">", "insurance_policy.end_date"),
-        ),
-      ),
+      not(exists(selectFrom("insurance_policy as later").select("later.id").whereRef("later.user_id", "=", "insurance_policy.user_id").where("later.status", "=", "verified").whereRef("later.end_date", ">", "insurance_policy.end_date"))),
     )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("reminder_sent").select("reminder_sent.id").where("reminder_sent.kind", "=", "insurance_expiring").whereRef("reminder_sent.window_key", "=", "insurance_policy.end_date").where((eb) => eb(eb.cast("insurance_policy.id", "text"), "=", eb.ref("reminder_sent.subject_id"))))),
+    )
+    .orderBy("id")
     .execute();
-  for (const policyRow of ending) {
-    const sent = await remindOnce(
-      db,
-      {
-        userId: policyRow.user_id,
-        kind: "insurance_expiring",
-        subjectType: "insurance_policy",
-        subjectId: policyRow.id,
-        windowKey: policyRow.end_date,
-        subject: "Your insurance ends soon",
-        text: `Your insurance policy ends on ${formatDate(policyRow.end_date)}. Upload your renewed policy before then so an assessor can verify it: ${link}`,
-      },
-      now,
-    );
-    if (sent) summary.insuranceReminders += 1;
-  }
+  return sendInBatches(
+    db,
+    ending.map((p) => ({
+      userId: p.user_id,
+      kind: "insurance_expiring",
+      subjectType: "insurance_policy",
+      subjectId: p.id,
+      windowKey: p.end_date,
+      subject: "Your insurance ends soon",
+      text: `Your insurance policy ends on ${formatDate(p.end_date)}. Upload your renewed policy before then so an assessor can verify it: ${link}`,
+    })),
+    now,
+  );
+}
 
-  // 3. DBS re-checks: flag those now due (once per due date) and remind those due within the window.
-  const latestDbs = await db
+async function sendInBatches(db: DB, reminders: Reminder[], now: Date): Promise<number> {
+  let sent = 0;
+  for (const batch of chunks(reminders)) sent += await db.transaction().execute((trx) => remindOnceEach(trx, batch, now));
+  return sent;
+}
+
+/** 3. DBS re-checks on each trainer's latest record: flag those now due (once) and remind those due within the window. */
+async function flagDbsRechecks(db: DB, now: Date, today: string, windowEnd: string, link: string): Promise<{ flagged: number; reminders: number }> {
+  const latest = await db
     .selectFrom("dbs_check")
     .select(["id", "user_id", "recheck_due_on", "recheck_flagged_at"])
     .where("decision", "=", "suitable")
     .where("recheck_due_on", "is not", null)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("dbs_check as newer").select("newer.id").whereRef("newer.user_id", "=", "dbs_check.user_id").whereRef("newer.id", ">", "dbs_check.id"))),
-    )
+    .where((eb) => eb.or([eb.and([eb("recheck_due_on", "<=", today), eb("recheck_flagged_at", "is", null)]), eb.and([eb("recheck_due_on", ">", today), eb("recheck_due_on", "<=", windowEnd)])]))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("dbs_check as newer").select("newer.id").whereRef("newer.user_id", "=", "dbs_check.user_id").whereRef("newer.id", ">", "dbs_check.id"))))
+    .orderBy("id")
     .execute();
-  for (const check of latestDbs) {
-    const due = check.recheck_due_on!;
-    if (due <= today && check.recheck_flagged_at === null) {
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable("dbs_check").set({ recheck_flagged_at: iso(now) }).where("id", "=", check.id).where("recheck_flagged_at", "is", null).execute();
-        await recordAudit(trx, { actorUserId: null, action: "dbs.recheck_due", subjectType: "dbs_check", subjectId: check.id, details: { trainerUserId: check.user_id, recheckDueOn: due } }, now);
-      });
-      summary.dbsRechecksDue += 1;
-      await remindOnce(
-        db,
-        {
-          userId: check.user_id,
+  const due = latest.filter((c) => c.recheck_due_on! <= today);
+  let flagged = 0;
+  for (const batch of chunks(due)) {
+    flagged += await db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable("dbs_check").set({ recheck_flagged_at: iso(now) }).where("id", "in", batch.map((c) => c.id)).where("recheck_flagged_at", "is", null).returning("id").execute();
+      const done = new Set(updated.map((u) => u.id));
+      const rows = batch.filter((c) => done.has(c.id));
+      await insertRows(trx, "audit_event", rows.map((c) => systemAudit("dbs.recheck_due", "dbs_check", c.id, { trainerUserId: c.user_id, recheckDueOn: c.recheck_due_on }, now)));
+      await remindOnceEach(
+        trx,
+        rows.map((c) => ({
+          userId: c.user_id,
           kind: "dbs_recheck_due",
           subjectType: "dbs_check",
-          subjectId: check.id,
-          windowKey: due,
+          subjectId: c.id,
+          windowKey: c.recheck_due_on!,
           subject: "Your DBS re-check is due",
-          text: `Your Enhanced DBS re-check was due on ${formatDate(due)}. Record your current certificate, or ask us for an Update Service status check: ${link}`,
-        },
+          text: `Your Enhanced DBS re-check was due on ${formatDate(c.recheck_due_on)}. Record your current certificate, or ask us for an Update Service status check: ${link}`,
+        })),
         now,
       );
-    } else if (due > today && due <= windowEnd) {
-      const sent = await remindOnce(
-        db,
-        {
-          userId: check.user_id,
-          kind: "dbs_recheck_soon",
-          subjectType: "dbs_check",
-          subjectId: check.id,
-          windowKey: due,
-          subject: "Your DBS re-check is due soon",
-          text: `Your Enhanced DBS re-check is due on ${formatDate(due)}. If you subscribe to the Update Service we can do a status check; otherwise apply for a new certificate: ${link}`,
-        },
-        now,
-      );
-      if (sent) summary.dbsReminders += 1;
-    }
+      return rows.length;
+    });
   }
+  const soon = latest.filter((c) => c.recheck_due_on! > today);
+  const reminders = await sendInBatches(
+    db,
+    soon.map((c) => ({
+      userId: c.user_id,
+      kind: "dbs_recheck_soon",
+      subjectType: "dbs_check",
+      subjectId: c.id,
+      windowKey: c.recheck_due_on!,
+      subject: "Your DBS re-check is due soon",
+      text: `Your Enhanced DBS re-check is due on ${formatDate(c.recheck_due_on)}. If you subscribe to the Update Service we can do a status check; otherwise apply for a new certificate: ${link}`,
+    })),
+    now,
+  );
+  return { flagged, reminders };
+}
 
-  // 4. Retention: certificate number and issue date are erased once the retention period after
-  //    a final decision has passed. The decision, its date and who made it are kept.
+type Erasure = { id: number; user_id: number; decision: string | null; basis: { decidedAt: string | null } | { supersededAt: string } };
+
+/**
+ * 4. Retention: certificate number and issue date are erased once the retention period after a
+ *    final decision has passed (the decision, its date and who made it are kept).
+ * 5. A certificate replaced by a newer one before any final decision will never get one: its
+ *    details go once the retention period has passed since it was replaced.
+ */
+async function eraseExpiredDbsDetails(db: DB, now: Date, months: number): Promise<number> {
+  // Candidates by a generous cut-off in SQL (month ends differ by a few days); the exact rule in code.
+  const cutoff = iso(new Date(addMonthsToInstant(now, -months).getTime() + 4 * 86_400_000));
+  const due = (at: string | null) => at !== null && addMonthsToInstant(new Date(at), months).getTime() <= now.getTime();
   const decided = await db
     .selectFrom("dbs_check")
-    .select(["id", "user_id", "decision", "decided_at", "decided_by_user_id"])
+    .select(["id", "user_id", "decision", "decided_at"])
     .where("decision", "in", ["suitable", "not_suitable"])
     .where("decided_at", "is not", null)
+    .where("decided_at", "<=", cutoff)
     .where("details_erased_at", "is", null)
+    .orderBy("id")
     .execute();
-  for (const check of decided) {
-    const eraseAfter = addMonthsToInstant(new Date(check.decided_at!), policy.dbsRetentionMonths);
-    if (eraseAfter.getTime() > now.getTime()) continue;
-    await eraseDbsDetails(db, check, { decidedAt: check.decided_at }, policy.dbsRetentionMonths, now);
-    summary.dbsDetailsErased += 1;
-  }
-
-  // 5. A certificate that was replaced by a newer one before any final decision will never get
-  //    one: its details go once the retention period has passed since it was replaced.
   const superseded = await db
     .selectFrom("dbs_check")
     .innerJoin("dbs_check as newer", (join) => join.onRef("newer.user_id", "=", "dbs_check.user_id").onRef("newer.id", ">", "dbs_check.id"))
@@ -188,35 +181,29 @@ export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): 
     .where("dbs_check.details_erased_at", "is", null)
     .groupBy(["dbs_check.id", "dbs_check.user_id", "dbs_check.decision"])
     .execute();
-  for (const check of superseded) {
-    const eraseAfter = addMonthsToInstant(new Date(check.superseded_at), policy.dbsRetentionMonths);
-    if (eraseAfter.getTime() > now.getTime()) continue;
-    await eraseDbsDetails(db, check, { supersededAt: check.superseded_at }, policy.dbsRetentionMonths, now);
-    summary.dbsDetailsErased += 1;
+  const erasures: Erasure[] = [
+    ...decided.filter((c) => due(c.decided_at)).map((c) => ({ id: c.id, user_id: c.user_id, decision: c.decision, basis: { decidedAt: c.decided_at } })),
+    ...superseded.filter((c) => due(c.superseded_at)).map((c) => ({ id: c.id, user_id: c.user_id, decision: c.decision, basis: { supersededAt: c.superseded_at } })),
+  ];
+  let erased = 0;
+  for (const batch of chunks(erasures)) {
+    erased += await db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable("dbs_check")
+        .set({ certificate_number: null, issue_date: null, details_erased_at: iso(now) })
+        .where("id", "in", batch.map((c) => c.id))
+        .where("details_erased_at", "is", null)
+        .returning("id")
+        .execute();
+      const done = new Set(updated.map((u) => u.id));
+      const rows = batch.filter((c) => done.has(c.id));
+      await insertRows(
+        trx,
+        "audit_event",
+        rows.map((c) => systemAudit("dbs.details_erased", "dbs_check", c.id, { trainerUserId: c.user_id, erased: ["certificate_number", "issue_date"], decision: c.decision, ...c.basis, retentionMonths: months }, now)),
+      );
+      return rows.length;
+    });
   }
-  return summary;
-}
-
-/** Erases a DBS certificate's number and issue date, keeping the decision; audited. */
-async function eraseDbsDetails(
-  db: DB,
-  check: { id: number; user_id: number; decision: string | null },
-  basis: { decidedAt: string | null } | { supersededAt: string },
-  retentionMonths: number,
-  now: Date,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("dbs_check").set({ certificate_number: null, issue_date: null, details_erased_at: iso(now) }).where("id", "=", check.id).where("details_erased_at", "is", null).execute();
-    await recordAudit(
-      trx,
-      {
-        actorUserId: null,
-        action: "dbs.details_erased",
-        subjectType: "dbs_check",
-        subjectId: check.id,
-        details: { trainerUserId: check.user_id, erased: ["certificate_number", "issue_date"], decision: check.decision, ...basis, retentionMonths },
-      },
-      now,
-    );
-  });
+  return erased;
 }

@@ -98,32 +98,6 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
   return result;
 }
 
-export interface TrainerSummary {
-  id: number;
-  name: string;
-  email: string;
-  modulesPassed: number;
-  lockedModules: string[];
-}
-
-/** For assessors and admins: every trainer with how many modules they have passed. */
-export async function listTrainersWithProgress(db: DB, now: Date): Promise<TrainerSummary[]> {
-  const trainers = await db.selectFrom("user").select(["id", "name", "email"]).where("role", "=", "trainer").orderBy("name").execute();
-  const passes = await db.selectFrom("assessment_attempt").select(["user_id", "module_slug"]).where("passed", "=", 1).execute();
-  const failers = await db.selectFrom("assessment_attempt").select(["user_id", "module_slug"]).distinct().where("passed", "=", 0).execute();
-  const summaries: TrainerSummary[] = [];
-  for (const t of trainers) {
-    const passed = new Set(passes.filter((p) => p.user_id === t.id).map((p) => p.module_slug));
-    const lockedModules: string[] = [];
-    for (const f of failers.filter((f) => f.user_id === t.id && !passed.has(f.module_slug))) {
-      const decision = await getRetakeDecision(db, t.id, f.module_slug, now);
-      if (!decision.canStart && decision.reason === "locked") lockedModules.push(f.module_slug);
-    }
-    summaries.push({ ...t, modulesPassed: passed.size, lockedModules });
-  }
-  return summaries;
-}
-
 export async function listAttemptsForTrainer(db: DB, userId: number) {
   return db
     .selectFrom("assessment_attempt")

@@ -1,7 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { listUserPage, parseUserListQuery } from "~/auth/user-list.server";
+import { Pagination, SearchField } from "~/components/pagination";
+import { formatDate } from "~/utils/dates";
 import { z } from "zod";
-import { changeUserRole, listUsers, setUserDisabled } from "~/auth/accounts.server";
+import { changeUserRole, setUserDisabled } from "~/auth/accounts.server";
 import { requireRole } from "~/auth/guards.server";
 import { roleField } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";
@@ -15,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: "Users · Approved Trainer Aca
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  return { users: await listUsers(getDb()), currentUserId: admin.id };
+  const query = parseUserListQuery(new URL(request.url).searchParams);
+  const page = await listUserPage(getDb(), query);
+  return { page, currentUserId: admin.id, q: query.q, role: query.role ?? "", status: query.status ?? "", sort: query.sort };
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -41,16 +46,51 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminUsers() {
-  const { users, currentUserId } = useLoaderData<typeof loader>();
+  const { page, currentUserId, q, role, status, sort } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const users = page.items;
+  const pager = { ...page, shown: users.length };
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title">Users</h1>
       <FormError error={actionData?.error} />
       {actionData?.done ? <Notice>{actionData.done}</Notice> : null}
+      <Form method="get" className="list-filters" role="search" aria-label="Find users">
+        <SearchField id="user-search" label="Search by name or email" value={q} />
+        <div className="field">
+          <label htmlFor="user-role">Role</label>
+          <select id="user-role" name="role" defaultValue={role}>
+            <option value="">Any role</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="user-status">Status</label>
+          <select id="user-status" name="status" defaultValue={status}>
+            <option value="">Any status</option>
+            <option value="active">Active</option>
+            <option value="disabled">Disabled</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="user-sort">Order</label>
+          <select id="user-sort" name="sort" defaultValue={sort}>
+            <option value="newest">Newest first</option>
+            <option value="name">By name</option>
+          </select>
+        </div>
+        <button type="submit" className="button button--small">
+          Search
+        </button>
+      </Form>
+      <Pagination page={pager} label="Pages of users" noun="accounts" />
       <div className="table-wrap">
         <table>
-          <caption className="visually-hidden">All accounts, newest first</caption>
+          <caption className="visually-hidden">Accounts, {sort === "name" ? "by name" : "newest first"}</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -62,6 +102,11 @@ export default function AdminUsers() {
             </tr>
           </thead>
           <tbody>
+            {users.length === 0 ? (
+              <tr>
+                <td colSpan={6}>No accounts match.</td>
+              </tr>
+            ) : null}
             {users.map((user) => {
               const self = user.id === currentUserId;
               return (
@@ -91,17 +136,17 @@ export default function AdminUsers() {
                       </Form>
                     )}
                   </td>
-                  <td>{user.disabled_at ? <span className="status status--bad">Disabled</span> : <span className="status status--good">Active</span>}</td>
-                  <td>{new Date(user.created_at).toLocaleDateString("en-GB", { timeZone: "UTC" })}</td>
+                  <td>{user.disabledAt ? <span className="status status--bad">Disabled</span> : <span className="status status--good">Active</span>}</td>
+                  <td>{formatDate(user.createdAt)}</td>
                   <td>
                     {self ? (
                       <span className="muted">You</span>
                     ) : (
                       <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value={user.disabled_at ? "enable" : "disable"} />
+                        <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
                         <input type="hidden" name="userId" value={user.id} />
                         <button type="submit" className="button button--small button--secondary">
-                          {user.disabled_at ? "Re-enable" : "Disable"}
+                          {user.disabledAt ? "Re-enable" : "Disable"}
                           <span className="visually-hidden"> {user.name}</span>
                         </button>
                       </Form>
@@ -113,6 +158,7 @@ export default function AdminUsers() {
           </tbody>
         </table>
       </div>
+      <Pagination page={pager} label="Pages of users, below the table" noun="accounts" />
     </section>
   );
 }

@@ -1,43 +1,62 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Notice } from "~/components/form";
+import { Pagination, SearchField } from "~/components/pagination";
 import { requireRole } from "~/auth/guards.server";
+import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/utils/dates";
-import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS, type VerificationKind } from "~/evidence/kinds";
-import { listVerificationQueue } from "~/evidence/verification.server";
+import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS } from "~/evidence/kinds";
+import { listVerificationPage, parseVerificationQueueQuery } from "~/evidence/verification-queue.server";
+import { QUEUE_AGE_DAYS } from "~/evidence/list-options";
 
 export const meta: MetaFunction = () => [{ title: "Verification queue · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "assessor", "admin");
-  const requested = new URL(request.url).searchParams.get("kind") ?? "";
-  const kind = (VERIFICATION_KINDS as readonly string[]).includes(requested) ? (requested as VerificationKind) : undefined;
-  return { kind: kind ?? "", items: await listVerificationQueue(getDb(), { kind }) };
+  const query = parseVerificationQueueQuery(new URL(request.url).searchParams);
+  const page = await listVerificationPage(getDb(), query, serverClock());
+  return { page, kind: query.kind ?? "", q: query.q, older: query.olderThanDays ? String(query.olderThanDays) : "" };
 }
 
 export default function VerificationQueue() {
-  const { kind, items } = useLoaderData<typeof loader>();
+  const { page, kind, q, older } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const pager = { ...page, shown: page.items.length };
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">Verification queue</h1>
       {params.get("decided") ? <Notice>Your decision has been recorded and the trainer has been told by email.</Notice> : null}
       <p>Qualifications and insurance waiting to be checked against their evidence, oldest first. DBS checks are handled by administrators.</p>
-      <Form method="get" className="inline-form filters">
-        <label htmlFor="queue-kind">Show</label>
-        <select id="queue-kind" name="kind" defaultValue={kind}>
-          <option value="">Everything</option>
-          {VERIFICATION_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {VERIFICATION_KIND_LABELS[k]}
-            </option>
-          ))}
-        </select>
+      <Form method="get" className="list-filters" role="search" aria-label="Filter the queue">
+        <div className="field">
+          <label htmlFor="queue-kind">Show</label>
+          <select id="queue-kind" name="kind" defaultValue={kind}>
+            <option value="">Everything</option>
+            {VERIFICATION_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {VERIFICATION_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="queue-older">Waiting</label>
+          <select id="queue-older" name="older" defaultValue={older}>
+            <option value="">Any time</option>
+            {QUEUE_AGE_DAYS.map((d) => (
+              <option key={d} value={d}>
+                More than {d} days
+              </option>
+            ))}
+          </select>
+        </div>
+        <SearchField id="queue-search" label="Search by trainer name or email" value={q} />
         <button type="submit" className="button button--small">
           Filter
         </button>
       </Form>
+      <Pagination page={pager} label="Pages of the verification queue" noun="items waiting" />
       <div className="table-wrap">
         <table>
           <caption className="visually-hidden">Submissions awaiting verification, oldest first</caption>
@@ -50,12 +69,12 @@ export default function VerificationQueue() {
             </tr>
           </thead>
           <tbody>
-            {items.length === 0 ? (
+            {page.items.length === 0 ? (
               <tr>
-                <td colSpan={4}>Nothing is waiting for verification.</td>
+                <td colSpan={4}>{kind || q || older ? "Nothing waiting matches." : "Nothing is waiting for verification."}</td>
               </tr>
             ) : (
-              items.map((item) => (
+              page.items.map((item) => (
                 <tr key={`${item.kind}-${item.id}`}>
                   <td>{formatDate(item.submittedAt)}</td>
                   <td>{VERIFICATION_KIND_LABELS[item.kind]}</td>
@@ -74,6 +93,7 @@ export default function VerificationQueue() {
           </tbody>
         </table>
       </div>
+      <Pagination page={pager} label="Pages of the verification queue, below the table" noun="items waiting" />
     </section>
   );
 }

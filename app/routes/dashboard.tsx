@@ -12,17 +12,14 @@ import { getTrainerCertificate } from "~/certificates/admin.server";
 import { dateOf, formatDate } from "~/utils/dates";
 import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
-import { listMarkingQueue } from "~/marking/marking.server";
-import { listVerificationQueue } from "~/evidence/verification.server";
+import { getStaffWork, type QueueSummary, type StaffWork } from "~/staff/work.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "trainer") {
-    const db = getDb();
-    const [evidence, marking] = await Promise.all([listVerificationQueue(db), listMarkingQueue(db, user, serverClock())]);
-    const work = { evidence: evidence.length, toMark: marking.toMark.length, toModerate: marking.toModerate.length, disputed: marking.disputed.length };
+    const work = await getStaffWork(getDb(), user.role, serverClock());
     return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null, work };
   }
   const db = getDb();
@@ -130,50 +127,79 @@ export default function Dashboard() {
             </>
           ) : null}
         </>
-      ) : role === "assessor" ? (
-        <>
-          <p className="lede">What is waiting for you, oldest first in each queue.</p>
-          <ul className="cards cards--two">
-            <li className="card">
-              <h2>
-                <Link to="/assessor/verification">Evidence to verify</Link>
-              </h2>
-              <p>{work?.evidence ? `${work.evidence} item${work.evidence === 1 ? "" : "s"} waiting.` : "Nothing waiting."}</p>
+      ) : work ? (
+        <StaffDashboard admin={role === "admin"} work={work} />
+      ) : null}
+    </section>
+  );
+}
+
+/** "3 waiting, the oldest for 2 days", or "Nothing waiting": each queue's count and its oldest item's age. */
+function QueueLine({ summary, what }: { summary: QueueSummary; what: string }) {
+  if (summary.count === 0) return <>Nothing {what}.</>;
+  return (
+    <>
+      <strong>{summary.count.toLocaleString("en-GB")}</strong> {what}, the oldest for {summary.oldestAge}.
+    </>
+  );
+}
+
+function StaffDashboard({ admin, work }: { admin: boolean; work: StaffWork }) {
+  return (
+    <>
+      <p className="lede">{admin ? "Governance of the framework: approvals, evidence, policy and the audit trail." : "What is waiting for you, oldest first in each queue."}</p>
+      <ul className="cards cards--two" aria-label="Queues">
+        <li className="card" data-queue="evidence">
+          <h2>
+            <Link to="/assessor/verification">Evidence to verify</Link>
+          </h2>
+          <p>
+            <QueueLine summary={work.evidence} what="waiting" />
+          </p>
+        </li>
+        <li className="card" data-queue="marking">
+          <h2>
+            <Link to="/marking">Report-writing submissions</Link>
+          </h2>
+          <ul className="plain-list">
+            <li>
+              <Link to="/marking?queue=mark">To mark</Link>: <QueueLine summary={work.toMark} what="waiting" />
             </li>
-            <li className="card">
-              <h2>
-                <Link to="/marking">Report-writing submissions</Link>
-              </h2>
-              <p>
-                {work?.toMark ?? 0} to mark · {work?.toModerate ?? 0} to moderate
-              </p>
+            <li>
+              <Link to="/marking?queue=moderate">To moderate</Link>: <QueueLine summary={work.toModerate} what="waiting" />
             </li>
+            {admin || work.disputed.count > 0 ? (
+              <li>
+                <Link to="/marking?queue=disputed">Disagreements to resolve</Link>: <QueueLine summary={work.disputed} what="waiting" />
+              </li>
+            ) : null}
           </ul>
-        </>
-      ) : (
-        <>
-          <p className="lede">Governance of the framework: approvals, evidence, policy and the audit trail.</p>
-          <ul className="cards cards--two">
-            <li className="card">
-              <h2>
-                <Link to="/admin/certificates">Certificates</Link>
-              </h2>
-              <p>Who is approved, who is expiring; suspend, reinstate or revoke with a reason.</p>
-            </li>
-            <li className="card">
-              <h2>
-                <Link to="/admin/dbs">DBS checks</Link>
-              </h2>
-              <p>Record suitability decisions and Update Service status checks.</p>
-            </li>
-            <li className="card">
-              <h2>
-                <Link to="/marking">Marking and moderation</Link>
-              </h2>
-              <p>
-                {work?.toMark ?? 0} to mark · {work?.toModerate ?? 0} to moderate · {work?.disputed ?? 0} disagreement{work?.disputed === 1 ? "" : "s"} to resolve
-              </p>
-            </li>
+        </li>
+        {admin && work.dbs ? (
+          <li className="card" data-queue="dbs">
+            <h2>
+              <Link to="/admin/dbs">DBS checks</Link>
+            </h2>
+            <p>
+              <QueueLine summary={work.dbs} what="awaiting a decision" />
+            </p>
+          </li>
+        ) : null}
+        {admin ? (
+          <li className="card" data-queue="certificates">
+            <h2>
+              <Link to="/admin/certificates">Certificates</Link>
+            </h2>
+            <p>
+              <Link to="/admin/certificates?expiring=30">
+                {work.expiringIn30Days === 1 ? "1 valid certificate expires" : `${(work.expiringIn30Days ?? 0).toLocaleString("en-GB")} valid certificates expire`} in the next 30 days
+              </Link>
+              . Suspend, reinstate or revoke with a reason.
+            </p>
+          </li>
+        ) : null}
+        {admin ? (
+          <>
             <li className="card">
               <h2>
                 <Link to="/admin/policy">Policy</Link>
@@ -184,7 +210,7 @@ export default function Dashboard() {
               <h2>
                 <Link to="/admin/users">Users and roles</Link>
               </h2>
-              <p>Change a role, disable or re-enable an account.</p>
+              <p>Find an account, change a role, disable or re-enable it.</p>
             </li>
             <li className="card">
               <h2>
@@ -192,9 +218,9 @@ export default function Dashboard() {
               </h2>
               <p>Every decision, who made it and when.</p>
             </li>
-          </ul>
-        </>
-      )}
-    </section>
+          </>
+        ) : null}
+      </ul>
+    </>
   );
 }

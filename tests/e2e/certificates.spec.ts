@@ -213,7 +213,8 @@ test("from sign-up to a valid public certificate; lapse, renewal and supersessio
   await asStaff(browser, E2E_ADMIN, async (admin) => {
     await admin.goto("/admin/certificates?status=valid");
     await expectAccessible(admin);
-    const item = admin.getByRole("listitem").filter({ hasText: name });
+    const item = admin.getByRole("row").filter({ hasText: name });
+    await item.getByText("Suspend or revoke").click();
     await item.getByLabel("Reason (recorded in the audit trail)").fill("Serious breach of the scope of practice.");
     await item.getByRole("button", { name: "Revoke (final)" }).click();
     await expect(admin.getByRole("status")).toContainText("Certificate revoked.");

@@ -163,7 +163,7 @@ test("a trainer writes, is referred with feedback released after moderation, res
   await expectAccessible(page);
 
   // The second assessor moderates and agrees: the referral is released.
-  await moderator.goto("/marking");
+  await moderator.goto("/marking?queue=moderate");
   await moderator.locator(`tr[data-submission="${submissionId}"]`).getByRole("link").click();
   await moderator.getByRole("button", { name: "Start moderating" }).click();
   await expectAccessible(moderator);
@@ -192,7 +192,7 @@ test("a trainer writes, is referred with feedback released after moderation, res
 
   // The first assessor passes version 2; it is sampled for moderation (100% of passes).
   await marker.goto("/marking");
-  await marker.locator("#to-mark ~ div tr", { hasText: "Jordan Writer" }).getByRole("link").click();
+  await marker.locator("#queue-mark ~ div tr", { hasText: "Jordan Writer" }).getByRole("link").click();
   await expect(marker.getByRole("heading", { name: "Report from Jordan Writer, version 2" })).toBeVisible();
   await expect(marker.getByRole("link", { name: "Version 1" })).toBeVisible();
   await marker.getByRole("button", { name: "Start marking" }).click();

@@ -14,7 +14,7 @@ import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
 
 /**
- * Races with many connections (ADR 0012). On PostgreSQL every call below runs in its own
+ * Races with many connections (ADR 0013). On PostgreSQL every call below runs in its own
  * transaction on its own connection of a 20-connection pool, so they really overlap; each
  * invariant must then be held by the database (a unique index, a conditional update), not by
  * the order of calls. SQLite serialises a process's queries on one connection, so there these

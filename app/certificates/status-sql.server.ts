@@ -1,0 +1,117 @@
+/**
+ * The live-status rule of `status.ts` written as SQL, so a list can filter, count and sort
+ * certificates by live status in the database instead of loading them all (issue 19, ADR 0014).
+ * `tests/unit/certificate-status-sql.test.ts` proves it gives the same answer as the pure
+ * `certificateStatus` on every case; change both together.
+ *
+ * Every expression is correlated to a row of `certificate` (by that name): each fact is one
+ * index seek (insurance_policy_user_status_end, dbs_check_user_id, qualification_user_status).
+ */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { Database } from "~db/schema";
+import type { CertificateStatus } from "./status";
+
+type Eb = ExpressionBuilder<Database, "certificate">;
+
+/** The trainer's longest-running verified policy (as `currentVerifiedPolicy` picks it): one column of it. */
+export function insuranceFact(eb: Eb, column: "start_date" | "end_date") {
+  return eb
+    .selectFrom("insurance_policy as fact_ip")
+    .select(`fact_ip.${column}`)
+    .whereRef("fact_ip.user_id", "=", "certificate.user_id")
+    .where("fact_ip.status", "=", "verified")
+    .orderBy("fact_ip.end_date", "desc")
+    .orderBy("fact_ip.id", "desc")
+    .limit(1);
+}
+
+/** The trainer's latest DBS record: one column of it. */
+export function dbsFact(eb: Eb, column: "decision" | "recheck_due_on") {
+  return eb.selectFrom("dbs_check as fact_dbs").select(`fact_dbs.${column}`).whereRef("fact_dbs.user_id", "=", "certificate.user_id").orderBy("fact_dbs.id", "desc").limit(1);
+}
+
+/** A verified personal-training qualification at Level 3 or above exists. */
+export function qualificationFact(eb: Eb) {
+  return eb.exists(
+    eb
+      .selectFrom("qualification as fact_q")
+      .select("fact_q.id")
+      .whereRef("fact_q.user_id", "=", "certificate.user_id")
+      .where("fact_q.status", "=", "verified")
+      .where("fact_q.kind", "=", "personal_training")
+      .where("fact_q.level", ">=", 3),
+  );
+}
+
+/** The entry requirements still hold today (insurance in force, DBS suitable and not due, qualification). */
+export function factsHold(eb: Eb, today: string): Expression<SqlBool> {
+  const end = insuranceFact(eb, "end_date");
+  const start = insuranceFact(eb, "start_date");
+  const recheck = dbsFact(eb, "recheck_due_on");
+  const decision = dbsFact(eb, "decision");
+  // Every part is false, never NULL, when a fact is missing: NOT (…) must then be true.
+  return eb.and([
+    eb(end, "is not", null),
+    eb(end, ">=", today),
+    eb(start, "<=", today),
+    eb(decision, "is not", null),
+    eb(decision, "=", "suitable"),
+    eb(recheck, "is not", null),
+    eb(recheck, ">", today),
+    qualificationFact(eb),
+  ]);
+}
+
+/** The live status as a CASE expression, in the same order as `certificateStatus`. */
+export function liveStatusSql(eb: Eb, today: string) {
+  return eb
+    .case()
+    .when("certificate.revoked_at", "is not", null)
+    .then(sql.lit("revoked"))
+    .when("certificate.superseded_by", "is not", null)
+    .then(sql.lit("superseded"))
+    .when("certificate.suspended_at", "is not", null)
+    .then(sql.lit("suspended"))
+    .when("certificate.validity_ends_on", "<=", today)
+    .then(sql.lit("expired"))
+    .when(eb.not(factsHold(eb, today)))
+    .then(sql.lit("suspended"))
+    .when("certificate.expires_on", "<=", today)
+    .then(sql.lit("expired"))
+    .else(sql.lit("valid"))
+    .end()
+    .$castTo<CertificateStatus>();
+}
+
+/**
+ * "Live status is S" as a condition that starts from indexed columns: the cheap tests come
+ * first, and valid certificates are found through the partial index of current ones
+ * (certificate_current_expires), so facts are looked up only for those.
+ */
+export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string): Expression<SqlBool> {
+  const current = [eb("certificate.revoked_at", "is", null), eb("certificate.superseded_by", "is", null), eb("certificate.suspended_at", "is", null)];
+  switch (status) {
+    case "revoked":
+      return eb("certificate.revoked_at", "is not", null);
+    case "superseded":
+      return eb.and([eb("certificate.revoked_at", "is", null), eb("certificate.superseded_by", "is not", null)]);
+    case "valid":
+      return eb.and([...current, eb("certificate.expires_on", ">", today), eb("certificate.validity_ends_on", ">", today), factsHold(eb, today)]);
+    case "suspended":
+      return eb.and([
+        eb("certificate.revoked_at", "is", null),
+        eb("certificate.superseded_by", "is", null),
+        eb.or([eb("certificate.suspended_at", "is not", null), eb.and([eb("certificate.validity_ends_on", ">", today), eb.not(factsHold(eb, today))])]),
+      ]);
+    case "expired":
+      return eb.and([
+        ...current,
+        eb.or([eb("certificate.validity_ends_on", "<=", today), eb.and([eb("certificate.expires_on", "<=", today), factsHold(eb, today)])]),
+      ]);
+  }
+}
+
+/** Valid today and expiring within `days` days: a range of the partial index of current certificates. */
+export function validAndExpiringBy(eb: Eb, today: string, until: string): Expression<SqlBool> {
+  return eb.and([liveStatusIs(eb, "valid", today), eb("certificate.expires_on", "<=", until)]);
+}

@@ -1,0 +1,78 @@
+/**
+ * Batched writes for the scheduled jobs (issue 19): a backlog of tens of thousands of actions is
+ * applied a thousand at a time, each batch in one transaction (one durable commit) with
+ * multi-row inserts, instead of a transaction and several statements per action.
+ */
+import type { Insertable } from "kysely";
+import type { DB } from "~db/connection";
+import type { Database } from "~db/schema";
+import { iso } from "~/utils/clock";
+import { queueEmails } from "~/email/outbox.server";
+
+export const BATCH = 1000;
+
+export function chunks<T>(items: T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Inserts rows in statements small enough for every engine's parameter limit. */
+export async function insertRows<T extends keyof Database>(db: DB, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const size = Math.max(1, Math.floor(10_000 / Object.keys(rows[0]!).length));
+  for (const part of chunks(rows, size)) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await db.insertInto(table).values(part as any).execute();
+  }
+}
+
+export interface Reminder {
+  userId: number;
+  kind: string;
+  subjectType: string;
+  subjectId: number;
+  windowKey: string;
+  subject: string;
+  text: string;
+}
+
+export const systemAudit = (action: string, subjectType: string, subjectId: number, details: Record<string, unknown>, now: Date): Insertable<Database["audit_event"]> => ({
+  occurred_at: iso(now),
+  actor_user_id: null,
+  action,
+  subject_type: subjectType,
+  subject_id: String(subjectId),
+  details: JSON.stringify(details),
+});
+
+/**
+ * Records reminders not sent before (once per kind, subject and window) for enabled accounts,
+ * with their audit entries, and queues their emails in the outbox (sent outside the job).
+ * Runs inside the caller's transaction; returns how many were new.
+ */
+export async function remindOnceEach(trx: DB, reminders: Reminder[], now: Date): Promise<number> {
+  if (reminders.length === 0) return 0;
+  const users = await trx.selectFrom("user").select(["id", "email", "name"]).where("id", "in", [...new Set(reminders.map((r) => r.userId))]).where("disabled_at", "is", null).execute();
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const wanted = reminders.filter((r) => byId.has(r.userId));
+  if (wanted.length === 0) return 0;
+  const inserted = await trx
+    .insertInto("reminder_sent")
+    .values(wanted.map((r) => ({ user_id: r.userId, kind: r.kind, subject_id: String(r.subjectId), window_key: r.windowKey, sent_at: iso(now) })))
+    .onConflict((oc) => oc.columns(["kind", "subject_id", "window_key"]).doNothing())
+    .returning(["kind", "subject_id", "window_key"])
+    .execute();
+  const fresh = new Set(inserted.map((r) => `${r.kind}|${r.subject_id}|${r.window_key}`));
+  const sent = wanted.filter((r) => fresh.has(`${r.kind}|${r.subjectId}|${r.windowKey}`));
+  await insertRows(trx, "audit_event", sent.map((r) => systemAudit(`reminder.${r.kind}`, r.subjectType, r.subjectId, { trainerUserId: r.userId, about: r.windowKey }, now)));
+  await queueEmails(
+    trx,
+    sent.map((r) => {
+      const user = byId.get(r.userId)!;
+      return { to: user.email, subject: r.subject, text: `Hello ${user.name},\n\n${r.text}\n` };
+    }),
+    now,
+  );
+  return sent.length;
+}

@@ -1,0 +1,170 @@
+/**
+ * The live-status rule exists twice: the pure `certificateStatus` (status.ts), fed by the real
+ * facts loader, and its SQL form (status-sql.server.ts) that lists filter and sort with. This
+ * proves they agree on every combination of certificate state and entry-requirement facts.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { DB } from "~db/connection";
+import { iso } from "~/utils/clock";
+import { addDays } from "~/utils/dates";
+import { getEntryRequirementFacts } from "~/evidence/facts.server";
+import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
+import { liveStatusIs, liveStatusSql } from "~/certificates/status-sql.server";
+import { createTestDb } from "../helpers/db";
+
+const today = "2026-06-01";
+const now = new Date(`${today}T09:00:00Z`);
+const d = (days: number) => addDays(today, days);
+
+type Ins = { status: "verified" | "submitted"; start: number; end: number }[];
+const INSURANCE: Record<string, Ins> = {
+  none: [],
+  unverifiedOnly: [{ status: "submitted", start: -10, end: 300 }],
+  current: [{ status: "verified", start: -10, end: 300 }],
+  ended: [{ status: "verified", start: -400, end: -1 }],
+  endsToday: [{ status: "verified", start: -300, end: 0 }],
+  startsTomorrow: [{ status: "verified", start: 1, end: 300 }],
+  startsToday: [{ status: "verified", start: 0, end: 300 }],
+  currentThenLaterFuture: [{ status: "verified", start: -10, end: 100 }, { status: "verified", start: 50, end: 500 }],
+  sameEndTwoPolicies: [{ status: "verified", start: 5, end: 200 }, { status: "verified", start: -5, end: 200 }],
+};
+type Dbs = { decision: "suitable" | "not_suitable" | "needs_review" | null; recheck: number | null }[];
+const DBS: Record<string, Dbs> = {
+  none: [],
+  undecided: [{ decision: null, recheck: null }],
+  suitable: [{ decision: "suitable", recheck: 100 }],
+  recheckToday: [{ decision: "suitable", recheck: 0 }],
+  recheckPast: [{ decision: "suitable", recheck: -1 }],
+  recheckMissing: [{ decision: "suitable", recheck: null }],
+  notSuitable: [{ decision: "not_suitable", recheck: 100 }],
+  needsReview: [{ decision: "needs_review", recheck: 100 }],
+  suitableThenUndecided: [{ decision: "suitable", recheck: 100 }, { decision: null, recheck: null }],
+};
+type Qual = { status: "verified" | "submitted"; kind: "personal_training" | "other"; level: number }[];
+const QUALIFICATIONS: Record<string, Qual> = {
+  none: [],
+  pt3: [{ status: "verified", kind: "personal_training", level: 3 }],
+  pt2: [{ status: "verified", kind: "personal_training", level: 2 }],
+  other4: [{ status: "verified", kind: "other", level: 4 }],
+  submittedPt3: [{ status: "submitted", kind: "personal_training", level: 3 }],
+};
+/** The trainer's current certificate: suspended or not, validity end and expiry relative to today. */
+const CURRENT = [false, true].flatMap((suspended) => [-1, 0, 1].flatMap((validity) => [-1, 0, 1].map((expires) => ({ suspended, validity, expires }))));
+
+let db: DB;
+let certCount = 0;
+
+async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, evidenceId: string | null): Promise<{ userId: number; evidenceId: string }> {
+  const at = iso(now);
+  const user = await db
+    .insertInto("user")
+    .values({ email: `t${Math.random().toString(36).slice(2)}@example.test`, name: "T", role: "trainer", password_hash: "x", disabled_at: null, created_at: at, updated_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  let fileId = evidenceId;
+  if (!fileId) {
+    fileId = `file-${user.id}`;
+    await db.insertInto("evidence_file").values({ id: fileId, owner_user_id: user.id, storage_name: fileId, media_type: "application/pdf", size_bytes: 1, sha256: "0", display_name: "x.pdf", created_at: at }).execute();
+  }
+  for (const p of ins) {
+    await db
+      .insertInto("insurance_policy")
+      .values({ user_id: user.id, insurer: "I", policy_number: "P", public_liability_pence: 1, professional_indemnity_pence: 1, limit_basis: "aggregate", covered_activities: "x", territory: "UK", start_date: d(p.start), end_date: d(p.end), evidence_file_id: fileId, status: p.status, decided_by_user_id: null, decided_at: at, rejection_reason: null, expired_at: null, created_at: at })
+      .execute();
+  }
+  for (const c of dbs) {
+    await db
+      .insertInto("dbs_check")
+      .values({ user_id: user.id, certificate_number: null, issue_date: null, adults_barred_list: 1, children_barred_list: 0, workforce: "adult", update_service_subscribed: 0, status_check_consent: 0, will_show_original: 1, decision: c.decision, decided_by_user_id: null, decided_at: c.decision ? at : null, original_seen_on: null, original_seen_by_user_id: null, recheck_due_on: c.recheck === null ? null : d(c.recheck), recheck_flagged_at: null, details_erased_at: null, created_at: at })
+      .execute();
+  }
+  for (const q of quals) {
+    await db
+      .insertInto("qualification")
+      .values({ user_id: user.id, kind: q.kind, level: q.level, awarding_organisation: "A", title: "T", qualification_number: "600/0000/0", certificate_number: "C", issue_date: d(-100), evidence_file_id: fileId, cpd_evidence_file_id: null, status: q.status, decided_by_user_id: null, decided_at: at, rejection_reason: null, created_at: at })
+      .execute();
+  }
+  return { userId: user.id, evidenceId: fileId };
+}
+
+async function addCertificate(userId: number, state: { suspended?: boolean; validity: number; expires: number; superseded?: boolean; revoked?: boolean }) {
+  certCount += 1;
+  const at = iso(now);
+  await db
+    .insertInto("certificate")
+    .values({
+      id: `cert${String(certCount).padStart(8, "0")}`,
+      user_id: userId,
+      trainer_name: "T",
+      issued_at: at,
+      expires_on: d(state.expires),
+      expiry_basis: "validity period",
+      validity_ends_on: d(state.validity),
+      agreement_version: "v",
+      modules_json: "[]",
+      report_json: "{}",
+      scope_json: "{}",
+      issuer: "RMR",
+      eligibility_key: "k",
+      superseded_by: state.superseded ? "someothercertificate" : null,
+      superseded_at: state.superseded ? at : null,
+      suspended_at: state.suspended ? at : null,
+      suspension_reason: null,
+      suspended_by: null,
+      revoked_at: state.revoked ? at : null,
+      revocation_reason: null,
+      revoked_by: null,
+      pdf: null,
+    })
+    .execute();
+}
+
+beforeAll(async () => {
+  db = await createTestDb();
+  let evidence: string | null = null;
+  for (const ins of Object.values(INSURANCE))
+    for (const dbs of Object.values(DBS))
+      for (const quals of Object.values(QUALIFICATIONS))
+        for (const current of CURRENT) {
+          const trainer = await addTrainer(ins, dbs, quals, evidence);
+          evidence = trainer.evidenceId;
+          await addCertificate(trainer.userId, current);
+          // History that must never read as current, whatever the facts.
+          if (current.validity === 1 && current.expires === 1 && !current.suspended) {
+            await addCertificate(trainer.userId, { validity: 1, expires: 1, superseded: true });
+            await addCertificate(trainer.userId, { validity: 1, expires: 1, revoked: true });
+            await addCertificate(trainer.userId, { validity: 1, expires: 1, revoked: true, superseded: true, suspended: true });
+          }
+        }
+}, 120_000);
+
+describe("the SQL live status", () => {
+  it("agrees with the pure rule (fed by the real facts loader) on every combination", async () => {
+    const rows = await db
+      .selectFrom("certificate")
+      .select(["id", "user_id", "expires_on", "validity_ends_on", "superseded_by", "suspended_at", "revoked_at"])
+      .select((eb) => liveStatusSql(eb, today).as("sql_status"))
+      .execute();
+    expect(rows.length).toBe(Object.keys(INSURANCE).length * Object.keys(DBS).length * Object.keys(QUALIFICATIONS).length * (CURRENT.length + 3));
+    const facts = new Map<number, Awaited<ReturnType<typeof getEntryRequirementFacts>>>();
+    const mismatches: string[] = [];
+    const seen = new Set<CertificateStatus>();
+    for (const row of rows) {
+      if (!facts.has(row.user_id)) facts.set(row.user_id, await getEntryRequirementFacts(db, row.user_id));
+      const pure = certificateStatus(row, facts.get(row.user_id)!, today).status;
+      seen.add(pure);
+      if (pure !== row.sql_status) mismatches.push(`${row.id}: pure ${pure}, sql ${row.sql_status}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect([...seen].sort()).toEqual(Object.keys(STATUS_LABELS).sort());
+  }, 120_000);
+
+  it("filters by each status exactly as the CASE expression labels it", async () => {
+    const all = await db.selectFrom("certificate").select("id").select((eb) => liveStatusSql(eb, today).as("s")).execute();
+    for (const status of Object.keys(STATUS_LABELS) as CertificateStatus[]) {
+      const filtered = await db.selectFrom("certificate").select("id").where((eb) => liveStatusIs(eb, status, today)).orderBy("id").execute();
+      expect(filtered.map((r) => r.id), status).toEqual(all.filter((r) => r.s === status).map((r) => r.id).sort());
+      expect(filtered.length, status).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Staff lists stay set-based as the academy grows (issue 19): each page runs the same number
+ * of SQL statements at 100 trainers and at 2,000, and the indexes it relies on are in the plan.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CompiledQuery } from "kysely";
+import { openDatabase, type DB } from "~db/connection";
+import { migrateToLatest } from "~db/migrate";
+import { listAuditActions, listAuditPage, parseAuditListQuery } from "~/audit/audit-list.server";
+import { listUserPage, parseUserListQuery } from "~/auth/user-list.server";
+import { listCertificatePage, parseCertificateListQuery } from "~/certificates/list.server";
+import { listDbsPage, parseDbsListQuery } from "~/evidence/dbs-list.server";
+import { listVerificationPage, parseVerificationQueueQuery } from "~/evidence/verification-queue.server";
+import { listTrainerPage, parseTrainerListQuery } from "~/learning/trainer-list.server";
+import { listMarkingPage, markingQueueSummary, parseMarkingQueueQuery } from "~/marking/open-work.server";
+import { getStaffWork } from "~/staff/work.server";
+import { getRetakeDecision } from "~/assessment/attempts.server";
+import { growAcademy, seedContext } from "../../scripts/lib/seed-scale";
+import { createUser } from "../helpers/db";
+import { fullScans, queryPlan, recordingDb } from "../helpers/query-plan";
+
+const now = new Date("2026-06-01T09:00:00Z");
+let db: DB;
+let record: ReturnType<typeof recordingDb>["record"];
+let admin: { id: number; role: "admin" };
+
+/** The address of a page: its filters, then the cursor and size when given. */
+const params = (filters: string, next?: string, limit?: number) => new URLSearchParams([filters, next ? `after=${next}` : "", limit ? `limit=${limit}` : ""].filter(Boolean).join("&"));
+
+type Run = (db: DB, next?: string, limit?: number) => Promise<unknown>;
+
+/** Every staff page's loader work, by name, with the state in its address. */
+const PAGES: Record<string, Run> = {
+  trainers: (db, next, limit) => listTrainerPage(db, parseTrainerListQuery(params("", next, limit)), now),
+  "trainers, searched": (db, next, limit) => listTrainerPage(db, parseTrainerListQuery(params("q=e", next, limit)), now),
+  users: (db, next, limit) => listUserPage(db, parseUserListQuery(params("", next, limit))),
+  "users, by name, trainers": (db, next, limit) => listUserPage(db, parseUserListQuery(params("sort=name&role=trainer", next, limit))),
+  certificates: (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("", next, limit)), now),
+  "certificates, valid, by status": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("status=valid&sort=status", next, limit)), now),
+  "certificates, expiring in 30 days": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("expiring=30&sort=expires", next, limit)), now),
+  "certificates, searched by name": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("q=e", next, limit)), now),
+  "DBS awaiting": (db, next, limit) => listDbsPage(db, parseDbsListQuery(params("", next, limit))),
+  "DBS all": (db, next, limit) => listDbsPage(db, parseDbsListQuery(params("show=all", next, limit))),
+  "verification queue": (db, next, limit) => listVerificationPage(db, parseVerificationQueueQuery(params("", next, limit)), now),
+  "verification queue, insurance older than 7 days": (db, next, limit) => listVerificationPage(db, parseVerificationQueueQuery(params("kind=insurance&older=7", next, limit)), now),
+  "marking queue": async (db, next, limit) => {
+    const [page] = await Promise.all([listMarkingPage(db, admin, parseMarkingQueueQuery(params("", next, limit)), now), markingQueueSummary(db)]);
+    return page.page;
+  },
+  "audit trail": async (db, next, limit) => listAuditPage(db, parseAuditListQuery(params("", next, limit), await listAuditActions(db))),
+  "audit trail, one action": async (db, next, limit) => listAuditPage(db, parseAuditListQuery(params("action=assessment.passed", next, limit), await listAuditActions(db))),
+  dashboard: (db) => getStaffWork(db, "admin", now),
+};
+
+async function statementCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [name, run] of Object.entries(PAGES)) {
+    counts[name] = (await record((db) => run(db))).queries.length;
+    // The same page with 2 rows instead of 50: a query per row would show here.
+    if (name !== "dashboard") expect((await record((db) => run(db, undefined, 2))).queries.length, `${name}: 2 rows vs 50`).toBe(counts[name]);
+    // Page 2 of a two-row page, so every list has one at 100 trainers too.
+    const small = await run(db, undefined, 2);
+    if (name !== "dashboard") expect((small as { next: string | null }).next, `${name} has a second page`).not.toBeNull();
+    const next = (small as { next?: string | null }).next;
+    if (next) counts[`${name}, page 2`] = (await record((db) => run(db, next, 2))).queries.length;
+  }
+  return counts;
+}
+
+let at100: Record<string, number>;
+let at2000: Record<string, number>;
+const queriesAt2000: Record<string, CompiledQuery[]> = {};
+
+beforeAll(async () => {
+  const opened = openDatabase(":memory:");
+  db = opened.db;
+  await migrateToLatest(db);
+  ({ record } = recordingDb(opened.sqlite));
+  const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" }), await createUser(db, { role: "assessor" })];
+  admin = { id: staff[0]!.id, role: "admin" };
+  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
+  await growAcademy(db, { from: 0, to: 100 }, ctx);
+  at100 = await statementCounts();
+  await growAcademy(db, { from: 100, to: 2000 }, ctx);
+  at2000 = await statementCounts();
+  for (const [name, run] of Object.entries(PAGES)) queriesAt2000[name] = (await record((db) => run(db))).queries;
+}, 300_000);
+
+describe("staff lists at 100 and 2,000 trainers", () => {
+  it("run the same small number of SQL statements whatever the number of trainers", () => {
+    expect(Object.keys(at2000).length).toBeGreaterThan(Object.keys(PAGES).length);
+    expect(at2000).toEqual(at100);
+    for (const [name, count] of Object.entries(at2000)) expect(count, name).toBeLessThanOrEqual(7);
+  });
+
+  it("show a full first page of 50 and count every row", async () => {
+    const page = await listTrainerPage(db, parseTrainerListQuery(params("")), now);
+    expect(page.items).toHaveLength(50);
+    expect(page.total).toBe(2000);
+  });
+
+  it("never read a whole large table, except to search text", async () => {
+    const scans: string[] = [];
+    for (const [name, queries] of Object.entries(queriesAt2000)) {
+      if (/searched/.test(name)) continue;
+      for (const query of queries) for (const table of fullScans(await queryPlan(db, query), query.sql)) scans.push(`${name}: ${table}`);
+    }
+    // Small tables read whole by design: policy settings, module versions.
+    expect(scans.filter((s) => !/: (policy_setting|assessment_policy|module_version)$/.test(s))).toEqual([]);
+  });
+});
+
+describe("each new index is in the plan", () => {
+  const planOf = async (name: string, match: RegExp) => {
+    const plans = await Promise.all(queriesAt2000[name]!.map((q) => queryPlan(db, q)));
+    return plans.flat().filter((line) => match.test(line));
+  };
+
+  it("assessment_unlock(user_id, module_slug): a trainer's unlocks for a module", async () => {
+    const { queries } = await record((db) => getRetakeDecision(db, 1, "safeguarding", now));
+    const plans = (await Promise.all(queries.map((q) => queryPlan(db, q)))).flat();
+    expect(plans.filter((l) => /assessment_unlock/.test(l))).toEqual([expect.stringMatching(/USING (COVERING )?INDEX assessment_unlock_user_module/)]);
+  });
+
+  it("audit_event(action, id): one action, newest first, and the list of actions", async () => {
+    expect(await planOf("audit trail, one action", /audit_event/)).toEqual(expect.arrayContaining([expect.stringMatching(/audit_event USING (COVERING )?INDEX audit_event_action_id/)]));
+    expect((await planOf("audit trail, one action", /audit_event/)).some((l) => /^SCAN audit_event$/.test(l))).toBe(false);
+  });
+
+  it("certificate_current_expires: valid certificates expiring within 30 days", async () => {
+    expect(await planOf("certificates, expiring in 30 days", /^(SEARCH|SCAN) certificate /)).toEqual(expect.arrayContaining([expect.stringMatching(/INDEX certificate_current_expires/)]));
+  });
+
+  it("certificate_issued and the fact indexes: the default certificates page", async () => {
+    const lines = (await Promise.all(queriesAt2000.certificates!.map((q) => queryPlan(db, q)))).flat();
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/certificate USING (COVERING )?INDEX certificate_issued/), expect.stringMatching(/INDEX insurance_policy_user_status_end/), expect.stringMatching(/fact_dbs USING INDEX dbs_check_user/), expect.stringMatching(/INDEX qualification_user_status/)]));
+  });
+
+  it("report_submission_open: open marking work never scans released submissions", async () => {
+    const lines = (await Promise.all([...queriesAt2000["marking queue"]!, ...queriesAt2000.dashboard!].map((q) => queryPlan(db, q)))).flat();
+    expect(lines.filter((l) => /report_submission /.test(l) || /report_submission$/.test(l)).every((l) => /INDEX report_submission_(open|status)/.test(l))).toBe(true);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/INDEX report_submission_open/)]));
+  });
+
+  it("dbs_check_decision_created: the DBS records awaiting a decision, oldest first", async () => {
+    expect(await planOf("DBS awaiting", /dbs_check/)).toEqual(expect.arrayContaining([expect.stringMatching(/dbs_check USING (COVERING )?INDEX dbs_check_decision_created/)]));
+  });
+
+  it("user_role_name: trainers by name", async () => {
+    expect(await planOf("trainers", /^(SEARCH|SCAN) user/)).toEqual(expect.arrayContaining([expect.stringMatching(/INDEX user_role_name/)]));
+  });
+});
