@@ -67,8 +67,9 @@ function stopServer() {
 process.on("exit", stopServer);
 process.on("SIGINT", () => process.exit(130));
 
+/** Waits up to ten minutes: at start the server runs migrations, the credential backfill and the hourly jobs before listening. */
 async function waitFor(url: string) {
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < 3000; i += 1) {
     try {
       if ((await fetch(url)).status < 500) return;
     } catch {
