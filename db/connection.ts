@@ -87,7 +87,8 @@ class ImmediateSqliteDialect extends SqliteDialect {
 /**
  * Opens the SQLite database with the settings the project relies on: WAL so readers never
  * block the writer, foreign keys enforced, a busy timeout instead of immediate SQLITE_BUSY,
- * and synchronous=FULL because attempts, marks and certificates must survive a power cut.
+ * synchronous=FULL because attempts, marks and certificates must survive a power cut, and
+ * secure_delete so that what is erased is overwritten, not merely unlinked.
  * SQLite-specific settings live here, in db/, and nowhere else.
  */
 function openSqlite(filename: string): SQLite.Database {
@@ -99,6 +100,9 @@ function openSqlite(filename: string): SQLite.Database {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
+  // Deleted or overwritten content is zeroed on its page, so erased personal data (the DBS
+  // certificate number after the retention period) leaves no bytes behind in the file.
+  sqlite.pragma("secure_delete = ON");
   return sqlite;
 }
 
