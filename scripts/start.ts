@@ -26,6 +26,7 @@ import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
+import { issueMissingCertificates } from "~/approval/approval.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -123,6 +124,9 @@ async function main() {
         if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
         // The jobs only queue their emails; send a first batch now (the rest go on later runs).
         await deliverPendingEmail(db, serverClock());
+        // Every trigger issues in its own transaction; this finds any certificate that should exist and does not.
+        const missing = await issueMissingCertificates(db, env.PUBLIC_BASE_URL, serverClock());
+        if (missing.issued > 0) console.warn(`Issued ${missing.issued} certificate(s) that should already have existed (of ${missing.checked} trainers checked).`);
         // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
         const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
         if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
