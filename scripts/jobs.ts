@@ -3,13 +3,15 @@
  * and hourly): mark lapsed insurance expired, flag DBS re-checks due, send reminders once per
  * warning window, erase DBS certificate details after the retention period; issue any certificate
  * that should exist and does not (normally none); then bring the credentials' status list bits in
- * line with the certificates' live status.
+ * line with the certificates' live status; delete expired sessions, old throttle counters, spent
+ * links and sent emails after their retention.
  */
 import { getDb } from "~/db.server";
 import { getEnvOrExit } from "~/utils/env.server";
 import { serverClock } from "~/utils/clock.server";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { deliverPendingEmail } from "~/email/outbox.server";
+import { runHousekeeping } from "~/jobs/housekeeping.server";
 import { migrateToLatest } from "~db/migrate";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
 import { issueMissingCertificates } from "~/approval/approval.server";
@@ -24,4 +26,5 @@ console.log(`Certificates that should have existed: ${missing.issued} issued (${
 const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
 console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
 await deliverPendingEmail(db, serverClock());
+console.log(`Housekeeping: ${JSON.stringify(await runHousekeeping(db, serverClock()))}`);
 await db.destroy();
