@@ -92,13 +92,12 @@ async function claimBatch(db: DB, token: string, now: Date) {
 /**
  * Sends the next batch of queued email. Any node may call it at any time: each run claims its
  * batch first (`claimBatch`), so no email is sent by two runs. A failed send clears the claim,
- * keeping the error, and is tried again by a later run. `transport` replaces the configured one
- * (SMTP or the log). Returns how many were sent.
+ * keeping the error, and is tried again by a later run. Returns how many were sent.
  */
-export async function deliverPendingEmail(db: DB, now: Date, options: { transport?: nodemailer.Transporter | null } = {}): Promise<number> {
+export async function deliverPendingEmail(db: DB, now: Date): Promise<number> {
   const token = randomBytes(12).toString("hex");
   const pending = await claimBatch(db, token, now);
-  const smtp = options.transport !== undefined ? options.transport : getTransport();
+  const smtp = getTransport();
   let sent = 0;
   for (const email of pending) {
     try {

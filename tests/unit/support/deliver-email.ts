@@ -1,19 +1,14 @@
 /**
  * Child process for several-nodes.test.ts: one app node's email worker. Opens the shared
- * database on its own connection(s) and delivers queued email until none is left to claim,
- * through a transport that records what it was asked to send. Prints the subjects as JSON.
+ * database on its own connection and delivers queued email (to the SMTP server named by
+ * SMTP_HOST/SMTP_PORT) until there is none left for it to claim. Prints how many it sent.
  */
-import { openDatabase } from "~db/connection";
+import { openSharedDatabase } from "../../helpers/shared-db";
 import { deliverPendingEmail } from "~/email/outbox.server";
-import { recordingTransport } from "./recording-transport";
 
-const target = process.argv[2]!;
-const { db } = openDatabase(/^postgres(ql)?:\/\//.test(target) ? { engine: "postgres", url: target, poolSize: 2 } : { engine: "sqlite", path: target });
-const sent: string[] = [];
-const transport = recordingTransport(sent);
+const db = openSharedDatabase(process.argv[2]!);
 const now = new Date("2026-06-01T09:00:00Z");
-while ((await deliverPendingEmail(db, now, { transport })) > 0) {
-  // Keep going until every email is claimed by someone.
-}
+let sent = 0;
+for (let batch = await deliverPendingEmail(db, now); batch > 0; batch = await deliverPendingEmail(db, now)) sent += batch;
 await db.destroy();
-console.log(JSON.stringify(sent));
+console.log(JSON.stringify({ sent }));
