@@ -2,8 +2,9 @@
  * `npm run jobs`: run the scheduled entry-requirement work once (the server also runs it at start
  * and hourly): mark lapsed insurance expired, flag DBS re-checks due, send reminders once per
  * warning window, erase DBS certificate details after the retention period; then bring the
- * credentials' status list bits in line with the certificates' live status. With several app
- * nodes on PostgreSQL, one process at a time runs them (an advisory lock, ADR 0021).
+ * credentials' status list bits in line with the certificates' live status; delete expired
+ * sessions, old throttle counters, spent links and sent emails after their retention. With
+ * several app nodes on PostgreSQL, one process at a time runs them (an advisory lock, ADR 0021).
  */
 import { getDb } from "~/db.server";
 import { getEnvOrExit } from "~/utils/env.server";
@@ -18,6 +19,7 @@ const outcome = await runScheduledJobs(db, { now: serverClock, publicBaseUrl: en
 if (outcome.ran) {
   console.log(`Entry-requirement jobs done: ${JSON.stringify(outcome.result.entryRequirements)}`);
   console.log(`Credential statuses: ${JSON.stringify(outcome.result.credentials)}; emails sent: ${outcome.result.emailsSent}`);
+  console.log(`Housekeeping: ${JSON.stringify(outcome.result.housekeeping)}`);
 } else {
   // Another node (or a server's hourly run) holds the lock: the work is being done now.
   console.log("Another process is running the scheduled jobs right now; nothing done. Try again when it has finished.");

@@ -115,15 +115,16 @@ async function main() {
   }
 
   // The scheduled jobs (expiry, re-checks, reminders, DBS retention, email, credential
-  // statuses): now, then hourly; with several nodes, one node at a time runs them (ADR 0021).
+  // statuses, housekeeping): now, then hourly; with several nodes, one node at a time runs them (ADR 0021).
   const runJobs = () =>
     runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL })
       .then(async (outcome) => {
         if (!outcome.ran) console.log("Scheduled jobs: another node is running them; skipped this time.");
         else {
-          const { entryRequirements, credentials } = outcome.result;
+          const { entryRequirements, credentials, housekeeping } = outcome.result;
           if (Object.values(entryRequirements).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(entryRequirements)}`);
           if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
+          if (Object.values(housekeeping).some((n) => n > 0)) console.log(`Housekeeping: ${JSON.stringify(housekeeping)}`);
         }
         // This node's own half-received uploads.
         const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());

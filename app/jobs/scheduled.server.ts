@@ -3,6 +3,7 @@ import { runExclusively } from "~db/dialect";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { deliverPendingEmail } from "~/email/outbox.server";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
+import { runHousekeeping } from "~/jobs/housekeeping.server";
 
 /** The name the scheduled jobs' lock is taken under (an advisory lock on PostgreSQL). */
 export const SCHEDULED_JOBS_LOCK = "scheduled-jobs";
@@ -11,12 +12,14 @@ export interface ScheduledJobsSummary {
   entryRequirements: Awaited<ReturnType<typeof runEntryRequirementJobs>>;
   emailsSent: number;
   credentials: Awaited<ReturnType<typeof syncCredentialStatuses>>;
+  housekeeping: Awaited<ReturnType<typeof runHousekeeping>>;
 }
 
 /**
  * The scheduled work (the server runs it at start and hourly; `npm run jobs` once): the
  * entry-requirement jobs (expiry, re-checks, reminders, DBS retention), a first batch of the
- * email they queue, and the credentials' revocation bits. (Each node cleans its own half-received
+ * email they queue, the credentials' revocation bits, and housekeeping (expired sessions, old
+ * counters, spent links and sent emails after their retention). (Each node cleans its own half-received
  * uploads: that is not shared work.)
  *
  * With several app nodes every node's primary process tries it each hour, but exactly one runs
@@ -30,6 +33,8 @@ export async function runScheduledJobs(db: DB, options: { now: () => Date; publi
     const emailsSent = await deliverPendingEmail(db, options.now());
     // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
     const credentials = await syncCredentialStatuses(db, options.publicBaseUrl, options.now());
-    return { entryRequirements, emailsSent, credentials };
+    // Expired sessions, old counters, spent links and sent emails, after their retention.
+    const housekeeping = await runHousekeeping(db, options.now());
+    return { entryRequirements, emailsSent, credentials, housekeeping };
   });
 }
