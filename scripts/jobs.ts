@@ -1,7 +1,8 @@
 /**
  * `npm run jobs`: run the scheduled entry-requirement work once (the server also runs it at start
  * and hourly): mark lapsed insurance expired, flag DBS re-checks due, send reminders once per
- * warning window, erase DBS certificate details after the retention period; then bring the
+ * warning window, erase DBS certificate details after the retention period; tell
+ * certified trainers about a new agreement version (and when its re-acceptance window ends); then bring the
  * credentials' status list bits in line with the certificates' live status.
  */
 import { getDb } from "~/db.server";
@@ -11,12 +12,15 @@ import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { deliverPendingEmail } from "~/email/outbox.server";
 import { migrateToLatest } from "~db/migrate";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
+import { runAgreementJobs } from "~/agreement/reacceptance.server";
 
 const env = getEnvOrExit();
 const db = getDb();
 await migrateToLatest(db);
 const summary = await runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
 console.log(`Entry-requirement jobs done: ${JSON.stringify(summary)}`);
+const agreement = await runAgreementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
+console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
 const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
 console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
 await deliverPendingEmail(db, serverClock());

@@ -26,6 +26,7 @@ import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
+import { recordAgreementPublication, runAgreementJobs } from "~/agreement/reacceptance.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -101,6 +102,8 @@ async function main() {
 
   const versions = await registerModuleVersions(db, serverClock());
   console.log(`Serving ${versions.size} training modules.`);
+  // A new agreement version starts its re-acceptance window the first time it is served.
+  await recordAgreementPublication(db, serverClock());
 
   // Open Badges 3.0 credentials: the signing key, credentials for older certificates (ADR 0013).
   const baseUrlWarning = localBaseUrlWarning(env.PUBLIC_BASE_URL);
@@ -121,6 +124,9 @@ async function main() {
     runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL)
       .then(async (summary) => {
         if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
+        // Certified trainers are told about a new agreement version, and again when its window ends.
+        const agreement = await runAgreementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
+        if (agreement.told + agreement.suspended > 0) console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
         // The jobs only queue their emails; send a first batch now (the rest go on later runs).
         await deliverPendingEmail(db, serverClock());
         // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
