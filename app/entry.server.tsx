@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { documentCsp } from "~/http/security.server";
+import { PRIVATE_NO_STORE, documentCsp } from "~/http/security.server";
 import { NonceProvider } from "~/components/nonce";
 import { getEnv } from "~/utils/env.server";
 
@@ -33,7 +33,7 @@ export default function handleRequest(
       devSocket: getEnv().NODE_ENV === "development" ? "ws://localhost:*" : undefined,
     }),
   );
-  if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", "no-store");
+  if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", PRIVATE_NO_STORE);
 
   // Pages use no deferred data, so the whole document is rendered before it is sent: one
   // buffer is much cheaper to hand to Node than a stream of small chunks (see npm run bench).
@@ -71,6 +71,15 @@ export default function handleRequest(
     );
     const timer = setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/**
+ * The data a client-side navigation or form fetches (`/route.data`) is the same private data the
+ * page shows: never cached (the HTTP layer's default says so too, for any other response).
+ */
+export function handleDataRequest(response: Response): Response {
+  if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", PRIVATE_NO_STORE);
+  return response;
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

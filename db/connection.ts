@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDialectConfig, type Transaction } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 
@@ -44,14 +44,51 @@ export function openDatabase(target: string | DatabaseConfig): OpenedDatabase {
   const config: DatabaseConfig = typeof target === "string" ? { engine: "sqlite", path: target } : target;
   if (config.engine === "postgres") return openPostgres(config);
   const sqlite = openSqlite(config.path);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, sqlite, config };
+}
+
+/** How many times a transaction's BEGIN is retried after SQLite's busy timeout (5 s each) ran out. */
+const BEGIN_ATTEMPTS = 3;
+
+/**
+ * Several server processes (ADR 0009) share one SQLite file. A transaction that starts with
+ * SQLite's default deferred BEGIN takes its read snapshot first and asks for the write lock only
+ * at its first write; if another process committed in between, SQLite cannot upgrade it and
+ * fails at once with SQLITE_BUSY_SNAPSHOT, which the busy timeout does not cover: a 500 for the
+ * user. So every transaction begins IMMEDIATE: it takes the write lock at BEGIN, waits for it
+ * under the busy timeout, and then reads and writes a state nobody else can change. A BEGIN that
+ * still finds the database busy has done nothing yet, so it is safe to try again (ADR 0017).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+        return;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || attempt >= BEGIN_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 /**
  * Opens the SQLite database with the settings the project relies on: WAL so readers never
  * block the writer, foreign keys enforced, a busy timeout instead of immediate SQLITE_BUSY,
- * and synchronous=FULL because attempts, marks and certificates must survive a power cut.
+ * synchronous=FULL because attempts, marks and certificates must survive a power cut, and
+ * secure_delete so that what is erased is overwritten, not merely unlinked.
  * SQLite-specific settings live here, in db/, and nowhere else.
  */
 function openSqlite(filename: string): SQLite.Database {
@@ -63,6 +100,9 @@ function openSqlite(filename: string): SQLite.Database {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = FULL");
+  // Deleted or overwritten content is zeroed on its page, so erased personal data (the DBS
+  // certificate number after the retention period) leaves no bytes behind in the file.
+  sqlite.pragma("secure_delete = ON");
   return sqlite;
 }
 

@@ -135,3 +135,24 @@ export async function retryOnUniqueViolation<T>(trx: AnyDb, work: () => Promise<
     }
   }
 }
+
+/**
+ * After personal data has been erased (nulled or deleted), makes sure no copy of its bytes is
+ * left in the database's own files:
+ * - SQLite: connections run with `secure_delete` (db/connection.ts), so the old cell content is
+ *   zeroed on its page; the write-ahead log, though, still holds earlier images of those pages
+ *   until it is overwritten, so it is checkpointed into the main file and truncated to nothing.
+ * - PostgreSQL: an UPDATE leaves the old row version in the table file until vacuumed, and plain
+ *   VACUUM only marks the space reusable; `VACUUM FULL` rewrites the (small) table into a new
+ *   file and removes the old one. PostgreSQL's WAL segments keep the old values until they are
+ *   recycled (by default within a few checkpoints), as backups do until they expire.
+ * Returns whether the engine reported the work complete (SQLite: every WAL frame checkpointed).
+ */
+export async function purgeErasedBytes(db: AnyDb, tables: string[]): Promise<boolean> {
+  if (isPostgres(db)) {
+    for (const table of tables) await sql`vacuum full ${sql.table(table)}`.execute(db);
+    return true;
+  }
+  const { rows } = await sql<{ busy: number; log: number; checkpointed: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  return rows[0]?.busy === 0;
+}

@@ -19,6 +19,7 @@ import { serverClock } from "~/utils/clock.server";
 import { HOUR } from "~/utils/clock";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { deliverPendingEmail } from "~/email/outbox.server";
+import { runHousekeeping } from "~/jobs/housekeeping.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { describeDatabase } from "~db/connection";
@@ -134,6 +135,9 @@ async function main() {
         if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
         const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
         if (stale > 0) console.log(`Removed ${stale} unfinished upload(s) from ${env.EVIDENCE_DIR}`);
+        // Expired sessions, old counters, spent links and sent emails, after their retention.
+        const removed = await runHousekeeping(db, serverClock());
+        if (Object.values(removed).some((n) => n > 0)) console.log(`Housekeeping: ${JSON.stringify(removed)}`);
       })
       .catch((error: unknown) => console.error("Entry-requirement jobs failed:", error));
   await runJobs();

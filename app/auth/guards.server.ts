@@ -22,9 +22,29 @@ export async function getOptionalUser(request: Request): Promise<SessionUser | n
 }
 
 /** Only a same-site path may be a post-login destination (no open redirects). */
+const REDIRECT_BASE = "http://academy.invalid";
+
+/**
+ * Where to go after sign-in: only a path on this site. The target is parsed with the URL parser,
+ * exactly as a browser would resolve it, and accepted only if it stays on our origin; what is
+ * returned is the parser's own serialisation (ASCII, percent-encoded), so it is always a valid
+ * Location header. Tabs and line breaks (which browsers strip, turning `/\t/evil.example` into
+ * `//evil.example`), backslashes (read as `/`), other control characters, and paths that
+ * normalise to `//host` (`/.//evil.example`) all fall back.
+ */
 export function safeRedirectPath(target: string | null | undefined, fallback = "/dashboard"): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
-  return target;
+  if (!target || target.length > 2048 || !target.startsWith("/")) return fallback;
+  if (/[\u0000-\u0020\u007f\\]/.test(target)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(target, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE) return fallback;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (!path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }
 
 export async function requireUser(request: Request): Promise<SessionUser> {

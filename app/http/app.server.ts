@@ -3,7 +3,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { Env } from "~/utils/env.server";
-import { STATIC_CSP, rejectCrossSiteRequests, securityHeaders } from "./security.server";
+import { STATIC_CSP, privateByDefault, rejectCrossSiteRequests, securityHeaders } from "./security.server";
 import { drainUnreadBodies } from "./request-bodies.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
 import { credentialHandler, issuerHandler, statusListHandler } from "~/certificates/credentials/http.server";
@@ -27,6 +27,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
   app.set("trust proxy", env.TRUST_PROXY);
 
   app.use(securityHeaders({ hsts: env.secureCookies }));
+  app.use(privateByDefault());
   app.use(drainUnreadBodies());
   app.use(rejectCrossSiteRequests(env.PUBLIC_BASE_URL));
 

@@ -53,6 +53,26 @@ export function securityHeaders(options: { hsts: boolean }) {
   };
 }
 
+/**
+ * Every response is `Cache-Control: private, no-store` unless its handler says otherwise: pages,
+ * the `.data` responses client-side navigation fetches, resource routes, errors and refusals
+ * alike, so nothing a signed-in person sees is kept by a browser or shared cache. Only what is
+ * public says so itself: fingerprinted assets (a year), the favicon (an hour), credential status
+ * lists and the issuer profile (minutes).
+ */
+export function privateByDefault() {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      if (!this.headersSent && !this.hasHeader("Cache-Control")) this.setHeader("Cache-Control", PRIVATE_NO_STORE);
+      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+    } as Response["writeHead"];
+    next();
+  };
+}
+
+export const PRIVATE_NO_STORE = "private, no-store";
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function originOf(url: string): string | null {

@@ -36,8 +36,11 @@ async function revokeAsAdmin(browser: Browser, id: string) {
   await expect(admin.getByRole("button", { name: "Sign out" })).toBeVisible();
   await admin.goto(`${server.baseUrl}/admin/certificates`);
   await expectAccessible(admin);
-  await admin.getByLabel("Reason (recorded in the audit trail)").fill("Serious breach of the scope of practice");
-  await admin.getByRole("button", { name: "Revoke (final)" }).click();
+  // The actions sit in a disclosure per row (one certificate on this server).
+  const row = admin.getByRole("row").filter({ hasText: "Zoë Ó Briain" });
+  await row.getByText("Suspend or revoke").click();
+  await row.getByLabel("Reason (recorded in the audit trail)").fill("Serious breach of the scope of practice");
+  await row.getByRole("button", { name: "Revoke (final)" }).click();
   await expect(admin.getByRole("status")).toContainText("Certificate revoked.");
   await expect(admin.getByText("Revocation reason: Serious breach")).toBeVisible();
   await context.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateEligibility, type TrainerFacts } from "~/certificates/eligibility";
-import { certificateStatus } from "~/certificates/status";
+import { certificateStatus, STATUS_LABELS } from "~/certificates/status";
 import { DEFAULT_POLICY } from "~/policy/policy";
 
 const today = "2026-06-01";
@@ -142,8 +142,54 @@ describe("live status", () => {
   });
 
   it("revoked beats everything, then superseded, then an admin suspension", () => {
-    expect(certificateStatus({ ...cert, revoked_at: "x", superseded_by: "y", suspended_at: "z" }, entry(), today).status).toBe("revoked");
-    expect(certificateStatus({ ...cert, superseded_by: "y", suspended_at: "z" }, entry(), today).status).toBe("superseded");
+    expect(certificateStatus({ ...cert, revoked_at: "x", superseded_by: "y", suspended_at: "z" }, entry(), today)).toEqual({ status: "revoked", reason: "revoked by the framework's governance" });
+    expect(certificateStatus({ ...cert, superseded_by: "y", suspended_at: "z" }, entry(), today)).toEqual({ status: "superseded", reason: "replaced by a newer certificate" });
     expect(certificateStatus({ ...cert, suspended_at: "z" }, entry(), today)).toEqual({ status: "suspended", reason: "suspended by the framework's governance" });
+  });
+
+  it("once the certificate's own expiry date has passed it reads expired, even with every fact still in order", () => {
+    // The trainer renewed insurance after issue: the facts hold, but the certificate issued to the old end date has run out.
+    const renewed = entry();
+    renewed.insurance!.endDate = "2028-03-31";
+    expect(certificateStatus(cert, renewed, "2027-03-30")).toEqual({ status: "valid", reason: null });
+    expect(certificateStatus(cert, renewed, "2027-03-31")).toEqual({ status: "expired", reason: "the expiry date has passed" });
+    expect(certificateStatus(cert, renewed, "2027-04-30")).toEqual({ status: "expired", reason: "the expiry date has passed" });
+  });
+
+  it("insurance is in force on its end date itself and lapses the day after", () => {
+    const e = entry();
+    e.insurance!.endDate = today;
+    expect(certificateStatus(cert, e, today)).toEqual({ status: "valid", reason: null });
+    e.insurance!.endDate = "2026-05-31";
+    expect(certificateStatus(cert, e, today)).toEqual({ status: "suspended", reason: "insurance lapsed" });
+  });
+
+  it("a policy that has not started yet does not cover the trainer: suspended until its start date, valid from it", () => {
+    const e = entry();
+    e.insurance!.startDate = "2026-06-02";
+    expect(certificateStatus(cert, e, today)).toEqual({ status: "suspended", reason: "insurance lapsed" });
+    e.insurance!.startDate = today;
+    expect(certificateStatus(cert, e, today)).toEqual({ status: "valid", reason: null });
+  });
+
+  it("a DBS re-check due tomorrow is still current; a suitable decision without a re-check date is overdue", () => {
+    const e = entry();
+    e.dbs!.recheckDueOn = "2026-06-02";
+    expect(certificateStatus(cert, e, today)).toEqual({ status: "valid", reason: null });
+    e.dbs!.recheckDueOn = null;
+    expect(certificateStatus(cert, e, today)).toEqual({ status: "suspended", reason: "DBS re-check overdue" });
+    const none = entry();
+    none.dbs = null;
+    expect(certificateStatus(cert, none, today)).toEqual({ status: "suspended", reason: "DBS check no longer current" });
+  });
+
+  it("without the trainer's facts the status is judged on the certificate's own dates", () => {
+    expect(certificateStatus(cert, null, today)).toEqual({ status: "valid", reason: null });
+    expect(certificateStatus(cert, null, "2027-03-31")).toEqual({ status: "expired", reason: "the expiry date has passed" });
+    expect(certificateStatus(cert, null, "2027-06-01")).toEqual({ status: "expired", reason: "the validity period has ended" });
+  });
+
+  it("labels each status in words a relying party reads", () => {
+    expect(STATUS_LABELS).toEqual({ valid: "Valid", expired: "Expired", suspended: "Suspended", revoked: "Revoked", superseded: "Superseded" });
   });
 });

@@ -1,31 +1,15 @@
 import { execFile } from "node:child_process";
-import fs from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "~db/connection";
-import { migrateToLatest } from "~db/migrate";
 import { currentIssuerKey } from "~/certificates/credentials/keys.server";
 import { issueCredential } from "~/certificates/credentials/issue-credential.server";
 import { iso } from "~/utils/clock";
 import { createUser } from "../helpers/db";
-import { createDatabase, databaseName, testPostgresUrl, uniqueDatabaseName } from "../helpers/postgres";
+import { createSharedDatabase } from "../helpers/shared-db";
 
 /** A database several processes can open: a SQLite file, or a PostgreSQL database (its URL). */
-async function sharedDatabase(): Promise<{ target: string; db: ReturnType<typeof openDatabase>["db"] }> {
-  const url = testPostgresUrl();
-  if (url) {
-    const target = await createDatabase(url, uniqueDatabaseName(process.env.ATA_TEST_PG_RUN ?? `${databaseName(url)}_adhoc`, "race"), process.env.ATA_TEST_PG_TEMPLATE);
-    const { db } = openDatabase({ engine: "postgres", url: target, poolSize: 2 });
-    if (!process.env.ATA_TEST_PG_TEMPLATE) await migrateToLatest(db);
-    return { target, db };
-  }
-  fs.mkdirSync("tests/.tmp", { recursive: true });
-  const target = `tests/.tmp/status-race-${process.pid}.sqlite`;
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${target}${suffix}`, { force: true });
-  const { db } = openDatabase(target);
-  await migrateToLatest(db);
-  return { target, db };
-}
+const sharedDatabase = () => createSharedDatabase("status-race");
 
 const run = promisify(execFile);
 const now = new Date("2026-06-01T09:00:00Z");

@@ -53,7 +53,50 @@ describe("post-login redirects", () => {
     ["/\\evil.example", "/dashboard"],
     ["", "/dashboard"],
     [null, "/dashboard"],
+    ["/marking?q=a%20b&sort=name#top", "/marking?q=a%20b&sort=name#top"],
+    ["/é", "/%C3%A9"],
   ])("%s → %s", (input, expected) => {
     expect(safeRedirectPath(input)).toBe(expected);
+  });
+
+  // Known bypasses: each must stay on this site and be a header value the server can send.
+  const bypasses = [
+    "/\t/evil.example/x",
+    "/%09/evil.example/x",
+    "/\t\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/x\r\nSet-Cookie: a=b",
+    "/\u0000/evil.example",
+    "\\evil.example",
+    "/\\/evil.example",
+    "/\\evil.example",
+    "//evil.example",
+    "///evil.example",
+    "/.//evil.example",
+    "/./\\evil.example",
+    "/x/..//evil.example",
+    "/%2F/evil.example",
+    "/%2F%2Fevil.example",
+    "%2F%2Fevil.example",
+    "/%5C/evil.example",
+    "/%5Cevil.example",
+    "/%0D%0A/evil.example",
+    " //evil.example",
+    "https:evil.example",
+    "https://evil.example",
+    "javascript:alert(1)",
+    "/\u3002/evil.example",
+    "/ /evil.example",
+    `/${"a".repeat(5000)}`,
+  ];
+  it.each(bypasses)("%j stays on this site and is a valid Location", (input) => {
+    const result = safeRedirectPath(input);
+    expect(() => new Headers({ Location: result })).not.toThrow();
+    // Resolve it as a browser would: after stripping tabs and line breaks, against our origin.
+    const browserReads = result.replace(/[\t\n\r]/g, "");
+    expect(new URL(browserReads, "https://academy.example").origin).toBe("https://academy.example");
+    expect(result.startsWith("/") && !result.startsWith("//") && !result.startsWith("/\\")).toBe(true);
+    expect(result).not.toMatch(/[\u0000-\u0020\u007f\\]/);
   });
 });

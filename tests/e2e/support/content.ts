@@ -18,7 +18,11 @@ export function readAnswerBank(): AnswerBank {
 export async function answerAllQuestions(page: Page, mode: "right" | "wrong"): Promise<number> {
   const bank = readAnswerBank();
   const forms = page.locator("li.attempt-question form");
+  // The attempt page draws its questions on the server: wait until they are on the page before
+  // counting, or a slow first render counts none and submits an empty attempt.
+  await expect(forms.first()).toBeVisible();
   const count = await forms.count();
+  expect(count).toBeGreaterThan(0);
   for (let i = 0; i < count; i += 1) {
     const form = forms.nth(i);
     const questionId = await form.locator('input[name="questionId"]').inputValue();

@@ -3,13 +3,13 @@
  * connection and reserves status list slots for the given certificates, drawing indexes from a
  * deliberately small range so that processes collide. Prints a JSON summary.
  */
-import { openDatabase } from "~db/connection";
+import { openSharedDatabase } from "../../helpers/shared-db";
 import { currentIssuerKey } from "~/certificates/credentials/keys.server";
 import { allocateStatusSlot } from "~/certificates/credentials/status-list.server";
 
 const [target, certificateIds, range] = [process.argv[2]!, process.argv[3]!.split(","), Number(process.argv[4])];
 // A SQLite file, or a PostgreSQL database URL: each process has its own connection.
-const { db } = openDatabase(/^postgres(ql)?:\/\//.test(target) ? { engine: "postgres", url: target, poolSize: 1 } : { engine: "sqlite", path: target });
+const db = openSharedDatabase(target);
 const now = new Date("2026-06-01T09:00:00Z");
 const key = await currentIssuerKey(db, now);
 let draws = 0;
