@@ -1,10 +1,10 @@
 /**
  * The report-writing task's pure rules (app/marking/rules.ts), each stated at its boundary:
- * word limits, mark consistency, moderation sampling, blind-marking numbers, waiting times.
+ * word limits, mark consistency, moderation sampling, waiting times.
  */
 import { describe, expect, it } from "vitest";
 import type { RubricCriterion } from "~/content/types";
-import { candidateNumber, checkMark, countWords, formatWaiting, MAX_COMMENT_CHARS, MAX_REPORT_WORDS, MIN_REPORT_WORDS, moderationDraw, needsModeration, reportBodyProblem, type CriterionJudgement } from "~/marking/rules";
+import { checkMark, countWords, formatWaiting, MAX_COMMENT_CHARS, MAX_REPORT_WORDS, MIN_REPORT_WORDS, moderationDraw, needsModeration, reportBodyProblem, type CriterionJudgement } from "~/marking/rules";
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" ");
 
@@ -130,23 +130,6 @@ describe("moderation sampling", () => {
       expect(needsModeration(id, "refer", { referralPercent: draw, passPercent: 100 })).toBe(false);
       expect(needsModeration(id, "refer", { referralPercent: draw + 0.01, passPercent: 0 })).toBe(true);
     }
-  });
-});
-
-describe("blind marking", () => {
-  it("gives each trainer a stable six-digit candidate number, different for different trainers", () => {
-    const numbers = Array.from({ length: 1_000 }, (_, i) => candidateNumber(i + 1));
-    expect(numbers.every((n) => /^C-[1-9]\d{5}$/.test(n))).toBe(true);
-    expect(numbers).toEqual(Array.from({ length: 1_000 }, (_, i) => candidateNumber(i + 1)));
-    // 900,000 possible numbers: a few collisions among 1,000 trainers are expected, not many.
-    expect(new Set(numbers).size).toBeGreaterThan(990);
-    expect(candidateNumber(7)).not.toBe(candidateNumber(8));
-  });
-
-  it("spreads candidate numbers over the whole six-digit range", () => {
-    const values = Array.from({ length: 5_000 }, (_, i) => Number(candidateNumber(i + 1).slice(2)));
-    expect(Math.min(...values)).toBeLessThan(110_000);
-    expect(Math.max(...values)).toBeGreaterThan(990_000);
   });
 });
 
