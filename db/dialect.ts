@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   ColumnDefinitionNode,
   DataTypeNode,
@@ -134,6 +135,58 @@ export async function retryOnUniqueViolation<T>(trx: AnyDb, work: () => Promise<
       if (!isUniqueViolation(error) || attempt >= attempts) throw error;
     }
   }
+}
+
+/**
+ * `query` with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers claiming rows (the
+ * email outbox) pass over rows another transaction is claiming instead of waiting for it or
+ * taking it too. SQLite has one writer at a time, so a claim (one UPDATE statement) cannot
+ * interleave with another and the query runs unchanged. Use it as the subquery of a claiming
+ * UPDATE that re-checks the claim condition (ADR 0021).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function skippingLockedRows<Q extends { forUpdate(): any }>(db: AnyDb, query: Q): Q {
+  return isPostgres(db) ? (query.forUpdate().skipLocked() as Q) : query;
+}
+
+/** A stable 64-bit advisory-lock key for `name` (PostgreSQL's advisory locks take a bigint). */
+export function advisoryLockKey(name: string): string {
+  return createHash("sha256").update(`academy:${name}`).digest().readBigInt64BE(0).toString();
+}
+
+declare global {
+  var __academyHeldLocks: Set<string> | undefined;
+}
+
+/**
+ * Runs `work` only if no one else is running work under `name`, and tells whether it ran.
+ * PostgreSQL: a session advisory lock (`pg_try_advisory_lock`) held on one pooled connection
+ * for the duration, so across every node exactly one runs it at a time; the others skip
+ * instead of waiting. The lock goes with the connection, so a node that dies releases it.
+ * SQLite: the deployment is one machine whose primary process runs the scheduled jobs, so an
+ * in-process flag is enough to stop a run overlapping the previous one (ADR 0021).
+ */
+export async function runExclusively<T>(db: AnyDb, name: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+  if (!isPostgres(db)) {
+    const held = (globalThis.__academyHeldLocks ??= new Set());
+    if (held.has(name)) return { ran: false };
+    held.add(name);
+    try {
+      return { ran: true, result: await work() };
+    } finally {
+      held.delete(name);
+    }
+  }
+  const key = advisoryLockKey(name);
+  return db.connection().execute(async (connection) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}::bigint) as locked`.execute(connection);
+    if (!rows[0]?.locked) return { ran: false as const };
+    try {
+      return { ran: true as const, result: await work() };
+    } finally {
+      await sql`select pg_advisory_unlock(${key}::bigint)`.execute(connection);
+    }
+  });
 }
 
 /**

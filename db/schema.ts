@@ -19,6 +19,7 @@ export interface Database {
   assessment_unlock: AssessmentUnlockTable;
   assessment_policy: AssessmentPolicyTable;
   evidence_file: EvidenceFileTable;
+  evidence_blob: EvidenceBlobTable;
   qualification: QualificationTable;
   insurance_policy: InsurancePolicyTable;
   dbs_check: DbsCheckTable;
@@ -92,6 +93,9 @@ export interface EmailOutboxTable {
   created_at: string;
   sent_at: string | null;
   last_error: string | null;
+  /** When a delivery run claimed it (ISO), and that run's token; null when unclaimed (ADR 0021). */
+  claimed_at: string | null;
+  claimed_by: string | null;
 }
 export type OutboxEmail = Selectable<EmailOutboxTable>;
 
@@ -212,6 +216,14 @@ export interface EvidenceFileTable {
   created_at: string;
 }
 export type EvidenceFile = Selectable<EvidenceFileTable>;
+
+/** An evidence file's bytes, when the evidence store is the database (PostgreSQL; ADR 0022). */
+export interface EvidenceBlobTable {
+  /** evidence_file.storage_name. */
+  storage_name: string;
+  content: Buffer;
+  created_at: string;
+}
 
 export const VERIFICATION_STATUSES = ["submitted", "verified", "rejected"] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];

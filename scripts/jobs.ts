@@ -4,27 +4,26 @@
  * warning window, erase DBS certificate details after the retention period; tell certified
  * trainers about a new agreement version (and when its re-acceptance window ends); then bring the
  * credentials' status list bits in line with the certificates' live status; delete expired
- * sessions, old throttle counters, spent links and sent emails after their retention.
+ * sessions, old throttle counters, spent links and sent emails after their retention. With
+ * several app nodes on PostgreSQL, one process at a time runs them (an advisory lock, ADR 0021).
  */
 import { getDb } from "~/db.server";
 import { getEnvOrExit } from "~/utils/env.server";
 import { serverClock } from "~/utils/clock.server";
-import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
-import { deliverPendingEmail } from "~/email/outbox.server";
-import { runHousekeeping } from "~/jobs/housekeeping.server";
+import { runScheduledJobs } from "~/jobs/scheduled.server";
 import { migrateToLatest } from "~db/migrate";
-import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
-import { runAgreementJobs } from "~/agreement/reacceptance.server";
 
 const env = getEnvOrExit();
 const db = getDb();
 await migrateToLatest(db);
-const summary = await runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
-console.log(`Entry-requirement jobs done: ${JSON.stringify(summary)}`);
-const agreement = await runAgreementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
-console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
-const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
-console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
-await deliverPendingEmail(db, serverClock());
-console.log(`Housekeeping: ${JSON.stringify(await runHousekeeping(db, serverClock()))}`);
+const outcome = await runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL });
+if (outcome.ran) {
+  console.log(`Entry-requirement jobs done: ${JSON.stringify(outcome.result.entryRequirements)}`);
+  console.log(`Agreement re-acceptance: ${JSON.stringify(outcome.result.agreement)}`);
+  console.log(`Credential statuses: ${JSON.stringify(outcome.result.credentials)}; emails sent: ${outcome.result.emailsSent}`);
+  console.log(`Housekeeping: ${JSON.stringify(outcome.result.housekeeping)}`);
+} else {
+  // Another node (or a server's hourly run) holds the lock: the work is being done now.
+  console.log("Another process is running the scheduled jobs right now; nothing done. Try again when it has finished.");
+}
 await db.destroy();

@@ -17,17 +17,14 @@ import { createHttpApp } from "~/http/app.server";
 import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/utils/clock.server";
 import { HOUR } from "~/utils/clock";
-import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
-import { deliverPendingEmail } from "~/email/outbox.server";
-import { runHousekeeping } from "~/jobs/housekeeping.server";
+import { runScheduledJobs } from "~/jobs/scheduled.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { describeDatabase } from "~db/connection";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
-import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
-import { recordAgreementPublication, runAgreementJobs } from "~/agreement/reacceptance.server";
+import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -120,26 +117,24 @@ async function main() {
     );
   }
 
-  // Entry-requirement jobs (expiry, re-checks, reminders, DBS retention): now, then hourly.
+  // The scheduled jobs (expiry, re-checks, reminders, DBS retention, email, credential
+  // statuses, housekeeping): now, then hourly; with several nodes, one node at a time runs them (ADR 0021).
   const runJobs = () =>
-    runEntryRequirementJobs(db, serverClock(), env.PUBLIC_BASE_URL)
-      .then(async (summary) => {
-        if (Object.values(summary).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(summary)}`);
-        // Certified trainers are told about a new agreement version, and again when its window ends.
-        const agreement = await runAgreementJobs(db, serverClock(), env.PUBLIC_BASE_URL);
-        if (agreement.told + agreement.suspended > 0) console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
-        // The jobs only queue their emails; send a first batch now (the rest go on later runs).
-        await deliverPendingEmail(db, serverClock());
-        // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
-        const credentials = await syncCredentialStatuses(db, env.PUBLIC_BASE_URL, serverClock());
-        if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
+    runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL })
+      .then(async (outcome) => {
+        if (!outcome.ran) console.log("Scheduled jobs: another node is running them; skipped this time.");
+        else {
+          const { entryRequirements, agreement, credentials, housekeeping } = outcome.result;
+          if (Object.values(entryRequirements).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(entryRequirements)}`);
+          if (agreement.told + agreement.suspended > 0) console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
+          if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
+          if (Object.values(housekeeping).some((n) => n > 0)) console.log(`Housekeeping: ${JSON.stringify(housekeeping)}`);
+        }
+        // This node's own half-received uploads.
         const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
         if (stale > 0) console.log(`Removed ${stale} unfinished upload(s) from ${env.EVIDENCE_DIR}`);
-        // Expired sessions, old counters, spent links and sent emails, after their retention.
-        const removed = await runHousekeeping(db, serverClock());
-        if (Object.values(removed).some((n) => n > 0)) console.log(`Housekeeping: ${JSON.stringify(removed)}`);
       })
-      .catch((error: unknown) => console.error("Entry-requirement jobs failed:", error));
+      .catch((error: unknown) => console.error("Scheduled jobs failed:", error));
   await runJobs();
   setInterval(() => void runJobs(), HOUR).unref();
 

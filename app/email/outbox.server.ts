@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import nodemailer from "nodemailer";
+import { skippingLockedRows } from "~db/dialect";
 import type { DB } from "~db/connection";
 import { getEnv } from "~/utils/env.server";
 import { iso } from "~/utils/clock";
@@ -53,9 +55,50 @@ function getTransport(): nodemailer.Transporter | null {
   return transport;
 }
 
-export async function deliverPendingEmail(db: DB, now: Date): Promise<void> {
-  const pending = await db.selectFrom("email_outbox").selectAll().where("sent_at", "is", null).orderBy("id").limit(50).execute();
+/** How long a delivery run's claim on a batch lasts; past it another run takes the batch over. */
+export const CLAIM_LEASE_MS = 10 * 60 * 1000;
+const BATCH = 50;
+
+/**
+ * Claims up to 50 unsent emails for this run, oldest first, in one UPDATE: rows nobody has
+ * claimed, or whose claim has outlived the lease (a node died mid-batch). On PostgreSQL the
+ * candidates are read `FOR UPDATE SKIP LOCKED`, so concurrent runs on other nodes pass over each
+ * other's rows instead of claiming them twice; the UPDATE re-checks the condition. SQLite runs
+ * one write at a time, so the single statement is the claim (ADR 0021).
+ */
+async function claimBatch(db: DB, token: string, now: Date) {
+  const staleBefore = iso(new Date(now.getTime() - CLAIM_LEASE_MS));
+  const candidates = skippingLockedRows(
+    db,
+    db
+      .selectFrom("email_outbox")
+      .select("id")
+      .where("sent_at", "is", null)
+      .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", staleBefore)]))
+      .orderBy("id")
+      .limit(BATCH),
+  );
+  const claimed = await db
+    .updateTable("email_outbox")
+    .set({ claimed_at: iso(now), claimed_by: token })
+    .where("id", "in", candidates)
+    .where("sent_at", "is", null)
+    .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", staleBefore)]))
+    .returningAll()
+    .execute();
+  return claimed.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Sends the next batch of queued email. Any node may call it at any time: each run claims its
+ * batch first (`claimBatch`), so no email is sent by two runs. A failed send clears the claim,
+ * keeping the error, and is tried again by a later run. Returns how many were sent.
+ */
+export async function deliverPendingEmail(db: DB, now: Date): Promise<number> {
+  const token = randomBytes(12).toString("hex");
+  const pending = await claimBatch(db, token, now);
   const smtp = getTransport();
+  let sent = 0;
   for (const email of pending) {
     try {
       if (smtp) {
@@ -63,9 +106,11 @@ export async function deliverPendingEmail(db: DB, now: Date): Promise<void> {
       } else {
         console.info(`\n[email] To: ${email.to_address}\n[email] Subject: ${email.subject}\n${email.body_text}\n[email] (not sent: SMTP_HOST is not set)\n`);
       }
-      await db.updateTable("email_outbox").set({ sent_at: iso(now), last_error: null }).where("id", "=", email.id).execute();
+      await db.updateTable("email_outbox").set({ sent_at: iso(now), last_error: null }).where("id", "=", email.id).where("claimed_by", "=", token).execute();
+      sent += 1;
     } catch (error) {
-      await db.updateTable("email_outbox").set({ last_error: String(error).slice(0, 500) }).where("id", "=", email.id).execute();
+      await db.updateTable("email_outbox").set({ last_error: String(error).slice(0, 500), claimed_at: null, claimed_by: null }).where("id", "=", email.id).where("claimed_by", "=", token).execute();
     }
   }
+  return sent;
 }

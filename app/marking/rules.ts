@@ -92,16 +92,6 @@ export function needsModeration(submissionId: number, outcome: ReportOutcome, se
   return moderationDraw(submissionId) < percent;
 }
 
-/** A stable, non-identifying label for blind marking. */
-export function candidateNumber(userId: number): string {
-  let hash = 0x811c9dc5;
-  for (const char of `candidate:${userId}`) {
-    hash ^= char.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `C-${(hash % 900_000) + 100_000}`;
-}
-
 export function formatWaiting(since: Date, now: Date): string {
   const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
   if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;

@@ -7,7 +7,8 @@ import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import { currentModuleVersionId, getModule, getReportTask } from "~/content/catalog.server";
 import type { ReportTaskDefinition } from "~/content/types";
 import { trainerStatus, type TrainerStatus } from "./labels";
-import { REPORT_TASK_MODULE, candidateNumber, countWords, reportBodyProblem } from "./rules";
+import { REPORT_TASK_MODULE, countWords, reportBodyProblem } from "./rules";
+import { randomCandidateNumber } from "~/utils/random.server";
 
 export { TRAINER_STATUS_LABELS, trainerStatus, type TrainerStatus } from "./labels";
 
@@ -131,7 +132,7 @@ export async function submitReport(db: DB, userId: number, body: string, now: Da
           task_json: JSON.stringify(task),
           body,
           word_count: countWords(body),
-          candidate_number: candidateNumber(userId),
+          candidate_number: randomCandidateNumber(),
           submitted_at: iso(now),
           status: "submitted",
           marker_id: null,

@@ -7,6 +7,8 @@ import * as certificates from "./2026-11-26-05-certificates";
 import * as loginThrottle from "./2026-11-26-06-login-throttle";
 import * as ob3Credentials from "./2026-11-30-2305-ob3-credentials";
 import * as staffListIndexes from "./2026-11-30-2305-staff-list-indexes";
+import * as randomCandidateNumbers from "./2026-11-30-2310-random-candidate-numbers";
+import * as severalNodes from "./2026-11-30-2330-several-nodes";
 import * as agreementPublication from "./2026-11-30-2400-agreement-publication";
 
 /**
@@ -22,5 +24,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26-06-login-throttle": loginThrottle,
   "2026-11-30-2305-ob3-credentials": ob3Credentials,
   "2026-11-30-2305-staff-list-indexes": staffListIndexes,
+  "2026-11-30-2310-random-candidate-numbers": randomCandidateNumbers,
+  "2026-11-30-2330-several-nodes": severalNodes,
   "2026-11-30-2400-agreement-publication": agreementPublication,
 };

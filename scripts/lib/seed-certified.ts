@@ -10,6 +10,7 @@ import { getEnv } from "~/utils/env.server";
 import { evidenceDirectories } from "~/evidence/files.server";
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
+import { randomCandidateNumber } from "~/utils/random.server";
 import { hashPassword } from "~/auth/password.server";
 import { acceptAgreement, getCurrentAgreement } from "~/agreement/agreement.server";
 import { currentModuleVersionId, getModule, listModules, registerModuleVersions } from "~/content/catalog.server";
@@ -137,7 +138,7 @@ export async function seedCertifiedTrainer(
       task_json: JSON.stringify({ seeded: true, module: getModule("report-writing")?.title ?? "" }),
       body: "Seeded report.",
       word_count: 2,
-      candidate_number: `C-${userId}`,
+      candidate_number: randomCandidateNumber(),
       submitted_at: iso(now),
       status: "released",
       marker_id: staff,

@@ -201,7 +201,7 @@ describe("marking", () => {
       const { submissionId } = await trainerWithSubmission("Visible Name");
       const assessor = await account("assessor", "Blind Assessor");
       const view = await getMarkingView(db, submissionId, assessor);
-      expect(view.ok && view.value.candidate).toMatch(/^Candidate C-\d{6}$/);
+      expect(view.ok && view.value.candidate).toMatch(/^Candidate C-\d{8}$/);
       expect(JSON.stringify(view)).not.toContain("Visible Name");
       const queue = await listMarkingQueue(db, assessor, t0);
       expect(JSON.stringify(queue)).not.toContain("Visible Name");
@@ -212,6 +212,24 @@ describe("marking", () => {
 });
 
 describe("moderation", () => {
+  it("draws a random candidate number for every submission: nothing in it comes from the trainer (issue 16.11)", async () => {
+    const { trainer, submissionId } = await trainerWithSubmission("Cal Candidate");
+    const assessor = await account("assessor", "Number Assessor");
+    await claimForMarking(db, submissionId, assessor, t0);
+    await recordMark(db, submissionId, assessor, markInput("refer", false, "Again."), t0);
+    const second = await submitReport(db, trainer.id, `${REPORT} again`, addMs(t0, HOUR));
+    if (!second.ok) throw new Error("refused");
+    const numbers = await db.selectFrom("report_submission").select(["user_id", "candidate_number"]).where("user_id", "=", trainer.id).orderBy("version").execute();
+    expect(numbers).toHaveLength(2);
+    for (const n of numbers) expect(n.candidate_number).toMatch(/^C-\d{8}$/);
+    // The same trainer's two versions carry different numbers: the number is not a function of
+    // the trainer (an unkeyed hash of the user id would repeat, and could be undone).
+    expect(numbers[0]!.candidate_number).not.toBe(numbers[1]!.candidate_number);
+    // And no number anywhere contains its trainer's id.
+    const all = await db.selectFrom("report_submission").select(["user_id", "candidate_number"]).execute();
+    expect(new Set(all.map((r) => r.candidate_number)).size).toBe(all.length);
+  });
+
   it("samples deterministically: every referral and about 10% of passes by default", () => {
     const defaults = { referralPercent: 100, passPercent: 10 };
     const ids = Array.from({ length: 2000 }, (_, i) => i + 1);
