@@ -7,6 +7,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { getModuleProgress } from "~/learning/progress.server";
 import { evaluateEligibility } from "~/certificates/eligibility";
+import { ApprovalChecklist } from "~/certificates/checklist";
 import { loadTrainerFacts } from "~/certificates/facts.server";
 import { getTrainerCertificate } from "~/certificates/admin.server";
 import { dateOf, formatDate } from "~/utils/dates";
@@ -37,7 +38,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { name, role, modules, checklist, certificate, reportTask, work } = useLoaderData<typeof loader>();
-  const done = checklist.filter((c) => c.done).length;
   const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
   return (
@@ -71,29 +71,7 @@ export default function Dashboard() {
               </p>
             </section>
           ) : null}
-          <h2>Your approval checklist</h2>
-          <p className="lede">
-            A certificate is issued automatically the moment every item below is done. {done} of {checklist.length} done.
-          </p>
-          <progress className="checklist-progress" max={checklist.length} value={done} aria-label="Approval checklist progress" />
-          <ol className="checklist" aria-label="Approval checklist">
-            {checklist.map((item) => (
-              <li key={item.key} className="checklist__item" data-item={item.key}>
-                <span className={`status ${item.done ? "status--good" : "status--todo"}`}>{item.done ? "Done" : "To do"}</span>
-                <div>
-                  <h3 className="checklist__title">{item.label}</h3>
-                  <p>{item.detail}</p>
-                  {item.done ? null : (
-                    <p>
-                      <Link to={item.href} reloadDocument={item.href === "/agreement"}>
-                        Fix this<span className="visually-hidden">: {item.label}</span>
-                      </Link>
-                    </p>
-                  )}
-                </div>
-              </li>
-            ))}
-          </ol>
+          <ApprovalChecklist checklist={checklist} />
           <h2>Mandatory training</h2>
           <div className="progress-summary">
             <label htmlFor="dashboard-modules-progress">
