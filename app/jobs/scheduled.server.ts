@@ -5,12 +5,14 @@ import { deliverPendingEmail } from "~/email/outbox.server";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
 import { issueMissingCertificates } from "~/certificates/reconcile.server";
 import { runHousekeeping } from "~/jobs/housekeeping.server";
+import { runAgreementJobs } from "~/agreement/reacceptance.server";
 
 /** The name the scheduled jobs' lock is taken under (an advisory lock on PostgreSQL). */
 export const SCHEDULED_JOBS_LOCK = "scheduled-jobs";
 
 export interface ScheduledJobsSummary {
   entryRequirements: Awaited<ReturnType<typeof runEntryRequirementJobs>>;
+  agreement: Awaited<ReturnType<typeof runAgreementJobs>>;
   emailsSent: number;
   /** Certificates that should have existed and did not (normally none; ADR 0018). */
   missingCertificates: Awaited<ReturnType<typeof issueMissingCertificates>>;
@@ -20,7 +22,8 @@ export interface ScheduledJobsSummary {
 
 /**
  * The scheduled work (the server runs it at start and hourly; `npm run jobs` once): the
- * entry-requirement jobs (expiry, re-checks, reminders, DBS retention), a first batch of the
+ * entry-requirement jobs (expiry, re-checks, reminders, DBS retention), the agreement notices
+ * (a new version to accept, its re-acceptance window ended: ADR 0015), a first batch of the
  * email they queue, any certificate that should exist and does not (ADR 0018), the credentials'
  * revocation bits, and housekeeping (expired sessions, old
  * counters, spent links and sent emails after their retention). (Each node cleans its own half-received
@@ -33,6 +36,8 @@ export interface ScheduledJobsSummary {
 export async function runScheduledJobs(db: DB, options: { now: () => Date; publicBaseUrl: string }) {
   return runExclusively(db, SCHEDULED_JOBS_LOCK, async (): Promise<ScheduledJobsSummary> => {
     const entryRequirements = await runEntryRequirementJobs(db, options.now(), options.publicBaseUrl);
+    // Certified trainers are told about a new agreement version, and again when its window ends.
+    const agreement = await runAgreementJobs(db, options.now(), options.publicBaseUrl);
     // The jobs only queue their emails; send a first batch now (the rest go on later runs).
     const emailsSent = await deliverPendingEmail(db, options.now());
     // Every trigger issues in its own transaction; this finds any certificate that should exist and does not.
@@ -42,6 +47,6 @@ export async function runScheduledJobs(db: DB, options: { now: () => Date; publi
     const credentials = await syncCredentialStatuses(db, options.publicBaseUrl, options.now());
     // Expired sessions, old counters, spent links and sent emails, after their retention.
     const housekeeping = await runHousekeeping(db, options.now());
-    return { entryRequirements, emailsSent, missingCertificates, credentials, housekeeping };
+    return { entryRequirements, agreement, emailsSent, missingCertificates, credentials, housekeeping };
   });
 }
