@@ -156,7 +156,7 @@ describe("qualification form", () => {
     expect(parsed(schema, { ...qualification, issueDate: today }).issueDate).toBe(today);
     expect(problems(schema, { ...qualification, issueDate: tomorrow })).toEqual({ issueDate: "The issue date must be today or in the past." });
     expect(parsed(schema, { ...qualification, issueDate: "1950-01-01" }).issueDate).toBe("1950-01-01");
-    expect(problems(schema, { ...qualification, issueDate: "1949-12-31" })).toEqual({ issueDate: "Check the issue date: it is too far in the past." });
+    expect(problems(schema, { ...qualification, issueDate: "1949-12-31" })).toEqual({ issueDate: "Check the issue date: it is before 1 January 1950." });
     expect(problems(schema, { ...qualification, issueDate: "2026-02-29" })).toEqual({ issueDate: "Enter the issue date as a real date, like 2025-03-31." });
   });
 
@@ -233,9 +233,16 @@ describe("insurance form", () => {
     expect(problems(schema, { ...insurance, coveredActivities: "   " })).toEqual({ coveredActivities: "Enter the covered activities." });
   });
 
-  it("accepts a start date up to 12 months ahead, not a day more", () => {
+  it("accepts a start date from 3 years back to 12 months ahead, not a day outside", () => {
     expect(parsed(schema, { ...insurance, startDate: "2027-06-01", endDate: "2028-05-31" }).startDate).toBe("2027-06-01");
-    expect(problems(schema, { ...insurance, startDate: "2027-06-02", endDate: "2028-06-01" })).toEqual({ startDate: "The start date must be within the next 12 months." });
+    expect(problems(schema, { ...insurance, startDate: "2027-06-02", endDate: "2028-06-01" })).toEqual({ startDate: "The start date must be within the next 12 months (by 1 June 2027)." });
+    expect(parsed(schema, { ...insurance, startDate: "2023-06-01" }).startDate).toBe("2023-06-01");
+    expect(problems(schema, { ...insurance, startDate: "2023-05-31" })).toEqual({ startDate: "The start date must be within the last 3 years (on or after 1 June 2023): upload your current policy." });
+  });
+
+  it("accepts an end date up to 3 years from today, not a day more", () => {
+    expect(parsed(schema, { ...insurance, endDate: "2029-06-01" }).endDate).toBe("2029-06-01");
+    expect(problems(schema, { ...insurance, endDate: "2029-06-02" })).toEqual({ endDate: "The end date must be within 3 years from today (by 1 June 2029): check the year." });
   });
 
   it("needs the end date after the start date and not before today; a policy ending today is still accepted", () => {
@@ -350,6 +357,10 @@ describe("staff decisions", () => {
       originalSeenBy: "Choose who saw the original certificate.",
     });
     expect(problems(schema, { decision: "suitable", originalSeenOn: today, originalSeenBy: "a12" })).toEqual({ originalSeenBy: "Choose who saw the original certificate." });
+    expect(parsed(schema, { decision: "suitable", originalSeenOn: "2025-06-01", originalSeenBy: "1" }).originalSeenOn).toBe("2025-06-01");
+    expect(problems(schema, { decision: "suitable", originalSeenOn: "2025-05-31", originalSeenBy: "1" })).toEqual({
+      originalSeenOn: "The date the original certificate was seen must be within the last 12 months (on or after 1 June 2025): check the year.",
+    });
   });
 
   it("records an Update Service status check dated today or earlier with one of its three results", () => {
@@ -358,6 +369,10 @@ describe("staff decisions", () => {
     expect(problems(schema, { checkedOn: tomorrow, result: "clear" })).toEqual({
       checkedOn: "The date of the status check must be today or in the past.",
       result: "Choose the result the Update Service gave.",
+    });
+    expect(parsed(schema, { checkedOn: "2025-06-01", result: "current" }).checkedOn).toBe("2025-06-01");
+    expect(problems(schema, { checkedOn: "2025-05-31", result: "current" })).toEqual({
+      checkedOn: "The date of the status check must be within the last 12 months (on or after 1 June 2025): check the year.",
     });
   });
 });
