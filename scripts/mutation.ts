@@ -132,7 +132,16 @@ async function main() {
     }
   }
   const scores: ModuleScore[] = [];
-  for (const module of modules) scores.push(await mutate(module));
+  const failed: string[] = [];
+  for (const module of modules) {
+    try {
+      scores.push(await mutate(module));
+    } catch (error) {
+      // One module's broken run (e.g. its tests fail before mutation) must not hide the others' scores.
+      console.error(`\n--- ${module}: Stryker could not run: ${error instanceof Error ? error.message : String(error)}`);
+      failed.push(module);
+    }
+  }
 
   console.log("\n=== Mutation scores (target ≥ " + TARGET + "% per module)");
   console.log("module".padEnd(36) + "score".padStart(8) + "killed".padStart(8) + "timeout".padStart(9) + "survived".padStart(10) + "no cov".padStart(8) + "disabled".padStart(10));
@@ -148,10 +157,9 @@ async function main() {
     );
   }
   const below = scores.filter((s) => s.score < TARGET);
-  if (below.length > 0) {
-    console.log(`\nBelow ${TARGET}%: ${below.map((s) => s.module).join(", ")}`);
-    process.exit(1);
-  }
+  if (below.length > 0) console.log(`\nBelow ${TARGET}%: ${below.map((s) => s.module).join(", ")}`);
+  if (failed.length > 0) console.log(`\nCould not run: ${failed.join(", ")}`);
+  if (below.length > 0 || failed.length > 0) process.exit(1);
 }
 
 await main();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DBS_DECISIONS, DBS_STATUS_RESULTS, DBS_WORKFORCES, LIMIT_BASES, QUALIFICATION_KINDS } from "~db/schema";
-import { addMonths, isCalendarDate } from "~/utils/dates";
+import { addMonths, formatDate, isCalendarDate } from "~/utils/dates";
 import { formatPence, parsePounds } from "~/utils/money";
 
 /** Ofqual qualification numbers: three digits, four digits, one check character, e.g. 600/4941/8. */
@@ -36,8 +36,34 @@ export const dateField = (label: string) =>
     .min(1, `Enter the ${label}.`)
     .refine(isCalendarDate, `Enter the ${label} as a real date, like 2025-03-31.`);
 
-const pastDate = (label: string, today: string) =>
-  dateField(label).refine((d) => d <= today, `The ${label} must be today or in the past.`);
+/**
+ * The plausible range of every date a person types (issue 16.20), in one place: a date outside
+ * it is almost always a typing slip (2999 for 2029), and is refused next to its field with the
+ * limit spelt out. Months are counted from today.
+ */
+export const DATE_RANGES = {
+  /** A qualification's issue date: from 1950, not in the future. */
+  qualificationIssue: { earliest: "1950-01-01", monthsAhead: 0 },
+  /** Insurance starts at most 3 years ago (cover runs a year or so) and at most 12 months ahead. */
+  insuranceStart: { monthsBack: 36, monthsAhead: 12 },
+  /** Insurance ends after it starts, not already past, and at most 3 years ahead. */
+  insuranceEnd: { monthsAhead: 36 },
+  /** A DBS certificate: issued since the DBS began (December 2012), not in the future. */
+  dbsIssue: { earliest: DBS_EARLIEST_ISSUE_DATE, monthsAhead: 0 },
+  /** An admin seeing the original, or an Update Service status check: within the last 12 months, not in the future. */
+  dbsOriginalSeen: { monthsBack: 12, monthsAhead: 0 },
+  dbsStatusCheck: { monthsBack: 12, monthsAhead: 0 },
+} as const;
+
+/** A real date between `earliest` and `latest` (inclusive), with a message naming the limit broken. */
+const dateBetween = (label: string, earliest: string, latest: string, messages: { tooEarly: string; tooLate: string }) =>
+  dateField(label)
+    .refine((d) => d >= earliest, messages.tooEarly)
+    .refine((d) => d <= latest, messages.tooLate);
+
+const notAfterToday = (label: string) => `The ${label} must be today or in the past.`;
+const withinMonthsBack = (label: string, months: number, earliest: string) =>
+  `The ${label} must be within the last ${months} months (on or after ${formatDate(earliest)}): check the year.`;
 
 const moneyField = (label: string, minimumPence: number) =>
   z
@@ -85,7 +111,10 @@ export function qualificationSchema(today: string) {
       .transform((v) => v.toUpperCase().replace(/\s+/g, ""))
       .refine((v) => QUALIFICATION_NUMBER_PATTERN.test(v), "Enter the qualification number as it appears on the certificate, like 600/4941/8."),
     certificateNumber: text("certificate number", 60).refine((v) => /^[A-Za-z0-9][A-Za-z0-9 /.-]*$/.test(v), "Certificate numbers use letters, digits, spaces, slashes, dots and hyphens only."),
-    issueDate: pastDate("issue date", today).refine((d) => d >= "1950-01-01", "Check the issue date: it is too far in the past."),
+    issueDate: dateBetween("issue date", DATE_RANGES.qualificationIssue.earliest, today, {
+      tooEarly: `Check the issue date: it is before ${formatDate(DATE_RANGES.qualificationIssue.earliest)}.`,
+      tooLate: notAfterToday("issue date"),
+    }),
   });
 }
 
@@ -109,8 +138,15 @@ export function insuranceSchema(today: string, minimums: { publicLiabilityPence:
       limitBasis: z.enum(LIMIT_BASES, { error: "Choose whether the limits are per occurrence or aggregate." }),
       coveredActivities: longText("covered activities", 1000),
       territory: text("territory", 120),
-      startDate: dateField("start date").refine((d) => d <= addMonths(today, 12), "The start date must be within the next 12 months."),
-      endDate: dateField("end date"),
+      startDate: dateBetween("start date", addMonths(today, -DATE_RANGES.insuranceStart.monthsBack), addMonths(today, DATE_RANGES.insuranceStart.monthsAhead), {
+        tooEarly: `The start date must be within the last 3 years (on or after ${formatDate(addMonths(today, -DATE_RANGES.insuranceStart.monthsBack))}): upload your current policy.`,
+        tooLate: `The start date must be within the next 12 months (by ${formatDate(addMonths(today, DATE_RANGES.insuranceStart.monthsAhead))}).`,
+      }),
+      // Before the start, or already past: insuranceDateProblem, reported with the other fields.
+      endDate: dateField("end date").refine(
+        (d) => d <= addMonths(today, DATE_RANGES.insuranceEnd.monthsAhead),
+        `The end date must be within 3 years from today (by ${formatDate(addMonths(today, DATE_RANGES.insuranceEnd.monthsAhead))}): check the year.`,
+      ),
     })
     .superRefine((v, ctx) => {
       const message = insuranceDateProblem(v.startDate, v.endDate, today);
@@ -161,7 +197,10 @@ export function dbsSchema(today: string) {
         .transform((v) => v.replace(/[\s-]/g, ""))
         .refine((v) => v.length > 0, "Enter the 12-digit certificate number.")
         .refine((v) => DBS_NUMBER_PATTERN.test(v), "The certificate number is 12 digits, printed at the top right of the certificate."),
-      issueDate: pastDate("issue date", today).refine((d) => d >= DBS_EARLIEST_ISSUE_DATE, "DBS certificates were first issued in December 2012: check the issue date."),
+      issueDate: dateBetween("issue date", DATE_RANGES.dbsIssue.earliest, today, {
+        tooEarly: "DBS certificates were first issued in December 2012: check the issue date.",
+        tooLate: notAfterToday("issue date"),
+      }),
       adultsBarredList: checkbox,
       childrenBarredList: checkbox,
       workforce: z.enum(DBS_WORKFORCES, { error: "Choose the workforce shown on the certificate." }),
@@ -217,14 +256,20 @@ export const DBS_STATUS_RESULT_LABELS: Record<(typeof DBS_STATUS_RESULTS)[number
 export function dbsDecisionSchema(today: string) {
   return z.object({
     decision: z.enum(DBS_DECISIONS, { error: "Choose suitable, not suitable or needs review." }),
-    originalSeenOn: pastDate("date the original certificate was seen", today),
+    originalSeenOn: dateBetween("date the original certificate was seen", addMonths(today, -DATE_RANGES.dbsOriginalSeen.monthsBack), today, {
+      tooEarly: withinMonthsBack("date the original certificate was seen", DATE_RANGES.dbsOriginalSeen.monthsBack, addMonths(today, -DATE_RANGES.dbsOriginalSeen.monthsBack)),
+      tooLate: notAfterToday("date the original certificate was seen"),
+    }),
     originalSeenBy: z.string({ error: "Choose who saw the original certificate." }).regex(/^\d+$/, "Choose who saw the original certificate.").transform(Number),
   });
 }
 
 export function dbsStatusCheckSchema(today: string) {
   return z.object({
-    checkedOn: pastDate("date of the status check", today),
+    checkedOn: dateBetween("date of the status check", addMonths(today, -DATE_RANGES.dbsStatusCheck.monthsBack), today, {
+      tooEarly: withinMonthsBack("date of the status check", DATE_RANGES.dbsStatusCheck.monthsBack, addMonths(today, -DATE_RANGES.dbsStatusCheck.monthsBack)),
+      tooLate: notAfterToday("date of the status check"),
+    }),
     result: z.enum(DBS_STATUS_RESULTS, { error: "Choose the result the Update Service gave." }),
   });
 }

@@ -82,6 +82,91 @@ describe("eligibility", () => {
     expect(result.unmet[0]!.href).toMatch(/^\//);
   });
 
+  it("labels every checklist item and says what satisfied it, with where to go", () => {
+    const result = evaluateEligibility(eligibleFacts(), today);
+    expect(result.checklist).toEqual([
+      { key: "qualification", label: "Personal training qualification (Level 3 or above), verified", done: true, detail: "Verified: Level 3 Certificate in Personal Training.", href: "/requirements" },
+      { key: "insurance", label: "Insurance verified, in date and meeting the minimum cover", done: true, detail: "Verified, in force until 2027-03-31.", href: "/requirements" },
+      { key: "dbs", label: "Enhanced DBS check recorded as suitable and not due for re-check", done: true, detail: "Suitable; re-check due 2027-05-03.", href: "/requirements" },
+      ...["safeguarding", "medical-legal", "report-writing", "manual-handling"].map((slug) => ({
+        key: `module:${slug}`,
+        label: `Module assessment passed: ${slug}`,
+        done: true,
+        detail: "Passed 2026-05-10 (version aaaaaaaa).",
+        href: `/modules/${slug}`,
+      })),
+      { key: "report", label: "Report-writing task passed", done: true, detail: "Passed 2026-05-20.", href: "/report-task" },
+      { key: "agreement", label: "Current scope of practice and communication agreement accepted", done: true, detail: "Accepted 2026-05-21.", href: "/agreement" },
+    ]);
+  });
+
+  it("for a trainer with nothing done, says for each item what is missing", () => {
+    const facts = eligibleFacts();
+    facts.entry.qualification = null;
+    facts.entry.insurance = null;
+    facts.entry.dbs = null;
+    for (const m of facts.modules) m.passed = null;
+    facts.reportTask = { passed: false, releasedAt: null, version: null };
+    facts.agreement = { currentVersion: "v2", acceptedVersion: null, acceptedAt: null };
+    const result = evaluateEligibility(facts, today);
+    expect(result.eligible).toBe(false);
+    expect(result.checklist.map(({ key, done, detail }) => ({ key, done, detail }))).toEqual([
+      { key: "qualification", done: false, detail: "No verified personal training qualification at Level 3 or above." },
+      { key: "insurance", done: false, detail: "No verified insurance." },
+      { key: "dbs", done: false, detail: "No Enhanced DBS check recorded as suitable." },
+      ...facts.modules.map((m) => ({ key: `module:${m.slug}`, done: false, detail: "The end-of-module assessment has not been passed yet." })),
+      { key: "report", done: false, detail: "The report-writing task has not been passed yet." },
+      { key: "agreement", done: false, detail: "You have not accepted the agreement yet." },
+    ]);
+    expect(result.eligible ? [] : result.unmet).toEqual(result.checklist);
+  });
+
+  it("gives every reason when one item has several, and files each under its own item", () => {
+    const facts = eligibleFacts();
+    facts.entry.insurance!.startDate = "2026-06-02";
+    facts.entry.insurance!.publicLiabilityPence = 1;
+    facts.entry.dbs!.recheckDueOn = "2026-05-01";
+    const result = evaluateEligibility(facts, today);
+    expect(result.eligible ? [] : result.unmet.map(({ key, detail }) => ({ key, detail }))).toEqual([
+      { key: "insurance", detail: "The verified insurance has not started yet. Public liability cover is below the minimum." },
+      { key: "dbs", detail: "The DBS re-check is due." },
+    ]);
+  });
+
+  it("a module pass exactly one validity period old is no longer current; a day younger still is", () => {
+    const facts = eligibleFacts();
+    facts.modules[3]!.passed!.at = "2025-06-02T00:00:00.000Z";
+    facts.entry.insurance!.endDate = "2028-01-01";
+    facts.entry.dbs!.recheckDueOn = "2028-01-01";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ eligible: true, expiresOn: "2026-06-02", expiryBasis: "annual refresher date" });
+    facts.modules[3]!.passed!.at = "2025-06-01T23:59:59.000Z";
+    const stale = evaluateEligibility(facts, today);
+    expect(stale.eligible ? [] : stale.unmet.map(({ key, detail }) => ({ key, detail }))).toEqual([
+      { key: "module:manual-handling", detail: "Passed 2025-06-01: the annual refresher is due; retake the end-of-module assessment." },
+    ]);
+    expect(stale.checklist.find((c) => c.key === "module:manual-handling")).toMatchObject({ done: false, href: "/modules/manual-handling" });
+  });
+
+  it("when two dates tie for the earliest, the expiry basis is the first of validity, insurance, DBS, refresher", () => {
+    const facts = eligibleFacts();
+    for (const m of facts.modules) m.passed!.at = "2026-06-01T08:00:00.000Z";
+    facts.entry.insurance!.endDate = "2027-06-01";
+    facts.entry.dbs!.recheckDueOn = "2027-06-01";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-06-01", expiryBasis: "validity period" });
+    facts.entry.insurance!.endDate = "2027-05-03";
+    facts.entry.dbs!.recheckDueOn = "2027-05-03";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-05-03", expiryBasis: "insurance end date" });
+    facts.entry.insurance!.endDate = "2028-01-01";
+    for (const m of facts.modules) m.passed!.at = "2026-05-03T08:00:00.000Z";
+    expect(evaluateEligibility(facts, today)).toMatchObject({ expiresOn: "2027-05-03", expiryBasis: "DBS re-check date" });
+  });
+
+  it("a report pass without a recorded release date is done, without inventing a date", () => {
+    const facts = eligibleFacts();
+    facts.reportTask = { passed: true, releasedAt: null, version: null };
+    expect(evaluateEligibility(facts, today).checklist.find((c) => c.key === "report")).toMatchObject({ done: true, detail: "" });
+  });
+
   it("lists every unmet requirement at once", () => {
     const facts = eligibleFacts();
     facts.entry.qualification = null;
@@ -94,7 +179,7 @@ describe("eligibility", () => {
 
 describe("live status", () => {
   const cert = { expires_on: "2027-03-31", validity_ends_on: "2027-06-01", superseded_by: null, suspended_at: null, revoked_at: null };
-  const entry = () => eligibleFacts().entry;
+  const entry = () => ({ ...eligibleFacts().entry, agreement: { acceptedCurrent: true, windowEndsOn: "2026-07-01" } });
 
   it("is valid while everything holds", () => {
     expect(certificateStatus(cert, entry(), today)).toEqual({ status: "valid", reason: null });
@@ -122,6 +207,23 @@ describe("live status", () => {
     const e = entry();
     expect(certificateStatus(cert, e, "2027-04-01").status).toBe("suspended");
     expect(certificateStatus(cert, e, "2027-06-01")).toEqual({ status: "expired", reason: "the validity period has ended" });
+  });
+
+  it("a newer agreement not accepted: valid inside the re-acceptance window, suspended from the day it ends until accepted", () => {
+    const pending = entry();
+    pending.agreement = { acceptedCurrent: false, windowEndsOn: "2026-06-10" };
+    expect(certificateStatus(cert, pending, "2026-06-09")).toEqual({ status: "valid", reason: null });
+    expect(certificateStatus(cert, pending, "2026-06-10")).toEqual({ status: "suspended", reason: "agreement not accepted" });
+    pending.agreement.acceptedCurrent = true;
+    expect(certificateStatus(cert, pending, "2026-06-10")).toEqual({ status: "valid", reason: null });
+    // No agreement published: nothing to accept.
+    expect(certificateStatus(cert, { ...entry(), agreement: { acceptedCurrent: false, windowEndsOn: null } }, "2026-06-10").status).toBe("valid");
+    // Lapsed evidence is named first; after the validity period it is expired whatever the agreement.
+    const lapsed = entry();
+    lapsed.agreement = { acceptedCurrent: false, windowEndsOn: "2026-06-10" };
+    lapsed.insurance = null;
+    expect(certificateStatus(cert, lapsed, "2026-06-10").reason).toBe("insurance lapsed");
+    expect(certificateStatus(cert, pending, "2027-06-01").status).toBe("expired");
   });
 
   it("revoked beats everything, then superseded, then an admin suspension", () => {

@@ -9,7 +9,7 @@ import { entryRequirementsMet, getEntryRequirementFacts } from "~/evidence/facts
 import { evidenceStoreOf, readEvidenceBytes, receiveEvidenceForm } from "~/evidence/files.server";
 import { formatPence, parsePounds } from "~/utils/money";
 import { CPD_MESSAGE, getTrainerRequirements, submitInsurance, submitQualification } from "~/evidence/requirements.server";
-import { dbsSchema, insuranceSchema, qualificationSchema } from "~/evidence/validation";
+import { dbsDecisionSchema, dbsSchema, dbsStatusCheckSchema, insuranceSchema, qualificationSchema } from "~/evidence/validation";
 import { decideVerification, listVerificationQueue } from "~/evidence/verification.server";
 import { validate } from "~/utils/forms";
 import { DEFAULT_POLICY, policySchema } from "~/policy/policy";
@@ -132,6 +132,42 @@ describe("validation", () => {
     expect(!noPromise.ok && noPromise.fieldErrors.willShowOriginal).toMatch(/original certificate/);
     const future = validate(schema, { ...goodDbs, issueDate: "2026-07-01" });
     expect(!future.ok && future.fieldErrors.issueDate).toMatch(/past/);
+  });
+
+  it("refuses implausible dates on every date field, with the limit named next to the field (issue 16.20)", () => {
+    const field = (schema: Parameters<typeof validate>[0], input: Record<string, unknown>, name: string) => {
+      const r = validate(schema, input);
+      return r.ok ? null : (r.fieldErrors[name] ?? null);
+    };
+    const insurance = insuranceSchema(today, minimums);
+    // The review's example: an insurance end date of 2999-12-31.
+    expect(field(insurance, { ...goodInsurance, endDate: "2999-12-31" }, "endDate")).toBe("The end date must be within 3 years from today (by 1 June 2029): check the year.");
+    expect(field(insurance, { ...goodInsurance, endDate: "2029-06-01" }, "endDate")).toBeNull();
+    expect(field(insurance, { ...goodInsurance, endDate: "2029-06-02" }, "endDate")).toMatch(/within 3 years/);
+    expect(field(insurance, { ...goodInsurance, startDate: "1999-01-01" }, "startDate")).toBe("The start date must be within the last 3 years (on or after 1 June 2023): upload your current policy.");
+    expect(field(insurance, { ...goodInsurance, startDate: "2027-06-02" }, "startDate")).toMatch(/within the next 12 months \(by 1 June 2027\)/);
+
+    const qualification = qualificationSchema(today);
+    expect(field(qualification, { ...goodQualification, issueDate: "1900-01-01" }, "issueDate")).toBe("Check the issue date: it is before 1 January 1950.");
+    expect(field(qualification, { ...goodQualification, issueDate: "2999-01-01" }, "issueDate")).toMatch(/today or in the past/);
+
+    const dbs = dbsSchema(today);
+    expect(field(dbs, { ...goodDbs, issueDate: "2012-11-30" }, "issueDate")).toMatch(/December 2012/);
+    expect(field(dbs, { ...goodDbs, issueDate: "2999-01-01" }, "issueDate")).toMatch(/today or in the past/);
+
+    const decision = dbsDecisionSchema(today);
+    const goodDecision = { decision: "suitable", originalSeenOn: today, originalSeenBy: "1" };
+    expect(validate(decision, goodDecision).ok).toBe(true);
+    expect(field(decision, { ...goodDecision, originalSeenOn: "2000-01-01" }, "originalSeenOn")).toBe(
+      "The date the original certificate was seen must be within the last 12 months (on or after 1 June 2025): check the year.",
+    );
+    expect(field(decision, { ...goodDecision, originalSeenOn: "2999-01-01" }, "originalSeenOn")).toMatch(/today or in the past/);
+
+    const statusCheck = dbsStatusCheckSchema(today);
+    const goodCheck = { checkedOn: today, result: "current" };
+    expect(validate(statusCheck, goodCheck).ok).toBe(true);
+    expect(field(statusCheck, { ...goodCheck, checkedOn: "1999-12-31" }, "checkedOn")).toMatch(/within the last 12 months/);
+    expect(field(statusCheck, { ...goodCheck, checkedOn: "2999-12-31" }, "checkedOn")).toMatch(/today or in the past/);
   });
 
   it("validates the policy form", () => {

@@ -1,0 +1,96 @@
+/**
+ * The dashboard's approval checklist for trainers seeded in a real database: the facts come from
+ * the real loader, the items from the real eligibility rule, and the checklist is rendered by the
+ * dashboard's own component. Each label and detail a trainer reads is checked.
+ */
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { StaticRouter } from "react-router-dom/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { DB } from "~db/connection";
+import { ApprovalChecklist } from "~/certificates/checklist";
+import { evaluateEligibility } from "~/certificates/eligibility";
+import { loadTrainerFacts } from "~/certificates/facts.server";
+import { currentModuleVersionId, listModules, registerModuleVersions } from "~/content/catalog.server";
+import { addDays, addMonths, dateOf } from "~/utils/dates";
+import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
+import { createTestDb, createUser } from "../helpers/db";
+
+let db: DB;
+let staffId: number;
+const now = new Date("2026-06-01T09:00:00Z");
+const today = dateOf(now);
+
+interface RenderedItem {
+  key: string;
+  status: string;
+  label: string;
+  detail: string;
+  fix: string | null;
+}
+
+const decode = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** Renders the dashboard checklist for a trainer and reads back what the page shows per item. */
+async function renderChecklist(userId: number): Promise<{ html: string; items: RenderedItem[] }> {
+  const eligibility = evaluateEligibility(await loadTrainerFacts(db, userId), today);
+  const html = renderToStaticMarkup(createElement(StaticRouter, { location: "/dashboard" }, createElement(ApprovalChecklist, { checklist: eligibility.checklist })));
+  const items = [...html.matchAll(/<li class="checklist__item" data-item="([^"]+)">(.*?)<\/li>/g)].map(([, key, body]) => ({
+    key: key!,
+    status: /<span class="status [^"]+">([^<]*)<\/span>/.exec(body!)![1]!,
+    label: decode(/<h3 class="checklist__title">([^<]*)<\/h3>/.exec(body!)![1]!),
+    detail: decode(/<\/h3><p>([^<]*)<\/p>/.exec(body!)![1]!),
+    fix: /<a [^>]*href="([^"]+)"[^>]*>Fix this/.exec(body!)?.[1] ?? null,
+  }));
+  return { html, items };
+}
+
+beforeAll(async () => {
+  db = await createTestDb();
+  await registerModuleVersions(db, now);
+  staffId = (await createUser(db, { role: "assessor" })).id;
+});
+
+describe("the dashboard checklist", () => {
+  it("for a seeded trainer who has done everything but accept the agreement: each label, what satisfied it, and the one thing to fix", async () => {
+    const { userId } = await seedCertifiedTrainer(
+      db,
+      { name: "Checklist Trainer", email: "checklist@example.test", password: "seeded password 1", staffUserId: staffId, acceptAgreement: false },
+      "http://academy.test",
+      now,
+    );
+    const { html, items } = await renderChecklist(userId);
+    const modules = await Promise.all(
+      listModules().map(async (m) => {
+        const versionId = await currentModuleVersionId(db, m.slug, now);
+        const { content_hash } = await db.selectFrom("module_version").select("content_hash").where("id", "=", versionId).executeTakeFirstOrThrow();
+        return { slug: m.slug, title: m.title, hash: content_hash };
+      }),
+    );
+    expect(modules).toHaveLength(4);
+    expect(items).toEqual([
+      { key: "qualification", status: "Done", label: "Personal training qualification (Level 3 or above), verified", detail: "Verified: Level 3 Diploma in Personal Training.", fix: null },
+      { key: "insurance", status: "Done", label: "Insurance verified, in date and meeting the minimum cover", detail: `Verified, in force until ${addDays(today, 300)}.`, fix: null },
+      { key: "dbs", status: "Done", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: `Suitable; re-check due ${addMonths(addDays(today, -20), 12)}.`, fix: null },
+      ...modules.map((m) => ({ key: `module:${m.slug}`, status: "Done", label: `Module assessment passed: ${m.title}`, detail: `Passed ${today} (version ${m.hash.slice(0, 8)}).`, fix: null })),
+      { key: "report", status: "Done", label: "Report-writing task passed", detail: `Passed ${today}.`, fix: null },
+      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "/agreement" },
+    ]);
+    expect(html).toContain("8 of 9 done.");
+    expect(html).toContain("Fix this<span class=\"visually-hidden\">: Current scope of practice and communication agreement accepted</span>");
+  });
+
+  it("for a new trainer: every item to do, each saying what is missing and linking to where to fix it", async () => {
+    const trainer = await createUser(db, { role: "trainer", name: "New Trainer" });
+    const { html, items } = await renderChecklist(trainer.id);
+    expect(items).toEqual([
+      { key: "qualification", status: "To do", label: "Personal training qualification (Level 3 or above), verified", detail: "No verified personal training qualification at Level 3 or above.", fix: "/requirements" },
+      { key: "insurance", status: "To do", label: "Insurance verified, in date and meeting the minimum cover", detail: "No verified insurance.", fix: "/requirements" },
+      { key: "dbs", status: "To do", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: "No Enhanced DBS check recorded as suitable.", fix: "/requirements" },
+      ...listModules().map((m) => ({ key: `module:${m.slug}`, status: "To do", label: `Module assessment passed: ${m.title}`, detail: "The end-of-module assessment has not been passed yet.", fix: `/modules/${m.slug}` })),
+      { key: "report", status: "To do", label: "Report-writing task passed", detail: "The report-writing task has not been passed yet.", fix: "/report-task" },
+      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "/agreement" },
+    ]);
+    expect(html).toContain("0 of 9 done.");
+  });
+});
