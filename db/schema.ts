@@ -27,6 +27,7 @@ export interface Database {
   policy_setting: PolicySettingTable;
   reminder_sent: ReminderSentTable;
   agreement_acceptance: AgreementAcceptanceTable;
+  agreement_version: AgreementVersionTable;
   certificate: CertificateTable;
   credential_issuer_key: CredentialIssuerKeyTable;
   status_list: StatusListTable;
@@ -339,6 +340,14 @@ export interface ReminderSentTable {
 }
 
 // --- Agreement and certificates ----------------------------------------------------------
+
+/** When each agreement version was first served: the re-acceptance window runs from here. */
+export interface AgreementVersionTable {
+  /** SHA-256 of the agreement's source (the version trainers accept). */
+  version: string;
+  label: string;
+  published_at: string;
+}
 
 export interface AgreementAcceptanceTable {
   id: Generated<number>;

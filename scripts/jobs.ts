@@ -1,7 +1,8 @@
 /**
  * `npm run jobs`: run the scheduled entry-requirement work once (the server also runs it at start
  * and hourly): mark lapsed insurance expired, flag DBS re-checks due, send reminders once per
- * warning window, erase DBS certificate details after the retention period; then bring the
+ * warning window, erase DBS certificate details after the retention period; tell certified
+ * trainers about a new agreement version (and when its re-acceptance window ends); then bring the
  * credentials' status list bits in line with the certificates' live status; delete expired
  * sessions, old throttle counters, spent links and sent emails after their retention. With
  * several app nodes on PostgreSQL, one process at a time runs them (an advisory lock, ADR 0021).
@@ -18,6 +19,7 @@ await migrateToLatest(db);
 const outcome = await runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL });
 if (outcome.ran) {
   console.log(`Entry-requirement jobs done: ${JSON.stringify(outcome.result.entryRequirements)}`);
+  console.log(`Agreement re-acceptance: ${JSON.stringify(outcome.result.agreement)}`);
   console.log(`Credential statuses: ${JSON.stringify(outcome.result.credentials)}; emails sent: ${outcome.result.emailsSent}`);
   console.log(`Housekeeping: ${JSON.stringify(outcome.result.housekeeping)}`);
 } else {

@@ -24,6 +24,7 @@ import { describeDatabase } from "~db/connection";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
 import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
+import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
@@ -99,6 +100,8 @@ async function main() {
 
   const versions = await registerModuleVersions(db, serverClock());
   console.log(`Serving ${versions.size} training modules.`);
+  // A new agreement version starts its re-acceptance window the first time it is served.
+  await recordAgreementPublication(db, serverClock());
 
   // Open Badges 3.0 credentials: the signing key, credentials for older certificates (ADR 0013).
   const baseUrlWarning = localBaseUrlWarning(env.PUBLIC_BASE_URL);
@@ -121,8 +124,9 @@ async function main() {
       .then(async (outcome) => {
         if (!outcome.ran) console.log("Scheduled jobs: another node is running them; skipped this time.");
         else {
-          const { entryRequirements, credentials, housekeeping } = outcome.result;
+          const { entryRequirements, agreement, credentials, housekeeping } = outcome.result;
           if (Object.values(entryRequirements).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(entryRequirements)}`);
+          if (agreement.told + agreement.suspended > 0) console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
           if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
           if (Object.values(housekeeping).some((n) => n > 0)) console.log(`Housekeeping: ${JSON.stringify(housekeeping)}`);
         }

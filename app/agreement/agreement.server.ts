@@ -1,5 +1,6 @@
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
+import { refreshCertificateCredential } from "~/certificates/credentials/sync.server";
 import { getEnv } from "~/utils/env.server";
 import fs from "node:fs";
 import path from "node:path";
@@ -56,5 +57,11 @@ export async function acceptAgreement(
     return issueCertificateIfEligible(trx, user.id, now);
   });
   if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL, now);
+  else {
+    // No new certificate (for example a refresher is due): the current one may have been
+    // suspended for want of this acceptance, so its credential's status follows at once.
+    const current = await db.selectFrom("certificate").select("id").where("user_id", "=", user.id).where("revoked_at", "is", null).where("superseded_by", "is", null).executeTakeFirst();
+    if (current) await refreshCertificateCredential(db, current.id, getEnv().PUBLIC_BASE_URL, now);
+  }
   return ok({ certificateId: issued.issued ? issued.certificateId : null });
 }

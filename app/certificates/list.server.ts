@@ -10,7 +10,8 @@ import type { Database, DbsDecision } from "~db/schema";
 import { addDays, dateOf } from "~/utils/dates";
 import { containsText, keysetPage, type KeysetSort } from "~/utils/keyset";
 import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
-import { dbsFact, insuranceFact, liveStatusIs, liveStatusSql, qualificationFact } from "./status-sql.server";
+import { acceptedAgreementFact, dbsFact, insuranceFact, liveStatusIs, liveStatusSql, qualificationFact } from "./status-sql.server";
+import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus, type LiveStatus } from "./status";
 
 export const CERTIFICATE_SORTS = ["name", "issued", "expires", "status"] as const;
@@ -54,14 +55,14 @@ export interface CertificateListItem {
 
 type Eb = ReturnType<typeof expressionBuilder<Database, "certificate">>;
 
-function sortFor(query: CertificateListQuery, today: string): KeysetSort<Row> {
+function sortFor(query: CertificateListQuery, today: string, agreement: AgreementRule | null): KeysetSort<Row> {
   const eb: Eb = expressionBuilder<Database, "certificate">();
-  const column = { name: "certificate.trainer_name", issued: "certificate.issued_at", expires: "certificate.expires_on", status: liveStatusSql(eb, today) }[query.sort];
+  const column = { name: "certificate.trainer_name", issued: "certificate.issued_at", expires: "certificate.expires_on", status: liveStatusSql(eb, today, agreement) }[query.sort];
   const value = (row: Row) => ({ name: row.trainer_name, issued: row.issued_at, expires: row.expires_on, status: row.sql_status })[query.sort];
   return { column, id: "certificate.id", direction: query.direction, key: (row) => [value(row), row.id] };
 }
 
-function selectRow(base: ReturnType<typeof filtered>, today: string) {
+function selectRow(base: ReturnType<typeof filtered>, today: string, agreement: AgreementRule | null) {
   return base.select((eb) => [
     "certificate.id",
     "certificate.trainer_name",
@@ -78,12 +79,13 @@ function selectRow(base: ReturnType<typeof filtered>, today: string) {
     dbsFact(eb, "decision").as("dbs_decision"),
     dbsFact(eb, "recheck_due_on").as("dbs_recheck_due_on"),
     qualificationFact(eb).as("has_qualification"),
-    liveStatusSql(eb, today).as("sql_status"),
+    acceptedAgreementFact(eb, agreement?.currentVersion ?? "").as("accepted_agreement"),
+    liveStatusSql(eb, today, agreement).as("sql_status"),
   ]);
 }
 type Row = Awaited<ReturnType<ReturnType<typeof selectRow>["execute"]>>[number];
 
-function filtered(db: DB, query: CertificateListQuery, today: string) {
+function filtered(db: DB, query: CertificateListQuery, today: string, agreement: AgreementRule | null) {
   let base = db.selectFrom("certificate");
   if (query.q) {
     const pattern = likePattern(query.q);
@@ -92,35 +94,37 @@ function filtered(db: DB, query: CertificateListQuery, today: string) {
       eb.or([containsText("certificate.trainer_name", pattern), eb.and([eb("certificate.id", ">=", idPrefix), eb("certificate.id", "<", `${idPrefix}~`)])]),
     );
   }
-  if (query.status) base = base.where((eb) => liveStatusIs(eb, query.status!, today));
+  if (query.status) base = base.where((eb) => liveStatusIs(eb, query.status!, today, agreement));
   if (query.expiringWithinDays !== null) {
     const until = addDays(today, query.expiringWithinDays);
-    base = base.where((eb) => eb.and([liveStatusIs(eb, "valid", today), eb("certificate.expires_on", "<=", until)]));
+    base = base.where((eb) => eb.and([liveStatusIs(eb, "valid", today, agreement), eb("certificate.expires_on", "<=", until)]));
   }
   return base;
 }
 
 /** The live status of a listed row, by the pure rule in status.ts, from the facts fetched with it. */
-function liveOf(row: Row, today: string): LiveStatus {
+function liveOf(row: Row, today: string, agreement: AgreementRule | null): LiveStatus {
   const entry = {
     insurance: row.insurance_end !== null && row.insurance_start !== null ? { startDate: row.insurance_start, endDate: row.insurance_end } : null,
     // No DBS record and a record without a decision read the same: not suitable.
     dbs: { decision: (row.dbs_decision ?? null) as DbsDecision | null, recheckDueOn: row.dbs_recheck_due_on ?? null },
     qualification: Number(row.has_qualification) === 1 ? {} : null,
+    agreement: { acceptedCurrent: agreement !== null && Number(row.accepted_agreement) === 1, windowEndsOn: agreement?.windowEndsOn ?? null },
   };
   return certificateStatus(row, entry, today);
 }
 
 export async function listCertificatePage(db: DB, query: CertificateListQuery, now: Date): Promise<Page<CertificateListItem>> {
   const today = dateOf(now);
+  const agreement = await getAgreementRule(db, now);
   return keysetPage(
-    { base: filtered(db, query, today), select: (base) => selectRow(base as ReturnType<typeof filtered>, today), sort: sortFor(query, today), request: query.page },
+    { base: filtered(db, query, today, agreement), select: (base) => selectRow(base as ReturnType<typeof filtered>, today, agreement), sort: sortFor(query, today, agreement), request: query.page },
     (row) => ({
       id: row.id,
       trainerName: row.trainer_name,
       issuedAt: row.issued_at,
       expiresOn: row.expires_on,
-      live: liveOf(row, today),
+      live: liveOf(row, today, agreement),
       suspensionReason: row.suspension_reason,
       revocationReason: row.revocation_reason,
     }),

@@ -4,6 +4,7 @@ import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
 import { dateOf, londonDayOf } from "~/utils/dates";
+import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */
@@ -101,7 +102,9 @@ export async function latestCredentialIssuer(db: DB, certificateId: string): Pro
 
 export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "revoked_at" | "superseded_by" | "suspended_at" | "expires_on" | "validity_ends_on">, now: Date) {
   const needsFacts = !cert.revoked_at && !cert.superseded_by && !cert.suspended_at;
-  const entry = needsFacts ? await getEntryRequirementFacts(db, cert.user_id) : null;
+  const entry = needsFacts
+    ? { ...(await getEntryRequirementFacts(db, cert.user_id)), agreement: await agreementStanding(db, cert.user_id, await getAgreementRule(db, now)) }
+    : null;
   return certificateStatus(cert, entry, dateOf(now));
 }
 

@@ -10,6 +10,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Database } from "~db/schema";
 import type { CertificateStatus } from "./status";
+import type { AgreementRule } from "~/agreement/reacceptance.server";
 
 type Eb = ExpressionBuilder<Database, "certificate">;
 
@@ -43,8 +44,23 @@ export function qualificationFact(eb: Eb) {
   );
 }
 
-/** The entry requirements still hold today (insurance in force, DBS suitable and not due, qualification). */
-export function factsHold(eb: Eb, today: string): Expression<SqlBool> {
+/** The trainer has accepted the agreement version in force (one seek of agreement_acceptance_user). */
+export function acceptedAgreementFact(eb: Eb, version: string) {
+  return eb.exists(
+    eb
+      .selectFrom("agreement_acceptance as fact_aa")
+      .select("fact_aa.id")
+      .whereRef("fact_aa.user_id", "=", "certificate.user_id")
+      .where("fact_aa.agreement_version", "=", version),
+  );
+}
+
+/**
+ * The entry requirements still hold today (insurance in force, DBS suitable and not due,
+ * qualification), and, once the re-acceptance window of the agreement in force has ended, the
+ * trainer has accepted it (`agreement`: from `getAgreementRule`).
+ */
+export function factsHold(eb: Eb, today: string, agreement: AgreementRule | null): Expression<SqlBool> {
   const end = insuranceFact(eb, "end_date");
   const start = insuranceFact(eb, "start_date");
   const recheck = dbsFact(eb, "recheck_due_on");
@@ -59,11 +75,12 @@ export function factsHold(eb: Eb, today: string): Expression<SqlBool> {
     eb(recheck, "is not", null),
     eb(recheck, ">", today),
     qualificationFact(eb),
+    ...(agreement && today >= agreement.windowEndsOn ? [acceptedAgreementFact(eb, agreement.currentVersion)] : []),
   ]);
 }
 
 /** The live status as a CASE expression, in the same order as `certificateStatus`. */
-export function liveStatusSql(eb: Eb, today: string) {
+export function liveStatusSql(eb: Eb, today: string, agreement: AgreementRule | null) {
   return eb
     .case()
     .when("certificate.revoked_at", "is not", null)
@@ -74,7 +91,7 @@ export function liveStatusSql(eb: Eb, today: string) {
     .then(sql.lit("suspended"))
     .when("certificate.validity_ends_on", "<=", today)
     .then(sql.lit("expired"))
-    .when(eb.not(factsHold(eb, today)))
+    .when(eb.not(factsHold(eb, today, agreement)))
     .then(sql.lit("suspended"))
     .when("certificate.expires_on", "<=", today)
     .then(sql.lit("expired"))
@@ -88,7 +105,7 @@ export function liveStatusSql(eb: Eb, today: string) {
  * first, and valid certificates are found through the partial index of current ones
  * (certificate_current_expires), so facts are looked up only for those.
  */
-export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string): Expression<SqlBool> {
+export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string, agreement: AgreementRule | null): Expression<SqlBool> {
   const current = [eb("certificate.revoked_at", "is", null), eb("certificate.superseded_by", "is", null), eb("certificate.suspended_at", "is", null)];
   switch (status) {
     case "revoked":
@@ -96,22 +113,22 @@ export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string): 
     case "superseded":
       return eb.and([eb("certificate.revoked_at", "is", null), eb("certificate.superseded_by", "is not", null)]);
     case "valid":
-      return eb.and([...current, eb("certificate.expires_on", ">", today), eb("certificate.validity_ends_on", ">", today), factsHold(eb, today)]);
+      return eb.and([...current, eb("certificate.expires_on", ">", today), eb("certificate.validity_ends_on", ">", today), factsHold(eb, today, agreement)]);
     case "suspended":
       return eb.and([
         eb("certificate.revoked_at", "is", null),
         eb("certificate.superseded_by", "is", null),
-        eb.or([eb("certificate.suspended_at", "is not", null), eb.and([eb("certificate.validity_ends_on", ">", today), eb.not(factsHold(eb, today))])]),
+        eb.or([eb("certificate.suspended_at", "is not", null), eb.and([eb("certificate.validity_ends_on", ">", today), eb.not(factsHold(eb, today, agreement))])]),
       ]);
     case "expired":
       return eb.and([
         ...current,
-        eb.or([eb("certificate.validity_ends_on", "<=", today), eb.and([eb("certificate.expires_on", "<=", today), factsHold(eb, today)])]),
+        eb.or([eb("certificate.validity_ends_on", "<=", today), eb.and([eb("certificate.expires_on", "<=", today), factsHold(eb, today, agreement)])]),
       ]);
   }
 }
 
 /** Valid today and expiring within `days` days: a range of the partial index of current certificates. */
-export function validAndExpiringBy(eb: Eb, today: string, until: string): Expression<SqlBool> {
-  return eb.and([liveStatusIs(eb, "valid", today), eb("certificate.expires_on", "<=", until)]);
+export function validAndExpiringBy(eb: Eb, today: string, until: string, agreement: AgreementRule | null): Expression<SqlBool> {
+  return eb.and([liveStatusIs(eb, "valid", today, agreement), eb("certificate.expires_on", "<=", until)]);
 }

@@ -25,6 +25,26 @@ export interface StatusFacts {
   insurance: Pick<NonNullable<EntryRequirementFacts["insurance"]>, "startDate" | "endDate"> | null;
   dbs: Pick<NonNullable<EntryRequirementFacts["dbs"]>, "decision" | "recheckDueOn"> | null;
   qualification: object | null;
+  /** The trainer's standing on the agreement in force (see `AgreementStanding`). */
+  agreement: AgreementStanding;
+}
+
+/**
+ * Whether the trainer has accepted the agreement version in force and, if not, when the
+ * re-acceptance window for that version ends (`windowEndsOn`: the first day a certificate reads
+ * suspended; null when no agreement is published). Inside the window the certificate stays
+ * valid with the scope the trainer accepted (ADR 0015).
+ */
+export interface AgreementStanding {
+  acceptedCurrent: boolean;
+  windowEndsOn: string | null;
+}
+
+export const AGREEMENT_NOT_ACCEPTED = "agreement not accepted";
+
+/** The window has ended without the trainer accepting the version in force. */
+export function agreementOverdue(agreement: AgreementStanding, today: string): boolean {
+  return !agreement.acceptedCurrent && agreement.windowEndsOn !== null && today >= agreement.windowEndsOn;
 }
 
 export function certificateStatus(cert: IssuedCertificate, entry: StatusFacts | null, today: string): LiveStatus {
@@ -37,6 +57,7 @@ export function certificateStatus(cert: IssuedCertificate, entry: StatusFacts | 
     if (!entry.dbs || entry.dbs.decision !== "suitable") return { status: "suspended", reason: "DBS check no longer current" };
     if (!entry.dbs.recheckDueOn || entry.dbs.recheckDueOn <= today) return { status: "suspended", reason: "DBS re-check overdue" };
     if (!entry.qualification) return { status: "suspended", reason: "qualification evidence withdrawn" };
+    if (agreementOverdue(entry.agreement, today)) return { status: "suspended", reason: AGREEMENT_NOT_ACCEPTED };
   }
   if (today >= cert.expires_on) return { status: "expired", reason: "the expiry date has passed" };
   return { status: "valid", reason: null };

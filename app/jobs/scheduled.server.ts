@@ -4,12 +4,14 @@ import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { deliverPendingEmail } from "~/email/outbox.server";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
 import { runHousekeeping } from "~/jobs/housekeeping.server";
+import { runAgreementJobs } from "~/agreement/reacceptance.server";
 
 /** The name the scheduled jobs' lock is taken under (an advisory lock on PostgreSQL). */
 export const SCHEDULED_JOBS_LOCK = "scheduled-jobs";
 
 export interface ScheduledJobsSummary {
   entryRequirements: Awaited<ReturnType<typeof runEntryRequirementJobs>>;
+  agreement: Awaited<ReturnType<typeof runAgreementJobs>>;
   emailsSent: number;
   credentials: Awaited<ReturnType<typeof syncCredentialStatuses>>;
   housekeeping: Awaited<ReturnType<typeof runHousekeeping>>;
@@ -17,7 +19,8 @@ export interface ScheduledJobsSummary {
 
 /**
  * The scheduled work (the server runs it at start and hourly; `npm run jobs` once): the
- * entry-requirement jobs (expiry, re-checks, reminders, DBS retention), a first batch of the
+ * entry-requirement jobs (expiry, re-checks, reminders, DBS retention), the agreement notices
+ * (a new version to accept, its re-acceptance window ended: ADR 0015), a first batch of the
  * email they queue, the credentials' revocation bits, and housekeeping (expired sessions, old
  * counters, spent links and sent emails after their retention). (Each node cleans its own half-received
  * uploads: that is not shared work.)
@@ -29,12 +32,14 @@ export interface ScheduledJobsSummary {
 export async function runScheduledJobs(db: DB, options: { now: () => Date; publicBaseUrl: string }) {
   return runExclusively(db, SCHEDULED_JOBS_LOCK, async (): Promise<ScheduledJobsSummary> => {
     const entryRequirements = await runEntryRequirementJobs(db, options.now(), options.publicBaseUrl);
+    // Certified trainers are told about a new agreement version, and again when its window ends.
+    const agreement = await runAgreementJobs(db, options.now(), options.publicBaseUrl);
     // The jobs only queue their emails; send a first batch now (the rest go on later runs).
     const emailsSent = await deliverPendingEmail(db, options.now());
     // Lapsed evidence suspends certificates: their credentials' revocation bits follow.
     const credentials = await syncCredentialStatuses(db, options.publicBaseUrl, options.now());
     // Expired sessions, old counters, spent links and sent emails, after their retention.
     const housekeeping = await runHousekeeping(db, options.now());
-    return { entryRequirements, emailsSent, credentials, housekeeping };
+    return { entryRequirements, agreement, emailsSent, credentials, housekeeping };
   });
 }

@@ -10,6 +10,8 @@ export interface EntryPolicy {
   dbsRetentionMonths: number;
   /** How long a certificate is valid after issue, at most (insurance and DBS dates may end it sooner). */
   certificateValidityMonths: number;
+  /** Days a certified trainer has to accept a new agreement version before the certificate reads suspended. */
+  agreementReacceptanceDays: number;
 }
 
 export const DEFAULT_POLICY: EntryPolicy = {
@@ -19,6 +21,7 @@ export const DEFAULT_POLICY: EntryPolicy = {
   warningWindowDays: 30,
   dbsRetentionMonths: 6,
   certificateValidityMonths: 12,
+  agreementReacceptanceDays: 30,
 };
 
 /** The column `policy_setting.key` for each setting. */
@@ -29,6 +32,7 @@ export const POLICY_KEYS: Record<keyof EntryPolicy, string> = {
   warningWindowDays: "warning_window_days",
   dbsRetentionMonths: "dbs_retention_months",
   certificateValidityMonths: "certificate_validity_months",
+  agreementReacceptanceDays: "agreement_reacceptance_days",
 };
 
 const poundsField = (label: string) =>
@@ -61,4 +65,5 @@ export const policySchema = z.object({
   warningWindowDays: wholeNumber("warning window", 1, 180),
   dbsRetentionMonths: wholeNumber("DBS detail retention period", 1, 24),
   certificateValidityMonths: wholeNumber("certificate validity period", 1, 36).default(DEFAULT_POLICY.certificateValidityMonths),
+  agreementReacceptanceDays: wholeNumber("agreement re-acceptance window", 1, 180).default(DEFAULT_POLICY.agreementReacceptanceDays),
 });

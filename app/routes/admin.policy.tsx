@@ -33,7 +33,7 @@ export default function PolicyPage() {
   return (
     <section className="narrow" aria-labelledby="policy-title">
       <h1 id="policy-title">Policy</h1>
-      <p>The rules the academy applies to entry requirements. Changes apply from now on and are written to the audit trail.</p>
+      <p>The rules the academy applies to entry requirements, certificates and the agreement. Changes apply from now on and are written to the audit trail.</p>
       {actionData?.done ? <Notice>{actionData.done}</Notice> : null}
       <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" noValidate className="stack">
@@ -84,6 +84,14 @@ export default function PolicyPage() {
           hint={`A certificate expires this long after issue, or sooner at the insurance end date or DBS re-check date. Default ${DEFAULT_POLICY.certificateValidityMonths}.`}
           defaultValue={String(policy.certificateValidityMonths)}
           error={errors.certificateValidityMonths}
+        />
+        <Field
+          name="agreementReacceptanceDays"
+          label="Agreement re-acceptance window (days)"
+          inputMode="numeric"
+          hint={`When a new version of the scope of practice agreement is published, certified trainers keep a valid certificate for this long, counted from the day it was published; after that it reads “Suspended — agreement not accepted” until they accept. Shortening it can end a running window at once. Default ${DEFAULT_POLICY.agreementReacceptanceDays}.`}
+          defaultValue={String(policy.agreementReacceptanceDays)}
+          error={errors.agreementReacceptanceDays}
         />
         <button type="submit" className="button" disabled={busy}>
           Save policy

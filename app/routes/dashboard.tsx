@@ -14,6 +14,7 @@ import { dateOf, formatDate } from "~/utils/dates";
 import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
 import { getStaffWork, type QueueSummary, type StaffWork } from "~/staff/work.server";
+import { reacceptanceNotice } from "~/agreement/reacceptance.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
@@ -21,23 +22,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "trainer") {
     const work = await getStaffWork(getDb(), user.role, serverClock());
-    return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null, work };
+    return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null, work, reacceptance: null };
   }
   const db = getDb();
   const now = serverClock();
-  const [modules, facts, certificate, reportTask] = await Promise.all([
+  const [modules, facts, certificate, reportTask, reacceptance] = await Promise.all([
     getModuleProgress(db, user.id, now),
     loadTrainerFacts(db, user.id),
     getTrainerCertificate(db, user.id, now),
     getReportTaskSummary(db, user.id),
+    reacceptanceNotice(db, user.id, now),
   ]);
   const eligibility = evaluateEligibility(facts, dateOf(now));
-  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null };
+  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null, reacceptance };
 }
 
 
 export default function Dashboard() {
-  const { name, role, modules, checklist, certificate, reportTask, work } = useLoaderData<typeof loader>();
+  const { name, role, modules, checklist, certificate, reportTask, work, reacceptance } = useLoaderData<typeof loader>();
   const passed = modules.filter((m) => m.state === "passed").length;
   const [params] = useSearchParams();
   return (
@@ -48,6 +50,28 @@ export default function Dashboard() {
       {params.get("accepted") === "1" ? <Notice>Thank you: your acceptance of the agreement has been recorded.</Notice> : null}
       {role === "trainer" ? (
         <>
+          {reacceptance ? (
+            <section className={`alert ${reacceptance.overdue ? "alert--error" : "alert--info"}`} aria-labelledby="reacceptance-title">
+              <h2 id="reacceptance-title">{reacceptance.overdue ? "Your certificate is suspended: agreement not accepted" : "A new version of the agreement to accept"}</h2>
+              {reacceptance.overdue ? (
+                <p>
+                  Version {reacceptance.label} of the scope of practice and communication agreement was published on {formatDate(reacceptance.publishedOn)}, and the time to accept it
+                  ended on {formatDate(reacceptance.acceptBy)}. Your certificate reads “Suspended — agreement not accepted” until you accept it.
+                </p>
+              ) : (
+                <p>
+                  Version {reacceptance.label} of the scope of practice and communication agreement was published on {formatDate(reacceptance.publishedOn)}. Read and accept it by{" "}
+                  {formatDate(reacceptance.acceptBy)}. Until then your certificate stays valid, with the scope you accepted; after that it reads “Suspended — agreement not
+                  accepted” until you accept.
+                </p>
+              )}
+              <p>
+                <Link to="/agreement" reloadDocument className="button">
+                  Read and accept the new agreement
+                </Link>
+              </p>
+            </section>
+          ) : null}
           {certificate ? (
             <section className={`card certificate-card certificate-card--${certificate.live.status}`} aria-labelledby="certificate-title">
               <h2 id="certificate-title">Your Approved Trainer certificate</h2>

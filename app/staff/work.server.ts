@@ -11,6 +11,7 @@ import { verificationQueueSummary } from "~/evidence/verification-queue.server";
 import { markingQueueSummary } from "~/marking/open-work.server";
 import { formatWaiting } from "~/marking/rules";
 import { validAndExpiringBy } from "~/certificates/status-sql.server";
+import { getAgreementRule } from "~/agreement/reacceptance.server";
 
 export interface QueueSummary {
   count: number;
@@ -33,6 +34,7 @@ const summarise = (s: { count: number; oldest: string | null }, now: Date): Queu
 export async function getStaffWork(db: DB, role: Role, now: Date): Promise<StaffWork> {
   const admin = role === "admin";
   const today = dateOf(now);
+  const agreement = admin ? await getAgreementRule(db, now) : null;
   const [evidence, marking, dbs, expiring] = await Promise.all([
     verificationQueueSummary(db),
     markingQueueSummary(db),
@@ -41,7 +43,7 @@ export async function getStaffWork(db: DB, role: Role, now: Date): Promise<Staff
       ? db
           .selectFrom("certificate")
           .select((eb) => eb.fn.countAll<number>().as("count"))
-          .where((eb) => validAndExpiringBy(eb, today, addDays(today, 30)))
+          .where((eb) => validAndExpiringBy(eb, today, addDays(today, 30), agreement))
           .executeTakeFirst()
       : Promise.resolve(null),
   ]);

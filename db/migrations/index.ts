@@ -9,6 +9,7 @@ import * as ob3Credentials from "./2026-11-30-2305-ob3-credentials";
 import * as staffListIndexes from "./2026-11-30-2305-staff-list-indexes";
 import * as randomCandidateNumbers from "./2026-11-30-2310-random-candidate-numbers";
 import * as severalNodes from "./2026-11-30-2330-several-nodes";
+import * as agreementPublication from "./2026-11-30-2400-agreement-publication";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-2305-staff-list-indexes": staffListIndexes,
   "2026-11-30-2310-random-candidate-numbers": randomCandidateNumbers,
   "2026-11-30-2330-several-nodes": severalNodes,
+  "2026-11-30-2400-agreement-publication": agreementPublication,
 };

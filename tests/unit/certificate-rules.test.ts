@@ -180,7 +180,7 @@ describe("eligibility", () => {
 
 describe("live status", () => {
   const cert = { expires_on: "2027-03-31", validity_ends_on: "2027-06-01", superseded_by: null, suspended_at: null, revoked_at: null };
-  const entry = () => eligibleFacts().entry;
+  const entry = () => ({ ...eligibleFacts().entry, agreement: { acceptedCurrent: true, windowEndsOn: "2026-07-01" } });
 
   it("is valid while everything holds", () => {
     expect(certificateStatus(cert, entry(), today)).toEqual({ status: "valid", reason: null });
@@ -208,6 +208,23 @@ describe("live status", () => {
     const e = entry();
     expect(certificateStatus(cert, e, "2027-04-01").status).toBe("suspended");
     expect(certificateStatus(cert, e, "2027-06-01")).toEqual({ status: "expired", reason: "the validity period has ended" });
+  });
+
+  it("a newer agreement not accepted: valid inside the re-acceptance window, suspended from the day it ends until accepted", () => {
+    const pending = entry();
+    pending.agreement = { acceptedCurrent: false, windowEndsOn: "2026-06-10" };
+    expect(certificateStatus(cert, pending, "2026-06-09")).toEqual({ status: "valid", reason: null });
+    expect(certificateStatus(cert, pending, "2026-06-10")).toEqual({ status: "suspended", reason: "agreement not accepted" });
+    pending.agreement.acceptedCurrent = true;
+    expect(certificateStatus(cert, pending, "2026-06-10")).toEqual({ status: "valid", reason: null });
+    // No agreement published: nothing to accept.
+    expect(certificateStatus(cert, { ...entry(), agreement: { acceptedCurrent: false, windowEndsOn: null } }, "2026-06-10").status).toBe("valid");
+    // Lapsed evidence is named first; after the validity period it is expired whatever the agreement.
+    const lapsed = entry();
+    lapsed.agreement = { acceptedCurrent: false, windowEndsOn: "2026-06-10" };
+    lapsed.insurance = null;
+    expect(certificateStatus(cert, lapsed, "2026-06-10").reason).toBe("insurance lapsed");
+    expect(certificateStatus(cert, pending, "2027-06-01").status).toBe("expired");
   });
 
   it("revoked beats everything, then superseded, then an admin suspension", () => {

@@ -1,7 +1,9 @@
 /**
  * The live-status rule exists twice: the pure `certificateStatus` (status.ts), fed by the real
  * facts loader, and its SQL form (status-sql.server.ts) that lists filter and sort with. This
- * proves they agree on every combination of certificate state and entry-requirement facts.
+ * proves they agree on every combination of certificate state and entry-requirement facts, and
+ * on the trainer's standing on the agreement (accepted the version in force, only an older one, or
+ * none) with no agreement, inside its re-acceptance window, on the day it ends and after it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
@@ -10,6 +12,7 @@ import { addDays } from "~/utils/dates";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
 import { liveStatusIs, liveStatusSql } from "~/certificates/status-sql.server";
+import { agreementStanding, type AgreementRule } from "~/agreement/reacceptance.server";
 import { createTestDb } from "../helpers/db";
 
 const today = "2026-06-01";
@@ -51,10 +54,23 @@ const QUALIFICATIONS: Record<string, Qual> = {
 /** The trainer's current certificate: suspended or not, validity end and expiry relative to today. */
 const CURRENT = [false, true].flatMap((suspended) => [-1, 0, 1].flatMap((validity) => [-1, 0, 1].map((expires) => ({ suspended, validity, expires }))));
 
+/**
+ * The agreement in force is "v2"; each trainer accepted it, only "v1", or nothing, turning with
+ * the insurance case and the certificate state, so the valid facts meet every standing.
+ */
+const ACCEPTANCE = [["v1", "v2"], ["v1"], []] as const;
+const rule = (windowEndsIn: number): AgreementRule => ({ currentVersion: "v2", label: "2026.2", publishedAt: iso(now), windowDays: 30, windowEndsOn: d(windowEndsIn) });
+const RULES: [string, AgreementRule | null][] = [
+  ["no agreement", null],
+  ["inside the window", rule(1)],
+  ["the window ends today", rule(0)],
+  ["after the window", rule(-5)],
+];
+
 let db: DB;
 let certCount = 0;
 
-async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, evidenceId: string | null): Promise<{ userId: number; evidenceId: string }> {
+async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, accepted: readonly string[], evidenceId: string | null): Promise<{ userId: number; evidenceId: string }> {
   const at = iso(now);
   const user = await db
     .insertInto("user")
@@ -83,6 +99,9 @@ async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, evidenceId: string | 
       .insertInto("qualification")
       .values({ user_id: user.id, kind: q.kind, level: q.level, awarding_organisation: "A", title: "T", qualification_number: "600/0000/0", certificate_number: "C", issue_date: d(-100), evidence_file_id: fileId, cpd_evidence_file_id: null, status: q.status, decided_by_user_id: null, decided_at: at, rejection_reason: null, created_at: at })
       .execute();
+  }
+  for (const version of accepted) {
+    await db.insertInto("agreement_acceptance").values({ user_id: user.id, agreement_version: version, typed_name: "T", accepted_at: at }).execute();
   }
   return { userId: user.id, evidenceId: fileId };
 }
@@ -122,11 +141,11 @@ async function addCertificate(userId: number, state: { suspended?: boolean; vali
 beforeAll(async () => {
   db = await createTestDb();
   let evidence: string | null = null;
-  for (const ins of Object.values(INSURANCE))
+  for (const [i, ins] of Object.values(INSURANCE).entries())
     for (const dbs of Object.values(DBS))
       for (const quals of Object.values(QUALIFICATIONS))
-        for (const current of CURRENT) {
-          const trainer = await addTrainer(ins, dbs, quals, evidence);
+        for (const [c, current] of CURRENT.entries()) {
+          const trainer = await addTrainer(ins, dbs, quals, ACCEPTANCE[(i + c) % ACCEPTANCE.length]!, evidence);
           evidence = trainer.evidenceId;
           await addCertificate(trainer.userId, current);
           // History that must never read as current, whatever the facts.
@@ -138,31 +157,36 @@ beforeAll(async () => {
         }
 }, 120_000);
 
-describe("the SQL live status", () => {
-  it("agrees with the pure rule (fed by the real facts loader) on every combination", async () => {
+describe.each(RULES)("the SQL live status (%s)", (_name, agreement) => {
+  it("agrees with the pure rule (fed by the real facts loaders) on every combination", async () => {
     const rows = await db
       .selectFrom("certificate")
       .select(["id", "user_id", "expires_on", "validity_ends_on", "superseded_by", "suspended_at", "revoked_at"])
-      .select((eb) => liveStatusSql(eb, today).as("sql_status"))
+      .select((eb) => liveStatusSql(eb, today, agreement).as("sql_status"))
       .execute();
     expect(rows.length).toBe(Object.keys(INSURANCE).length * Object.keys(DBS).length * Object.keys(QUALIFICATIONS).length * (CURRENT.length + 3));
-    const facts = new Map<number, Awaited<ReturnType<typeof getEntryRequirementFacts>>>();
+    const facts = new Map<number, Parameters<typeof certificateStatus>[1] & object>();
     const mismatches: string[] = [];
     const seen = new Set<CertificateStatus>();
+    const reasons = new Set<string | null>();
     for (const row of rows) {
-      if (!facts.has(row.user_id)) facts.set(row.user_id, await getEntryRequirementFacts(db, row.user_id));
-      const pure = certificateStatus(row, facts.get(row.user_id)!, today).status;
+      if (!facts.has(row.user_id)) facts.set(row.user_id, { ...(await getEntryRequirementFacts(db, row.user_id)), agreement: await agreementStanding(db, row.user_id, agreement) });
+      const live = certificateStatus(row, facts.get(row.user_id)!, today);
+      const pure = live.status;
       seen.add(pure);
+      reasons.add(live.reason);
       if (pure !== row.sql_status) mismatches.push(`${row.id}: pure ${pure}, sql ${row.sql_status}`);
     }
     expect(mismatches).toEqual([]);
     expect([...seen].sort()).toEqual(Object.keys(STATUS_LABELS).sort());
+    // The agreement suspends only once its window has ended (today >= windowEndsOn).
+    expect(reasons.has("agreement not accepted")).toBe(agreement !== null && today >= agreement.windowEndsOn);
   }, 120_000);
 
   it("filters by each status exactly as the CASE expression labels it", async () => {
-    const all = await db.selectFrom("certificate").select("id").select((eb) => liveStatusSql(eb, today).as("s")).execute();
+    const all = await db.selectFrom("certificate").select("id").select((eb) => liveStatusSql(eb, today, agreement).as("s")).execute();
     for (const status of Object.keys(STATUS_LABELS) as CertificateStatus[]) {
-      const filtered = await db.selectFrom("certificate").select("id").where((eb) => liveStatusIs(eb, status, today)).orderBy("id").execute();
+      const filtered = await db.selectFrom("certificate").select("id").where((eb) => liveStatusIs(eb, status, today, agreement)).orderBy("id").execute();
       expect(filtered.map((r) => r.id), status).toEqual(all.filter((r) => r.s === status).map((r) => r.id).sort());
       expect(filtered.length, status).toBeGreaterThan(0);
     }

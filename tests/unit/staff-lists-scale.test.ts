@@ -9,6 +9,7 @@ import { migrateToLatest } from "~db/migrate";
 import { listAuditActions, listAuditPage, parseAuditListQuery } from "~/audit/audit-list.server";
 import { listUserPage, parseUserListQuery } from "~/auth/user-list.server";
 import { listCertificatePage, parseCertificateListQuery } from "~/certificates/list.server";
+import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 import { listDbsPage, parseDbsListQuery } from "~/evidence/dbs-list.server";
 import { listVerificationPage, parseVerificationQueueQuery } from "~/evidence/verification-queue.server";
 import { listTrainerPage, parseTrainerListQuery } from "~/learning/trainer-list.server";
@@ -75,6 +76,8 @@ beforeAll(async () => {
   const opened = openDatabase(":memory:");
   db = opened.db;
   await migrateToLatest(db);
+  // As the server does at start: the agreement's publication is recorded once, not per page.
+  await recordAgreementPublication(db, now);
   ({ record } = recordingDb(opened.sqlite));
   const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" }), await createUser(db, { role: "assessor" })];
   admin = { id: staff[0]!.id, role: "admin" };
