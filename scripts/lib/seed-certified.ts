@@ -25,7 +25,7 @@ export interface CertifiedTrainer {
 
 export async function seedCertifiedTrainer(
   db: DB,
-  input: { name: string; email: string; password: string; staffUserId: number; insuranceEndsOn?: string; acceptAgreement?: boolean },
+  input: { name: string; email: string; password: string; staffUserId: number; insuranceEndsOn?: string; acceptAgreement?: boolean; reportPass?: boolean },
   baseUrl: string,
   now: Date,
 ): Promise<CertifiedTrainer> {
@@ -128,34 +128,38 @@ export async function seedCertifiedTrainer(
       .execute();
   }
   const reportVersion = await currentModuleVersionId(db, "report-writing", now);
-  await db
-    .insertInto("report_submission")
-    .values({
-      user_id: userId,
-      version: 1,
-      module_slug: "report-writing",
-      module_version_id: reportVersion,
-      task_json: JSON.stringify({ seeded: true, module: getModule("report-writing")?.title ?? "" }),
-      body: "Seeded report.",
-      word_count: 2,
-      candidate_number: randomCandidateNumber(),
-      submitted_at: iso(now),
-      status: "released",
-      marker_id: staff,
-      marking_started_at: iso(now),
-      marked_at: iso(now),
-      moderation_required: 0,
-      moderator_id: null,
-      moderation_started_at: null,
-      released_mark_id: null,
-      outcome: "pass",
-      released_at: iso(now),
-    })
-    .execute();
+  // reportPass: false leaves the report-writing task to be submitted and marked for real.
+  if (input.reportPass !== false) {
+    await db
+      .insertInto("report_submission")
+      .values({
+        user_id: userId,
+        version: 1,
+        module_slug: "report-writing",
+        module_version_id: reportVersion,
+        task_json: JSON.stringify({ seeded: true, module: getModule("report-writing")?.title ?? "" }),
+        body: "Seeded report.",
+        word_count: 2,
+        candidate_number: randomCandidateNumber(),
+        submitted_at: iso(now),
+        status: "released",
+        marker_id: staff,
+        marking_started_at: iso(now),
+        marked_at: iso(now),
+        moderation_required: 0,
+        moderator_id: null,
+        moderation_started_at: null,
+        released_mark_id: null,
+        outcome: "pass",
+        released_at: iso(now),
+      })
+      .execute();
+  }
   if (input.acceptAgreement === false) return { userId, certificateId: "" };
   const accepted = await acceptAgreement(db, { id: userId, name: input.name }, { typedName: input.name, version: getCurrentAgreement()!.version }, now);
   if (!accepted.ok) throw new Error(`Could not accept the agreement: ${accepted.message ?? JSON.stringify(accepted.fieldErrors)}`);
   let certificateId = accepted.value.certificateId;
+  if (input.reportPass === false) return { userId, certificateId: "" };
   if (!certificateId) {
     const issued = await issueCertificateIfEligible(db, userId, now);
     if (!issued.issued) throw new Error(`The seeded trainer is not eligible: ${issued.reason}`);
