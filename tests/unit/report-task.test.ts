@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DB } from "~db/connection";
+import type { DB, Trx } from "~db/connection";
 import { listAuditEvents } from "~/audit/audit.server";
 import { addMs, HOUR, iso } from "~/utils/clock";
 import { currentModuleVersionId, getMarkingKey, getReportTask, registerModuleVersions } from "~/content/catalog.server";
-import { setOnReportReleased } from "~/marking/hooks.server";
 import { claimForMarking, claimForModeration, getMarkingView, listMarkingQueue, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
 import { getReportTaskOutcome } from "~/marking/outcome.server";
 import { MAX_REPORT_WORDS, moderationDraw, needsModeration } from "~/marking/rules";
@@ -279,10 +278,12 @@ describe("moderation", () => {
   it("a moderator who disagrees records a reason; an admin resolves; the agreed outcome is released and the hook runs", async () => {
     const admin = await account("admin", "Resolving Admin");
     await updateMarkingSettings(db, admin.id, { referralPercent: 100, passPercent: 100, blindMarking: false }, t0);
+    // What runs inside the release's transaction for a pass (app/approval/ issues the certificate there).
     const calls: number[] = [];
-    setOnReportReleased(async (_db, userId) => {
+    const onPassReleased = async (trx: Trx, userId: number) => {
+      expect(trx.isTransaction).toBe(true);
       calls.push(userId);
-    });
+    };
     try {
       const { trainer, submissionId } = await trainerWithSubmission();
       const marker = await account("assessor", "Strict Marker");
@@ -308,7 +309,7 @@ describe("moderation", () => {
       expect(await resolveDisagreement(db, submissionId, marker, { chosenMarkId: moderatorMark.id, reason: "x" }, t0)).toMatchObject({ ok: false, status: 403 });
       expect(await resolveDisagreement(db, submissionId, admin, { chosenMarkId: moderatorMark.id, reason: "" }, t0)).toMatchObject({ ok: false, status: 400 });
       const released = addMs(t0, 2 * HOUR);
-      expect(await resolveDisagreement(db, submissionId, admin, { chosenMarkId: moderatorMark.id, reason: "Agree with the moderator." }, released)).toEqual({ ok: true, value: { outcome: "pass" } });
+      expect(await resolveDisagreement(db, submissionId, admin, { chosenMarkId: moderatorMark.id, reason: "Agree with the moderator." }, released, onPassReleased)).toEqual({ ok: true, value: { outcome: "pass" } });
 
       const trainerView = await getSubmissionForTrainer(db, submissionId, trainer.id);
       expect(trainerView.ok && trainerView.value.released).toMatchObject({ outcome: "pass", feedback: "Well done.", moderationNote: "The report is factual throughout." });
@@ -320,7 +321,6 @@ describe("moderation", () => {
       await expect(db.updateTable("report_mark").set({ outcome: "refer" }).where("id", "=", moderatorMark.id).execute()).rejects.toThrow(/append-only/);
       await expect(db.deleteFrom("report_mark_criterion").execute()).rejects.toThrow(/append-only/);
     } finally {
-      setOnReportReleased(null);
       await updateMarkingSettings(db, admin.id, { referralPercent: 0, passPercent: 0, blindMarking: false }, t0);
     }
   });
