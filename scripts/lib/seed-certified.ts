@@ -4,10 +4,8 @@
  * then lets the real rule issue the certificate. For demos, benchmarks and tests only.
  */
 import { createHash, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { getEnv } from "~/utils/env.server";
-import { evidenceDirectories } from "~/evidence/files.server";
+import { storeEvidenceBytes } from "~/evidence/files.server";
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
 import { randomCandidateNumber } from "~/utils/random.server";
@@ -43,12 +41,11 @@ export async function seedCertifiedTrainer(
     "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
     "latin1",
   );
-  const { root } = evidenceDirectories(getEnv().EVIDENCE_DIR);
-  fs.mkdirSync(root, { recursive: true });
   const file = async () => {
     const id = randomBytes(18).toString("base64url");
     const storageName = `${randomBytes(16).toString("hex")}.pdf`;
-    fs.writeFileSync(path.join(root, storageName), pdf);
+    // Into the installation's evidence store: the folder, or the database on PostgreSQL.
+    await storeEvidenceBytes(db, getEnv().EVIDENCE_DIR, storageName, pdf, now);
     await db
       .insertInto("evidence_file")
       .values({ id, owner_user_id: userId, storage_name: storageName, media_type: "application/pdf", size_bytes: pdf.length, sha256: createHash("sha256").update(pdf).digest("hex"), display_name: "seeded-evidence.pdf", created_at: iso(now) })
