@@ -4,6 +4,7 @@ import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import type { ReportTaskDefinition } from "~/content/types";
+import { getMarkingKey, getModule } from "~/content/catalog.server";
 import { checkMark, formatWaiting, needsModeration, MAX_FEEDBACK_CHARS, type CriterionJudgement } from "./rules";
 import { getMarkingSettings } from "./settings.server";
 import { parseTask } from "./submissions.server";
@@ -100,6 +101,12 @@ export interface MarkingView {
   status: SubmissionStatus;
   statusLabel: string;
   task: ReportTaskDefinition;
+  /**
+   * The assessor-only marking key of the task version this submission answered (Markdown-lite),
+   * or null when none was kept for it. Staff only: getMarkingView refuses trainers' own work,
+   * and the marking routes are for assessors and admins.
+   */
+  markingKey: string | null;
   marker: string | null;
   moderator: string | null;
   moderationRequired: boolean | null;
@@ -112,6 +119,16 @@ export interface MarkingView {
   can: { claim: boolean; mark: boolean; claimModeration: boolean; moderate: boolean; resolve: boolean; returnToQueue: boolean };
   /** Why the viewer cannot act, when that is the interesting fact (own work, someone else holds it). */
   notice: string | null;
+}
+
+/**
+ * The key kept with the submission; for one submitted before keys were kept, the current key if
+ * (and only if) the submission answered the version being served, since the key belongs to it.
+ */
+async function markingKeyOf(db: DB, row: { marking_key: string | null; module_slug: string; module_version_id: number }): Promise<string | null> {
+  if (row.marking_key !== null) return row.marking_key;
+  const version = await db.selectFrom("module_version").select("content_hash").where("id", "=", row.module_version_id).executeTakeFirst();
+  return version && version.content_hash === getModule(row.module_slug)?.contentHash ? (getMarkingKey(row.module_slug) ?? null) : null;
 }
 
 export async function getMarkingView(db: DB, submissionId: number, viewer: Staff): Promise<Result<MarkingView>> {
@@ -153,6 +170,7 @@ export async function getMarkingView(db: DB, submissionId: number, viewer: Staff
       status: row.status,
       statusLabel: STAFF_STATUS_LABELS[row.status],
       task: parseTask(row.task_json),
+      markingKey: await markingKeyOf(db, row),
       marker: name(row.marker_id),
       moderator: name(row.moderator_id),
       moderationRequired: row.moderation_required === null ? null : row.moderation_required === 1,

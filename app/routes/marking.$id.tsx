@@ -229,6 +229,14 @@ export default function MarkSubmission() {
           ) : (
             <RubricReference rubric={view.task.rubric} level={3} />
           )}
+          <section className="marking-key" aria-labelledby="marking-key-title">
+            <h3 id="marking-key-title">Marking key (assessors and moderators only)</h3>
+            {view.markingKey ? (
+              <MarkdownLite text={view.markingKey} headingLevel={4} className="prose" />
+            ) : (
+              <p className="muted">No marking key was kept for the version of the task this submission answered. Mark against the rubric.</p>
+            )}
+          </section>
         </section>
       </div>
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { DB, Trx } from "~db/connection";
 import { listAuditEvents } from "~/audit/audit.server";
 import { addMs, HOUR, iso } from "~/utils/clock";
-import { currentModuleVersionId, getReportTask, registerModuleVersions } from "~/content/catalog.server";
+import { currentModuleVersionId, getMarkingKey, getReportTask, registerModuleVersions } from "~/content/catalog.server";
 import { claimForMarking, claimForModeration, getMarkingView, listMarkingQueue, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
 import { getReportTaskOutcome } from "~/marking/outcome.server";
 import { MAX_REPORT_WORDS, moderationDraw, needsModeration } from "~/marking/rules";
@@ -107,6 +107,40 @@ describe("writing and submitting", () => {
     const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirstOrThrow();
     expect(JSON.parse(row.task_json)).toEqual(task());
     expect(row.module_version_id).toBe(await currentModuleVersionId(db, "report-writing", t0));
+  });
+
+  it("keeps the marking key of the version it answered for staff, and never gives it to the trainer", async () => {
+    const key = getMarkingKey("report-writing")!;
+    expect(key).toContain("## Attendance");
+    const { trainer, submissionId } = await trainerWithSubmission("Kept Key");
+    const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirstOrThrow();
+    expect(row.marking_key).toBe(key);
+    const assessor = await account("assessor", "Key Reader");
+    expect(await getMarkingView(db, submissionId, { id: assessor.id, role: "assessor" })).toMatchObject({ ok: true, value: { markingKey: key } });
+    const own = await getSubmissionForTrainer(db, submissionId, trainer.id);
+    expect(own.ok).toBe(true);
+    expect(JSON.stringify(own)).not.toContain("Attendance");
+    expect(JSON.stringify(await getTaskPage(db, trainer.id))).not.toContain("postponed by the case manager");
+
+    // A submission from before keys were kept, written against an older task version: its task
+    // snapshot stands, and no key is offered (the current key belongs to another version).
+    const older = await db.insertInto("module_version").values({ slug: "report-writing", content_hash: "0".repeat(64), title: "Older", version_notes: "Older task.", published_at: iso(t0) }).returning("id").executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = row;
+    const olderTask = { ...task(), title: "The task as it was" };
+    const legacy = await db
+      .insertInto("report_submission")
+      .values({ ...copy, user_id: (await account("trainer", "Legacy Trainer")).id, module_version_id: older.id, task_json: JSON.stringify(olderTask), marking_key: null, candidate_number: "KEYLEGACY" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const legacyView = await getMarkingView(db, legacy.id, { id: assessor.id, role: "assessor" });
+    expect(legacyView).toMatchObject({ ok: true, value: { markingKey: null, task: { title: "The task as it was" } } });
+    // The same without a kept key but on the version being served: the current key is its key.
+    const current = await db
+      .insertInto("report_submission")
+      .values({ ...copy, user_id: (await account("trainer", "Current Trainer")).id, marking_key: null, candidate_number: "KEYCURRENT" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    expect(await getMarkingView(db, current.id, { id: assessor.id, role: "assessor" })).toMatchObject({ ok: true, value: { markingKey: key } });
   });
 });
 
