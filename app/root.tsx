@@ -6,8 +6,6 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import { navigationFor, ROLE_LABELS } from "~/navigation";
 import styles from "~/styles/app.css";
-// Server-only side effect: certificates listen for released report-task passes.
-import "~/certificates/hooks.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },

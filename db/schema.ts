@@ -454,6 +454,8 @@ export interface ReportSubmissionTable {
   module_version_id: number;
   /** JSON snapshot of the task and rubric (ReportTaskDefinition) this version answered. */
   task_json: string;
+  /** The assessor-only marking key (Markdown-lite) of that task version; null before keys were kept. Never shown to trainers. */
+  marking_key: string | null;
   body: string;
   word_count: number;
   /** Shown instead of the name when blind marking is on. */

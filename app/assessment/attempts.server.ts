@@ -11,6 +11,7 @@ import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank } from "~/content/catalog.server";
 import type { AnswerKey, PublicQuestion, QuestionType } from "~/content/types";
 import { drawPaper, withAttemptOptionIds, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
+import { formatDate, formatMoment } from "~/utils/dates";
 
 
 // --- Policy -----------------------------------------------------------------------------------
@@ -73,13 +74,13 @@ export function describeRetakeDecision(decision: RetakeDecision): string | null 
   if (decision.canStart) return null;
   if (decision.reason === "passed") {
     const opens = decision.refresherOpensAt
-      ? ` The annual refresher opens on ${decision.refresherOpensAt.toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" })}.`
+      ? ` The annual refresher opens on ${formatDate(decision.refresherOpensAt)}.`
       : "";
     return `You have passed this assessment.${opens}`;
   }
   if (decision.reason === "locked")
     return `This assessment is locked after ${decision.consecutiveFails} unsuccessful attempts in a row. An assessor will review your progress and unlock it; you can keep studying the module meanwhile.`;
-  return `You can retake this assessment from ${decision.until.toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "short" })} (UK time). Use the time to revisit the sections you found hardest.`;
+  return `You can retake this assessment from ${formatMoment(decision.until)} (UK time). Use the time to revisit the sections you found hardest.`;
 }
 
 export async function findOpenAttempt(db: DB, userId: number, slug: string): Promise<string | null> {

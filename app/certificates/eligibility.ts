@@ -4,7 +4,7 @@
  * with its reason and where to fix it. Nothing here reads the database or the clock.
  */
 import { entryRequirementsMet, type EntryRequirementFacts } from "~/evidence/facts.server";
-import { addMonths } from "~/utils/dates";
+import { addMonths, formatDate } from "~/utils/dates";
 
 export interface ModuleFact {
   slug: string;
@@ -83,8 +83,8 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
       item(
         `module:${m.slug}`,
         `Module assessment passed: ${m.title}`,
-        passCurrent(m) ? [] : m.passed ? [`Passed ${m.passed.at.slice(0, 10)}: the annual refresher is due; retake the end-of-module assessment.`] : ["The end-of-module assessment has not been passed yet."],
-        m.passed ? `Passed ${m.passed.at.slice(0, 10)} (version ${m.passed.version.slice(0, 8)}).`
+        passCurrent(m) ? [] : m.passed ? [`Passed ${formatDate(m.passed.at)}: the annual refresher is due; retake the end-of-module assessment.`] : ["The end-of-module assessment has not been passed yet."],
+        m.passed ? `Passed ${formatDate(m.passed.at)} (version ${m.passed.version.slice(0, 8)}).`
           : // Stryker disable next-line StringLiteral: a module without a pass is never done, so this "" is never shown (its problem is).
             "",
         `/modules/${m.slug}`,
@@ -94,7 +94,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
       "report",
       "Report-writing task passed",
       facts.reportTask.passed ? [] : ["The report-writing task has not been passed yet."],
-      facts.reportTask.releasedAt ? `Passed ${facts.reportTask.releasedAt.slice(0, 10)}.` : "",
+      facts.reportTask.releasedAt ? `Passed ${formatDate(facts.reportTask.releasedAt)}.` : "",
       "/report-task",
     ),
     item(
@@ -105,7 +105,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
         : facts.agreement.acceptedVersion === facts.agreement.currentVersion
           ? []
           : [facts.agreement.acceptedVersion ? "A new version of the agreement has been published; read and accept it." : "You have not accepted the agreement yet."],
-      facts.agreement.acceptedAt ? `Accepted ${facts.agreement.acceptedAt.slice(0, 10)}.`
+      facts.agreement.acceptedAt ? `Accepted ${formatDate(facts.agreement.acceptedAt)}.`
         : // Stryker disable next-line StringLiteral: the agreement is done only when an accepted version is recorded, and it is recorded with its date, so this "" is never shown.
           "",
       "/agreement",

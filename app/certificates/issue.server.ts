@@ -7,7 +7,6 @@ import { randomToken } from "~/utils/random.server";
 import { dateOf } from "~/utils/dates";
 import { evaluateEligibility, type TrainerFacts } from "./eligibility";
 import { loadTrainerFacts } from "./facts.server";
-import { invalidatePublicView } from "./public.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
 import { revokeIssuedCredential } from "./credentials/status-list.server";
 
@@ -103,6 +102,5 @@ async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult
     },
     now,
   );
-  if (current) invalidatePublicView(current.id);
   return { issued: true, certificateId: id, superseded: current?.id ?? null };
 }

@@ -20,9 +20,9 @@ const BRAND = rgb(0.043, 0.31, 0.424);
 const INK = rgb(0.106, 0.141, 0.188);
 const MUTED = rgb(0.29, 0.333, 0.396);
 
-/** '2026-03-01' or an ISO instant → '1 March 2026' (the UTC day). */
+/** '2026-03-01' → '1 March 2026'; an ISO instant → the day it was in the UK (app/utils/dates.ts). */
 export function formatLongDate(date: string): string {
-  return formatDate(date.slice(0, 10));
+  return formatDate(date);
 }
 
 function centred(page: PDFPage, text: string, y: number, font: PDFFont, size: number, color = INK) {

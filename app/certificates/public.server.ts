@@ -3,7 +3,7 @@ import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
-import { dateOf } from "~/utils/dates";
+import { dateOf, londonDayOf } from "~/utils/dates";
 import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
 
@@ -74,11 +74,11 @@ export function toPublicView(cert: CertificateRecord, live: { status: Certificat
     statusLabel: STATUS_LABELS[live.status],
     reason: live.reason,
     name: cert.trainer_name,
-    issuedOn: cert.issued_at.slice(0, 10),
+    issuedOn: londonDayOf(cert.issued_at),
     expiresOn: cert.expires_on,
     expiryBasis: cert.expiry_basis,
-    modules: modules.map((m) => ({ title: m.title, passedOn: m.passedAt.slice(0, 10), version: m.version.slice(0, 8) })),
-    reportTaskPassedOn: report.releasedAt?.slice(0, 10) ?? null,
+    modules: modules.map((m) => ({ title: m.title, passedOn: londonDayOf(m.passedAt), version: m.version.slice(0, 8) })),
+    reportTaskPassedOn: report.releasedAt ? londonDayOf(report.releasedAt) : null,
     scope: { may: scope.may, mayNot: scope.mayNot, agreementVersion: cert.agreement_version.slice(0, 8) },
     issuer: cert.issuer,
     supersededBy: live.status === "superseded" ? cert.superseded_by : null,

@@ -3,6 +3,7 @@ import { getDb } from "~/db.server";
 import { serverClock } from "~/utils/clock.server";
 import { FixedWindowCounter } from "~/utils/rate-limit";
 import { formatLongDate } from "./pdf.server";
+import { formatMoment } from "~/utils/dates";
 import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
 import { latestCredentialJson } from "./credentials/issue-credential.server";
 import { ISSUER_NAME } from "./credentials/keys.server";
@@ -15,12 +16,11 @@ export const VERIFY_CSP = "default-src 'none'; style-src 'self'; img-src 'self';
 
 export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-const GENERATED_AT = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "long" });
 
 /** The frame of the lean public pages (verification, issuer): no JavaScript, strict CSP. */
 export function page(title: string, body: string, cssHref: string, generatedAt: Date): string {
   return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="${escapeHtml(cssHref)}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to main content</a><header class="site-header"><div class="site-header__inner"><a class="brand" href="/"><span class="brand__mark" aria-hidden="true">RMR</span><span class="brand__name">Approved Trainer Academy</span></a><nav aria-label="Main" class="main-nav"><ul><li><a href="/verify">Verify a certificate</a></li></ul></nav></div></header><main id="main" class="page verify">${body}</main><footer class="site-footer"><p>Certificate verification · RMR Medical-Legal Personal Trainer Framework · Page generated ${escapeHtml(
-    GENERATED_AT.format(generatedAt),
+    `${formatMoment(generatedAt)} (UK time)`,
   )}</p></footer></body></html>`;
 }
 

@@ -48,6 +48,11 @@ export function getReportTask(slug: string): ReportTaskDefinition | undefined {
   return load().bank.reportTasks?.[slug];
 }
 
+/** The assessor-only marking key of a module's written task (Markdown-lite), from the server-only build output. */
+export function getMarkingKey(slug: string): string | undefined {
+  return load().bank.markingKeys?.[slug];
+}
+
 /** The summative bank of a module, in authored order. */
 export function getQuestionBank(slug: string): AnswerKey[] {
   return (load().bank.banks[slug] ?? []).map((id) => load().bank.questions[id]!);

@@ -8,6 +8,7 @@ import {
   type UploadHandler,
 } from "@remix-run/node";
 import type { DB } from "~db/connection";
+import { isPostgres } from "~db/dialect";
 import type { EvidenceFile, EvidenceMediaType } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { INVALID_ENCODING } from "~/utils/forms";
@@ -253,15 +254,53 @@ export async function receiveEvidenceForm(
 }
 
 /**
- * Moves a staged upload to its permanent, server-generated name and returns the row to insert.
- * Call outside any database transaction; remove the file again with `removeEvidenceFiles` if
- * the insert fails.
+ * Where evidence bytes are kept (ADR 0022). On PostgreSQL, in the database (`evidence_blob`), so
+ * every app node serves every file and one backup of the database holds them; on SQLite, the
+ * EVIDENCE_DIR folder beside the database file, as before. Staging (`.incoming`) is always local.
  */
-export async function commitEvidenceFile(staged: StagedFile, evidenceDir: string, ownerUserId: number, now: Date) {
+export type EvidenceStore = "database" | "folder";
+export function evidenceStoreOf(db: DB): EvidenceStore {
+  return isPostgres(db) ? "database" : "folder";
+}
+
+/** Stores `bytes` as evidence named `storageName` (server-generated) in the installation's store. */
+export async function storeEvidenceBytes(db: DB, evidenceDir: string, storageName: string, bytes: Buffer, now: Date): Promise<void> {
+  const name = path.basename(storageName);
+  if (evidenceStoreOf(db) === "database") {
+    await db.insertInto("evidence_blob").values({ storage_name: name, content: bytes, created_at: iso(now) }).execute();
+    return;
+  }
+  const { root } = evidenceDirectories(evidenceDir);
+  await fsp.mkdir(root, { recursive: true });
+  await fsp.writeFile(path.join(root, name), bytes, { mode: 0o600 });
+}
+
+/** The stored bytes of evidence `storageName`, or null when they are missing. */
+export async function readEvidenceBytes(db: DB, evidenceDir: string, storageName: string): Promise<Buffer | null> {
+  const name = path.basename(storageName);
+  if (evidenceStoreOf(db) === "database") {
+    const row = await db.selectFrom("evidence_blob").select("content").where("storage_name", "=", name).executeTakeFirst();
+    return row ? Buffer.from(row.content) : null;
+  }
+  const { root } = evidenceDirectories(evidenceDir);
+  return fsp.readFile(path.join(root, name)).catch(() => null);
+}
+
+/**
+ * Moves a staged upload to its permanent, server-generated name (into the folder, or into the
+ * database: `evidenceStoreOf`) and returns the row to insert. Call outside any database
+ * transaction; remove it again with `removeEvidenceFiles` if the insert fails.
+ */
+export async function commitEvidenceFile(db: DB, staged: StagedFile, evidenceDir: string, ownerUserId: number, now: Date) {
   const { root } = evidenceDirectories(evidenceDir);
   const id = randomBytes(18).toString("base64url");
   const storageName = `${randomBytes(16).toString("hex")}.${MEDIA_TYPE_EXTENSIONS[staged.mediaType]}`;
-  await fsp.rename(staged.tempPath, path.join(root, storageName));
+  if (evidenceStoreOf(db) === "database") {
+    await storeEvidenceBytes(db, evidenceDir, storageName, await fsp.readFile(staged.tempPath), now);
+    await fsp.rm(staged.tempPath, { force: true });
+  } else {
+    await fsp.rename(staged.tempPath, path.join(root, storageName));
+  }
   return {
     id,
     owner_user_id: ownerUserId,
@@ -303,7 +342,12 @@ export async function removeStaleIncomingFiles(evidenceDir: string, now: Date, o
   return removed;
 }
 
-export async function removeEvidenceFiles(evidenceDir: string, storageNames: string[]): Promise<void> {
+export async function removeEvidenceFiles(db: DB, evidenceDir: string, storageNames: string[]): Promise<void> {
+  if (storageNames.length === 0) return;
+  if (evidenceStoreOf(db) === "database") {
+    await db.deleteFrom("evidence_blob").where("storage_name", "in", storageNames.map((n) => path.basename(n))).execute();
+    return;
+  }
   const { root } = evidenceDirectories(evidenceDir);
   await Promise.all(storageNames.map((name) => fsp.rm(path.join(root, path.basename(name)), { force: true })));
 }
@@ -311,21 +355,19 @@ export async function removeEvidenceFiles(evidenceDir: string, storageNames: str
 // ---------------------------------------------------------------------------------------------
 // Downloads
 
-export type DownloadDecision = { ok: true; file: EvidenceFile; absolutePath: string } | { ok: false; status: 403 | 404 };
+export type DownloadDecision = { ok: true; file: EvidenceFile } | { ok: false; status: 403 | 404 };
 
 /** Evidence is served only to its owner, assessors and admins. */
 export async function authoriseEvidenceDownload(
   db: DB,
   viewer: { id: number; role: string },
   fileId: string,
-  evidenceDir: string,
 ): Promise<DownloadDecision> {
   const file = await db.selectFrom("evidence_file").selectAll().where("id", "=", fileId).executeTakeFirst();
   if (!file) return { ok: false, status: 404 };
   const staff = viewer.role === "assessor" || viewer.role === "admin";
   if (!staff && file.owner_user_id !== viewer.id) return { ok: false, status: 403 };
-  const { root } = evidenceDirectories(evidenceDir);
-  return { ok: true, file, absolutePath: path.join(root, path.basename(file.storage_name)) };
+  return { ok: true, file };
 }
 
 function encodeRfc5987(value: string): string {

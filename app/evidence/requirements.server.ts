@@ -32,7 +32,7 @@ async function commitWithFiles<T>(
   const fileIds: Record<string, string> = {};
   try {
     for (const [field, file] of Object.entries(staged)) {
-      const row = await commitEvidenceFile(file, ctx.evidenceDir, userId, ctx.now);
+      const row = await commitEvidenceFile(db, file, ctx.evidenceDir, userId, ctx.now);
       committed.push(row);
       fileIds[field] = row.id;
     }
@@ -41,7 +41,7 @@ async function commitWithFiles<T>(
       return insert(trx, fileIds);
     });
   } catch (error) {
-    await removeEvidenceFiles(ctx.evidenceDir, committed.map((r) => r.storage_name));
+    await removeEvidenceFiles(db, ctx.evidenceDir, committed.map((r) => r.storage_name));
     await discardStagedFiles(Object.values(staged));
     throw error;
   }

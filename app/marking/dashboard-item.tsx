@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReportTaskState } from "./submissions.server";
+import { formatDate } from "~/utils/dates";
 
 const STATES: Record<ReportTaskState, { badge: string; className: string; text: string; link: string }> = {
   locked: { badge: "Not started", className: "status--todo", text: "Opens when you pass the report-writing module's assessment.", link: "Read about the task" },
@@ -14,7 +15,7 @@ const STATES: Record<ReportTaskState, { badge: string; className: string; text: 
 /** The dashboard's "Report-writing task" checklist item, showing where the trainer is. */
 export function ReportTaskStep({ state, date }: { state: ReportTaskState; date: string | null }) {
   const s = STATES[state];
-  const when = date ? new Date(date).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" }) : null;
+  const when = date ? formatDate(date) : null;
   return (
     <li className="checklist__item" data-step="report-task">
       <span className={`status ${s.className}`}>{s.badge}</span>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { MarkdownLite } from "./markdown-lite";
 import { MAX_REPORT_WORDS, countWords } from "./rules";
+import { formatTimeOfDay } from "~/utils/dates";
 
 type SaveState = { kind: "idle" } | { kind: "saving" } | { kind: "saved"; at: string } | { kind: "error"; message: string };
 interface Backup {
@@ -9,7 +10,7 @@ interface Backup {
   base: string | null;
 }
 
-const timeOf = (iso: string) => new Date(iso).toLocaleTimeString("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const timeOf = formatTimeOfDay;
 
 /**
  * The report editor: a plain textarea with a live word count, autosave to the server a moment

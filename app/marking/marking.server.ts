@@ -1,10 +1,10 @@
-import type { DB } from "~db/connection";
+import type { DB, Trx } from "~db/connection";
 import type { ReportOutcome, ReportSubmission, Role, SubmissionStatus } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import type { ReportTaskDefinition } from "~/content/types";
-import { onReportReleased } from "./hooks.server";
+import { getMarkingKey, getModule } from "~/content/catalog.server";
 import { checkMark, formatWaiting, needsModeration, MAX_FEEDBACK_CHARS, type CriterionJudgement } from "./rules";
 import { getMarkingSettings } from "./settings.server";
 import { parseTask } from "./submissions.server";
@@ -101,6 +101,12 @@ export interface MarkingView {
   status: SubmissionStatus;
   statusLabel: string;
   task: ReportTaskDefinition;
+  /**
+   * The assessor-only marking key of the task version this submission answered (Markdown-lite),
+   * or null when none was kept for it. Staff only: getMarkingView refuses trainers' own work,
+   * and the marking routes are for assessors and admins.
+   */
+  markingKey: string | null;
   marker: string | null;
   moderator: string | null;
   moderationRequired: boolean | null;
@@ -113,6 +119,16 @@ export interface MarkingView {
   can: { claim: boolean; mark: boolean; claimModeration: boolean; moderate: boolean; resolve: boolean; returnToQueue: boolean };
   /** Why the viewer cannot act, when that is the interesting fact (own work, someone else holds it). */
   notice: string | null;
+}
+
+/**
+ * The key kept with the submission; for one submitted before keys were kept, the current key if
+ * (and only if) the submission answered the version being served, since the key belongs to it.
+ */
+async function markingKeyOf(db: DB, row: { marking_key: string | null; module_slug: string; module_version_id: number }): Promise<string | null> {
+  if (row.marking_key !== null) return row.marking_key;
+  const version = await db.selectFrom("module_version").select("content_hash").where("id", "=", row.module_version_id).executeTakeFirst();
+  return version && version.content_hash === getModule(row.module_slug)?.contentHash ? (getMarkingKey(row.module_slug) ?? null) : null;
 }
 
 export async function getMarkingView(db: DB, submissionId: number, viewer: Staff): Promise<Result<MarkingView>> {
@@ -154,6 +170,7 @@ export async function getMarkingView(db: DB, submissionId: number, viewer: Staff
       status: row.status,
       statusLabel: STAFF_STATUS_LABELS[row.status],
       task: parseTask(row.task_json),
+      markingKey: await markingKeyOf(db, row),
       marker: name(row.marker_id),
       moderator: name(row.moderator_id),
       moderationRequired: row.moderation_required === null ? null : row.moderation_required === 1,
@@ -261,7 +278,6 @@ function checkFeedback(feedback: string, required: boolean): Record<string, stri
   return {};
 }
 
-type Trx = Parameters<Parameters<ReturnType<DB["transaction"]>["execute"]>[0]>[0];
 
 async function insertMark(trx: Trx, submissionId: number, assessorId: number, input: { role: "marker" | "moderator"; outcome: ReportOutcome; feedback: string; agreesWith: number | null; reason: string | null; criteria: (CriterionJudgement & { met: boolean })[] }, now: Date): Promise<number> {
   const mark = await trx
@@ -291,14 +307,16 @@ async function release(trx: Trx, row: ReportSubmission, from: SubmissionStatus, 
   return true;
 }
 
-async function afterRelease(db: DB, released: { userId: number; outcome: ReportOutcome } | null, now: Date): Promise<void> {
-  if (!released || released.outcome !== "pass" || !onReportReleased) return;
-  try {
-    await onReportReleased(db, released.userId, now);
-  } catch (error) {
-    // The release is committed and stands; the hook's owner must retry its own work.
-    console.error("onReportReleased hook failed", error);
-  }
+/**
+ * What another domain does, inside the release's transaction, when a PASS for the report-writing
+ * task is released: marking does not know what that is (certificates; see `app/approval/`). It
+ * runs before commit, so a failure undoes the release and the assessor can try again; nothing is
+ * left released without its consequences.
+ */
+export type OnPassReleased = (trx: Trx, trainerId: number) => Promise<void>;
+
+async function reactToRelease(trx: Trx, trainerId: number, outcome: ReportOutcome, onPassReleased: OnPassReleased | undefined): Promise<void> {
+  if (outcome === "pass" && onPassReleased) await onPassReleased(trx, trainerId);
 }
 
 /**
@@ -306,7 +324,7 @@ async function afterRelease(db: DB, released: { userId: number; outcome: ReportO
  * (a pass needs every must-meet criterion met). Then either released at once, or, when the
  * moderation sample picks it, sent to a second assessor.
  */
-export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date): Promise<Result<{ released: boolean; moderationRequired: boolean }>> {
+export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date, onPassReleased?: OnPassReleased): Promise<Result<{ released: boolean; moderationRequired: boolean }>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.user_id === viewer.id) return refuse(403, "This is your own submission. You cannot mark it.");
@@ -331,10 +349,10 @@ export async function recordMark(db: DB, submissionId: number, viewer: Staff, in
     const markId = await insertMark(trx, row.id, viewer.id, { role: "marker", outcome: input.outcome, feedback: input.feedback, agreesWith: null, reason: null, criteria: check.criteria }, now);
     await recordAudit(trx, { actorUserId: viewer.id, action: "report.marked", subjectType: "report_submission", subjectId: row.id, details: { outcome: input.outcome, markId, moderationRequired } }, now);
     const released = moderationRequired ? false : await release(trx, row, "marked", markId, input.outcome, viewer.id, now);
+    if (released) await reactToRelease(trx, row.user_id, input.outcome, onPassReleased);
     return { released, moderationRequired };
   });
   if (!outcome) return refuse(409, "This submission has just changed; reload the page.");
-  await afterRelease(db, outcome.released ? { userId: row.user_id, outcome: input.outcome } : null, now);
   return ok(outcome);
 }
 
@@ -350,7 +368,7 @@ export type ModerationInput = { decision: "agree"; note: string } | ({ decision:
  * The moderator agrees (the marker's outcome is released) or records a different outcome with
  * a reason and their own levels (an admin then decides which stands).
  */
-export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date): Promise<Result<{ released: boolean }>> {
+export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date, onPassReleased?: OnPassReleased): Promise<Result<{ released: boolean }>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.status !== "in_moderation" || row.moderator_id !== viewer.id) return explainHeldForAction(db, row, viewer, "moderation");
@@ -383,7 +401,8 @@ export async function recordModeration(db: DB, submissionId: number, viewer: Sta
       const markId = await insertMark(trx, row.id, viewer.id, { role: "moderator", outcome: first.outcome, feedback: input.note, agreesWith: first.id, reason: null, criteria: [] }, now);
       await recordAudit(trx, { actorUserId: viewer.id, action: "report.moderated", subjectType: "report_submission", subjectId: row.id, details: { agrees: true, outcome: first.outcome, markId } }, now);
       // The agreed outcome is released with the marker's levels and feedback.
-      await release(trx, row, "marked", first.id, first.outcome, viewer.id, now);
+      if (!(await release(trx, row, "marked", first.id, first.outcome, viewer.id, now))) return null;
+      await reactToRelease(trx, row.user_id, first.outcome, onPassReleased);
       return { released: true, outcome: first.outcome };
     }
     const markId = await insertMark(trx, row.id, viewer.id, { role: "moderator", outcome: input.outcome, feedback: input.feedback, agreesWith: null, reason: input.reason.trim(), criteria }, now);
@@ -391,12 +410,11 @@ export async function recordModeration(db: DB, submissionId: number, viewer: Sta
     return { released: false, outcome: input.outcome };
   });
   if (!result) return refuse(409, "This submission has just changed; reload the page.");
-  await afterRelease(db, result.released ? { userId: row.user_id, outcome: result.outcome } : null, now);
   return ok({ released: result.released });
 }
 
 /** An admin decides between a marker and a moderator who disagree; the chosen mark is released. */
-export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date): Promise<Result<{ outcome: ReportOutcome }>> {
+export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date, onPassReleased?: OnPassReleased): Promise<Result<{ outcome: ReportOutcome }>> {
   if (viewer.role !== "admin") return refuse(403, "Only an admin can resolve a disagreement.");
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
@@ -416,12 +434,12 @@ export async function resolveDisagreement(db: DB, submissionId: number, viewer: 
     const released = await release(trx, row, "disputed", chosen!.id, chosen!.outcome, viewer.id, now);
     if (!released) throw new Error("conflict");
     await recordAudit(trx, { actorUserId: viewer.id, action: "report.resolved", subjectType: "report_submission", subjectId: row.id, details: { resolutionId: resolution.id, chosenMarkId: chosen!.id, outcome: chosen!.outcome } }, now);
+    await reactToRelease(trx, row.user_id, chosen!.outcome, onPassReleased);
     return true;
   }).catch((error: unknown) => {
     if (error instanceof Error && error.message === "conflict") return false;
     throw error;
   });
   if (!done) return refuse(409, "This submission has just changed; reload the page.");
-  await afterRelease(db, { userId: row.user_id, outcome: chosen!.outcome }, now);
   return ok({ outcome: chosen!.outcome });
 }

@@ -4,7 +4,7 @@ import type { ReportOutcome, ReportSubmission } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { ok, refuse, type Refusal, type Result } from "~/utils/result";
-import { currentModuleVersionId, getModule, getReportTask } from "~/content/catalog.server";
+import { currentModuleVersionId, getMarkingKey, getModule, getReportTask } from "~/content/catalog.server";
 import type { ReportTaskDefinition } from "~/content/types";
 import { trainerStatus, type TrainerStatus } from "./labels";
 import { REPORT_TASK_MODULE, countWords, reportBodyProblem } from "./rules";
@@ -130,6 +130,7 @@ export async function submitReport(db: DB, userId: number, body: string, now: Da
           module_slug: REPORT_TASK_MODULE,
           module_version_id: moduleVersionId,
           task_json: JSON.stringify(task),
+          marking_key: getMarkingKey(REPORT_TASK_MODULE) ?? null,
           body,
           word_count: countWords(body),
           candidate_number: randomCandidateNumber(),

@@ -1,8 +1,9 @@
 import type { ReportTaskDefinition, RubricCriterion } from "~/content/types";
 import { MarkdownLite } from "./markdown-lite";
+import { formatMoment } from "~/utils/dates";
 
-export const formatDateTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "medium", timeStyle: "short" });
-export const formatDay = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" });
+/** A moment in marking pages: the one style (app/utils/dates.ts). */
+export const formatDateTime = formatMoment;
 
 /** The case scenario and instructions, from the content build (headings start at `level`). */
 export function TaskScenario({ task, level = 2, idPrefix = "task" }: { task: ReportTaskDefinition; level?: 2 | 3; idPrefix?: string }) {

@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { invalid, replyRefusal } from "~/utils/result";
 import { readForm, textErrors } from "~/utils/forms";
+import { formatDate } from "~/utils/dates";
 
 /** The agreement's text is precompiled MDX, evaluated like a lesson (ADR 0004). */
 export const handle = { allowEval: true };
@@ -77,7 +78,7 @@ export default function Agreement() {
       </div>
       {accepted ? (
         <p className="status status--good">
-          You accepted this version on {new Date(accepted.at).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" })} as {accepted.name}.
+          You accepted this version on {formatDate(accepted.at)} as {accepted.name}.
         </p>
       ) : (
         <section aria-labelledby="accept-title" className="card">

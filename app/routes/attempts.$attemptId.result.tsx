@@ -4,6 +4,7 @@ import { getAttemptResult } from "~/assessment/attempts.server";
 import { requireUser } from "~/auth/guards.server";
 import { getDb } from "~/db.server";
 import { QuestionFieldset } from "~/components/question";
+import { formatMoment } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: "Assessment result · Approved Trainer Academy" }];
 
@@ -27,7 +28,7 @@ export default function AttemptResult() {
         </p>
         <p>
           Pass mark {result.passMark}% · {result.passed ? "Passed" : "Not passed"} · module version <code>{result.versionHash.slice(0, 8)}</code> · submitted{" "}
-          {new Date(result.submittedAt).toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "long", timeStyle: "short" })}
+          {formatMoment(result.submittedAt)}
         </p>
       </div>
       {ownAttempt ? (

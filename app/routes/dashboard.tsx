@@ -113,7 +113,7 @@ export default function Dashboard() {
                   </h3>
                   <p>
                     {m.state === "passed"
-                      ? `Passed on ${new Date(m.passedAt!).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" })} with ${m.passedPercent}%, module version ${m.passedVersion}.${m.refresherDue ? " The annual refresher is open: retake the assessment to stay approved." : ""}`
+                      ? `Passed on ${formatDate(m.passedAt!)} with ${m.passedPercent}%, module version ${m.passedVersion}.${m.refresherDue ? " The annual refresher is open: retake the assessment to stay approved." : ""}`
                       : `${m.sectionsDone} of ${m.sectionsTotal} sections complete.${m.retakeMessage && !m.canStartAttempt ? ` ${m.retakeMessage}` : ""}`}
                   </p>
                 </div>

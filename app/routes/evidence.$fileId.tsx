@@ -1,9 +1,8 @@
-import fs from "node:fs";
-import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guards.server";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
-import { authoriseEvidenceDownload, evidenceDownloadHeaders } from "~/evidence/files.server";
+import { authoriseEvidenceDownload, evidenceDownloadHeaders, readEvidenceBytes } from "~/evidence/files.server";
 import { STATIC_CSP } from "~/http/security.server";
 
 /**
@@ -12,15 +11,17 @@ import { STATIC_CSP } from "~/http/security.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const decision = await authoriseEvidenceDownload(getDb(), user, params.fileId ?? "", getEnv().EVIDENCE_DIR);
+  const db = getDb();
+  const decision = await authoriseEvidenceDownload(db, user, params.fileId ?? "");
   const refusalHeaders = { "Content-Type": "text/plain; charset=utf-8", "Content-Security-Policy": STATIC_CSP };
   if (!decision.ok) {
     return new Response(decision.status === 403 ? "You do not have permission to download this file." : "File not found.", { status: decision.status, headers: refusalHeaders });
   }
-  if (!fs.existsSync(decision.absolutePath)) return new Response("File not found.", { status: 404, headers: refusalHeaders });
-  const stream = createReadableStreamFromReadable(fs.createReadStream(decision.absolutePath));
+  // From the folder (SQLite) or the database (PostgreSQL: any node serves it), ADR 0022.
+  const bytes = await readEvidenceBytes(db, getEnv().EVIDENCE_DIR, decision.file.storage_name);
+  if (!bytes) return new Response("File not found.", { status: 404, headers: refusalHeaders });
   const headers = evidenceDownloadHeaders(decision.file, STATIC_CSP);
   // The HTTP layer already sends nosniff on every response; sending it twice would read "nosniff, nosniff".
   headers.delete("X-Content-Type-Options");
-  return new Response(stream, { status: 200, headers });
+  return new Response(new Uint8Array(bytes), { status: 200, headers });
 }

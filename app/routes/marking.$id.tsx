@@ -7,7 +7,9 @@ import type { RubricCriterion } from "~/content/types";
 import { getDb } from "~/db.server";
 import { formToObject, readForm, textErrors } from "~/utils/forms";
 import { MarkdownLite } from "~/marking/markdown-lite";
-import { claimForMarking, claimForModeration, getMarkingView, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
+import { claimForMarking, claimForModeration, getMarkingView, returnToQueue, type MarkInput } from "~/marking/marking.server";
+import { recordMark, recordModeration, resolveDisagreement } from "~/approval/approval.server";
+import { getEnv } from "~/utils/env.server";
 import { CriteriaResult, OutcomeBadge, RubricReference, TaskScenario, formatDateTime } from "~/marking/ui";
 
 export const meta: MetaFunction = () => [{ title: "Mark a report · Approved Trainer Academy" }];
@@ -60,16 +62,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       result = await returnToQueue(db, id, user, now);
       break;
     case "mark":
-      result = outcomeMissing("mark") ?? (await recordMark(db, id, user, markInput(form, rubric), now));
+      result = outcomeMissing("mark") ?? (await recordMark(db, id, user, markInput(form, rubric), now, getEnv().PUBLIC_BASE_URL));
       break;
     case "agree":
-      result = await recordModeration(db, id, user, { decision: "agree", note: form.note ?? "" }, now);
+      result = await recordModeration(db, id, user, { decision: "agree", note: form.note ?? "" }, now, getEnv().PUBLIC_BASE_URL);
       break;
     case "different":
-      result = outcomeMissing("different") ?? (await recordModeration(db, id, user, { decision: "different", reason: form.reason ?? "", ...markInput(form, rubric) }, now));
+      result = outcomeMissing("different") ?? (await recordModeration(db, id, user, { decision: "different", reason: form.reason ?? "", ...markInput(form, rubric) }, now, getEnv().PUBLIC_BASE_URL));
       break;
     case "resolve":
-      result = await resolveDisagreement(db, id, user, { chosenMarkId: Number(form.chosenMarkId), reason: form.reason ?? "" }, now);
+      result = await resolveDisagreement(db, id, user, { chosenMarkId: Number(form.chosenMarkId), reason: form.reason ?? "" }, now, getEnv().PUBLIC_BASE_URL);
       break;
     default:
       return data({ intent: form.intent ?? "", error: "Unknown action.", fieldErrors: {} as Record<string, string> }, { status: 400 });
@@ -227,6 +229,14 @@ export default function MarkSubmission() {
           ) : (
             <RubricReference rubric={view.task.rubric} level={3} />
           )}
+          <section className="marking-key" aria-labelledby="marking-key-title">
+            <h3 id="marking-key-title">Marking key (assessors and moderators only)</h3>
+            {view.markingKey ? (
+              <MarkdownLite text={view.markingKey} headingLevel={4} className="prose" />
+            ) : (
+              <p className="muted">No marking key was kept for the version of the task this submission answered. Mark against the rubric.</p>
+            )}
+          </section>
         </section>
       </div>
 

@@ -9,6 +9,7 @@ import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.s
 import { FormError } from "~/components/form";
 import { ModuleStateBadge } from "~/components/module-state";
 import { readForm } from "~/utils/forms";
+import { formatMoment } from "~/utils/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Assessment: ${data?.module.title ?? ""} · Approved Trainer Academy` }];
 
@@ -35,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/attempts/${result.value.attemptId}`);
 }
 
-const formatDate = (iso: string) => new Date(iso).toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "medium", timeStyle: "short" });
+const formatDate = formatMoment;
 
 export default function AssessmentStart() {
   const { module, progress, attempts } = useLoaderData<typeof loader>();

@@ -5,6 +5,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { getModuleProgress } from "~/learning/progress.server";
 import { ModuleStateBadge } from "~/components/module-state";
+import { formatDate } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: "Training modules · Approved Trainer Academy" }];
 
@@ -50,7 +51,7 @@ export default function Modules() {
             </progress>
             {m.state === "passed" ? (
               <p className="muted">
-                Assessment passed on {new Date(m.passedAt!).toLocaleDateString("en-GB", { timeZone: "Europe/London", dateStyle: "long" })} ({m.passedPercent}%), version{" "}
+                Assessment passed on {formatDate(m.passedAt!)} ({m.passedPercent}%), version{" "}
                 <code>{m.passedVersion}</code>
               </p>
             ) : null}

@@ -9,6 +9,7 @@ import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.s
 import { FormError, Notice } from "~/components/form";
 import { ModuleStateBadge } from "~/components/module-state";
 import { formToObject, readForm, validate } from "~/utils/forms";
+import { formatDate, formatMoment } from "~/utils/dates";
 
 export const meta: MetaFunction = () => [{ title: "Trainer progress · Approved Trainer Academy" }];
 
@@ -69,7 +70,7 @@ export default function TrainerProgress() {
             </label>
             <progress id={`p-${m.slug}`} max={m.sectionsTotal} value={m.sectionsDone} />
             <p className="muted">
-              {m.passedAt ? `Passed ${new Date(m.passedAt).toLocaleDateString("en-GB", { timeZone: "Europe/London" })} (${m.passedPercent}%), version ${m.passedVersion}` : `${m.attemptsTaken} attempt(s) submitted`}
+              {m.passedAt ? `Passed ${formatDate(m.passedAt)} (${m.passedPercent}%), version ${m.passedVersion}` : `${m.attemptsTaken} attempt(s) submitted`}
             </p>
             {m.retakeMessage && m.retakeMessage.startsWith("This assessment is locked") ? (
               <Form method="post" className="stack">
@@ -109,7 +110,7 @@ export default function TrainerProgress() {
               {attempts.map((a) => (
                 <tr key={a.id}>
                   <td>{a.title}</td>
-                  <td>{new Date(a.started_at).toLocaleString("en-GB", { timeZone: "Europe/London" })}</td>
+                  <td>{formatMoment(a.started_at)}</td>
                   <td>
                     {a.submitted_at === null ? (
                       "In progress"

@@ -39,20 +39,54 @@ export function addMonthsToInstant(instant: Date, months: number): Date {
   return new Date(`${date}${instant.toISOString().slice(10)}`);
 }
 
-const LONG = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+/**
+ * One rule for every date a person sees (issue 16.14): UK time (Europe/London), one style per kind.
+ * - a day: "29 November 2026" (`formatDate`);
+ * - a moment: "29 November 2026, 21:12" (`formatMoment`);
+ * - a time of day on its own (the editor's "saved at"): "21:12:05" (`formatTimeOfDay`).
+ * No ISO dates and no other styles in the interface, emails or PDFs; `<input type="date">` values
+ * are the only YYYY-MM-DD a person meets. A calendar date ('2026-03-01', stored as typed) is the
+ * day itself; an instant is shown as the day it was in the UK, so an event at 23:30 UTC in summer
+ * (00:30 the next day in London) shows the next day everywhere, as a moment and as a day.
+ */
+const DAY_UTC = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const DAY_LONDON = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
+const TIME_LONDON = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/London" });
+const TIME_SECONDS_LONDON = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "Europe/London" });
 
-/** '2026-03-01' → '1 March 2026'. */
-export function formatDate(date: string | null | undefined): string {
+const instantOf = (value: string | Date): Date | null => {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** A day: '2026-03-01' → '1 March 2026'; an instant → the day it was in the UK. */
+export function formatDate(date: string | Date | null | undefined): string {
   if (!date) return "—";
-  const d = new Date(date.length === 10 ? `${date}T00:00:00Z` : date);
-  return Number.isNaN(d.getTime()) ? "—" : LONG.format(d);
+  if (typeof date === "string" && DATE_PATTERN.test(date)) {
+    const d = instantOf(`${date}T00:00:00Z`);
+    return d ? DAY_UTC.format(d) : "—";
+  }
+  const d = instantOf(date);
+  return d ? DAY_LONDON.format(d) : "—";
 }
 
-const MOMENT_DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" });
-const MOMENT_TIME = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/London" });
+/** A moment: an instant → '29 November 2026, 21:12' (UK time). */
+export function formatMoment(instant: string | Date | null | undefined): string {
+  if (!instant) return "—";
+  const d = instantOf(instant);
+  return d ? `${DAY_LONDON.format(d)}, ${TIME_LONDON.format(d)}` : "—";
+}
 
-/** An instant → '29 November 2026, 21:12' (UK time). */
-export function formatMoment(instant: string | Date): string {
-  const d = new Date(instant);
-  return Number.isNaN(d.getTime()) ? "—" : `${MOMENT_DAY.format(d)}, ${MOMENT_TIME.format(d)}`;
+const DAY_PARTS_LONDON = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/London" });
+
+/** The UK calendar day of an instant, as 'YYYY-MM-DD' (for data that names a day, like a certificate's issue day). */
+export function londonDayOf(instant: string | Date): string {
+  const d = instantOf(instant);
+  return d ? DAY_PARTS_LONDON.format(d) : "";
+}
+
+/** A time of day on its own, with seconds: '21:12:05' (UK time). */
+export function formatTimeOfDay(instant: string | Date): string {
+  const d = instantOf(instant);
+  return d ? TIME_SECONDS_LONDON.format(d) : "—";
 }

@@ -10,6 +10,7 @@ import * as staffListIndexes from "./2026-11-30-2305-staff-list-indexes";
 import * as randomCandidateNumbers from "./2026-11-30-2310-random-candidate-numbers";
 import * as severalNodes from "./2026-11-30-2330-several-nodes";
 import * as agreementPublication from "./2026-11-30-2400-agreement-publication";
+import * as submissionMarkingKey from "./2026-11-30-2401-submission-marking-key";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-2310-random-candidate-numbers": randomCandidateNumbers,
   "2026-11-30-2330-several-nodes": severalNodes,
   "2026-11-30-2400-agreement-publication": agreementPublication,
+  "2026-11-30-2401-submission-marking-key": submissionMarkingKey,
 };

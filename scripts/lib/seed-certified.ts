@@ -4,10 +4,8 @@
  * then lets the real rule issue the certificate. For demos, benchmarks and tests only.
  */
 import { createHash, randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { getEnv } from "~/utils/env.server";
-import { evidenceDirectories } from "~/evidence/files.server";
+import { storeEvidenceBytes } from "~/evidence/files.server";
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
 import { randomCandidateNumber } from "~/utils/random.server";
@@ -25,7 +23,7 @@ export interface CertifiedTrainer {
 
 export async function seedCertifiedTrainer(
   db: DB,
-  input: { name: string; email: string; password: string; staffUserId: number; insuranceEndsOn?: string; acceptAgreement?: boolean },
+  input: { name: string; email: string; password: string; staffUserId: number; insuranceEndsOn?: string; acceptAgreement?: boolean; reportPass?: boolean },
   baseUrl: string,
   now: Date,
 ): Promise<CertifiedTrainer> {
@@ -43,12 +41,11 @@ export async function seedCertifiedTrainer(
     "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
     "latin1",
   );
-  const { root } = evidenceDirectories(getEnv().EVIDENCE_DIR);
-  fs.mkdirSync(root, { recursive: true });
   const file = async () => {
     const id = randomBytes(18).toString("base64url");
     const storageName = `${randomBytes(16).toString("hex")}.pdf`;
-    fs.writeFileSync(path.join(root, storageName), pdf);
+    // Into the installation's evidence store: the folder, or the database on PostgreSQL.
+    await storeEvidenceBytes(db, getEnv().EVIDENCE_DIR, storageName, pdf, now);
     await db
       .insertInto("evidence_file")
       .values({ id, owner_user_id: userId, storage_name: storageName, media_type: "application/pdf", size_bytes: pdf.length, sha256: createHash("sha256").update(pdf).digest("hex"), display_name: "seeded-evidence.pdf", created_at: iso(now) })
@@ -128,34 +125,38 @@ export async function seedCertifiedTrainer(
       .execute();
   }
   const reportVersion = await currentModuleVersionId(db, "report-writing", now);
-  await db
-    .insertInto("report_submission")
-    .values({
-      user_id: userId,
-      version: 1,
-      module_slug: "report-writing",
-      module_version_id: reportVersion,
-      task_json: JSON.stringify({ seeded: true, module: getModule("report-writing")?.title ?? "" }),
-      body: "Seeded report.",
-      word_count: 2,
-      candidate_number: randomCandidateNumber(),
-      submitted_at: iso(now),
-      status: "released",
-      marker_id: staff,
-      marking_started_at: iso(now),
-      marked_at: iso(now),
-      moderation_required: 0,
-      moderator_id: null,
-      moderation_started_at: null,
-      released_mark_id: null,
-      outcome: "pass",
-      released_at: iso(now),
-    })
-    .execute();
+  // reportPass: false leaves the report-writing task to be submitted and marked for real.
+  if (input.reportPass !== false) {
+    await db
+      .insertInto("report_submission")
+      .values({
+        user_id: userId,
+        version: 1,
+        module_slug: "report-writing",
+        module_version_id: reportVersion,
+        task_json: JSON.stringify({ seeded: true, module: getModule("report-writing")?.title ?? "" }),
+        body: "Seeded report.",
+        word_count: 2,
+        candidate_number: randomCandidateNumber(),
+        submitted_at: iso(now),
+        status: "released",
+        marker_id: staff,
+        marking_started_at: iso(now),
+        marked_at: iso(now),
+        moderation_required: 0,
+        moderator_id: null,
+        moderation_started_at: null,
+        released_mark_id: null,
+        outcome: "pass",
+        released_at: iso(now),
+      })
+      .execute();
+  }
   if (input.acceptAgreement === false) return { userId, certificateId: "" };
   const accepted = await acceptAgreement(db, { id: userId, name: input.name }, { typedName: input.name, version: getCurrentAgreement()!.version }, now);
   if (!accepted.ok) throw new Error(`Could not accept the agreement: ${accepted.message ?? JSON.stringify(accepted.fieldErrors)}`);
   let certificateId = accepted.value.certificateId;
+  if (input.reportPass === false) return { userId, certificateId: "" };
   if (!certificateId) {
     const issued = await issueCertificateIfEligible(db, userId, now);
     if (!issued.issued) throw new Error(`The seeded trainer is not eligible: ${issued.reason}`);

@@ -7,10 +7,14 @@ import { withDatabaseOf } from "./support/database";
 import { expectAccessible, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
 import { DAY, PASSWORD, addQualification, date, fillInsurance, randomDbsNumber, recordDbs } from "./support/entry";
 
-/** Every file under the e2e server's evidence directory, including half-received uploads. */
-function evidenceFilesOnDisk(): number {
-  if (!fs.existsSync(E2E_EVIDENCE_DIR)) return 0;
-  return fs.readdirSync(E2E_EVIDENCE_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+/**
+ * Every file under the e2e server's evidence directory, including half-received uploads, plus
+ * the evidence kept in the database (PostgreSQL keeps it there, ADR 0022).
+ */
+async function evidenceFilesStored(): Promise<number> {
+  const onDisk = fs.existsSync(E2E_EVIDENCE_DIR) ? fs.readdirSync(E2E_EVIDENCE_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0;
+  const inDatabase = await withDatabaseOf(E2E_DATABASE, async (db) => Number((await db.selectFrom("evidence_blob").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n));
+  return onDisk + inDatabase;
 }
 
 function section(page: Page, name: string) {
@@ -213,29 +217,29 @@ test.describe("entry requirements", () => {
 
   test("an HTML file named .pdf, an empty file and an 11 MB file are refused with a message and leave no file on disk", async ({ page }) => {
     await signUp(page, { name: "Billie Bad-Files", email: uniqueEmail(), password: PASSWORD });
-    const before = evidenceFilesOnDisk();
+    const before = await evidenceFilesStored();
 
     await addQualification(page, { name: "certificate.pdf", mimeType: "application/pdf", buffer: htmlNamedPdf() });
     await page.getByRole("button", { name: "Submit for verification" }).click();
     await expect(page.locator("#field-evidence-error")).toContainText("not a PDF, PNG or JPEG");
     await expect(page.getByRole("alert")).toContainText("Nothing was saved");
     await expectAccessible(page);
-    expect(evidenceFilesOnDisk()).toBe(before);
+    expect(await evidenceFilesStored()).toBe(before);
 
     await addQualification(page, { name: "empty.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) });
     await page.getByRole("button", { name: "Submit for verification" }).click();
     await expect(page.locator("#field-evidence-error")).toContainText("empty");
-    expect(evidenceFilesOnDisk()).toBe(before);
+    expect(await evidenceFilesStored()).toBe(before);
 
     await addQualification(page, { name: "huge.pdf", mimeType: "application/pdf", buffer: bytesOfSize(11 * 1024 * 1024) });
     await page.getByRole("button", { name: "Submit for verification" }).click();
     await expect(page.locator("#field-evidence-error")).toContainText("larger than 10 MB");
-    expect(evidenceFilesOnDisk()).toBe(before);
+    expect(await evidenceFilesStored()).toBe(before);
 
     await fillInsurance(page, "Example Mutual", { name: "huge.png", mimeType: "image/png", buffer: bytesOfSize(11 * 1024 * 1024, tinyPng()) });
     await page.getByRole("button", { name: "Submit for verification" }).click();
     await expect(page.locator("#field-evidence-error")).toContainText("larger than 10 MB");
-    expect(evidenceFilesOnDisk()).toBe(before);
+    expect(await evidenceFilesStored()).toBe(before);
 
     // A good file with bad fields is not kept either, and every bad field says why.
     await fillInsurance(page, "Example Mutual", { name: "schedule.pdf", mimeType: "application/pdf", buffer: tinyPdf() });
@@ -245,7 +249,7 @@ test.describe("entry requirements", () => {
     await expect(page.locator("#field-publicLiability-error")).toContainText("in pounds");
     await expect(page.locator("#field-endDate-error")).toContainText("after the start date");
     await expectAccessible(page);
-    expect(evidenceFilesOnDisk()).toBe(before);
+    expect(await evidenceFilesStored()).toBe(before);
 
     await page.goto("/requirements");
     await expect(section(page, "Qualifications").locator(".requirement__head .status")).toHaveText("Missing");

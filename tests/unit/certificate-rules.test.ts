@@ -92,11 +92,11 @@ describe("eligibility", () => {
         key: `module:${slug}`,
         label: `Module assessment passed: ${slug}`,
         done: true,
-        detail: "Passed 2026-05-10 (version aaaaaaaa).",
+        detail: "Passed 10 May 2026 (version aaaaaaaa).",
         href: `/modules/${slug}`,
       })),
-      { key: "report", label: "Report-writing task passed", done: true, detail: "Passed 2026-05-20.", href: "/report-task" },
-      { key: "agreement", label: "Current scope of practice and communication agreement accepted", done: true, detail: "Accepted 2026-05-21.", href: "/agreement" },
+      { key: "report", label: "Report-writing task passed", done: true, detail: "Passed 20 May 2026.", href: "/report-task" },
+      { key: "agreement", label: "Current scope of practice and communication agreement accepted", done: true, detail: "Accepted 21 May 2026.", href: "/agreement" },
     ]);
   });
 
@@ -141,8 +141,9 @@ describe("eligibility", () => {
     expect(evaluateEligibility(facts, today)).toMatchObject({ eligible: true, expiresOn: "2026-06-02", expiryBasis: "annual refresher date" });
     facts.modules[3]!.passed!.at = "2025-06-01T23:59:59.000Z";
     const stale = evaluateEligibility(facts, today);
+    // 23:59:59 UTC on 1 June is 00:59 on 2 June in the UK: people see the UK day (issue 16.14).
     expect(stale.eligible ? [] : stale.unmet.map(({ key, detail }) => ({ key, detail }))).toEqual([
-      { key: "module:manual-handling", detail: "Passed 2025-06-01: the annual refresher is due; retake the end-of-module assessment." },
+      { key: "module:manual-handling", detail: "Passed 2 June 2025: the annual refresher is due; retake the end-of-module assessment." },
     ]);
     expect(stale.checklist.find((c) => c.key === "module:manual-handling")).toMatchObject({ done: false, href: "/modules/manual-handling" });
   });

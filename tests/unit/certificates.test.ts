@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PDFDocument } from "pdf-lib";
 import type { DB } from "~db/connection";
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
+import { finish, reevaluate } from "~/approval/approval.server";
 import { getPublicCertificateView } from "~/certificates/public.server";
 import { revokeCertificate, suspendCertificate, reinstateCertificate } from "~/certificates/admin.server";
 import { registerModuleVersions } from "~/content/catalog.server";
@@ -75,10 +76,11 @@ describe("issuing certificates", () => {
       .insertInto("insurance_policy")
       .values({ user_id: trainer.userId, insurer: "Renewed Ltd", policy_number: "R-2", public_liability_pence: 600_000_000, professional_indemnity_pence: 200_000_000, limit_basis: "aggregate", covered_activities: "PT", territory: "UK", start_date: dateOf(later), end_date: addDays(dateOf(later), 365), evidence_file_id: evidence.evidence_file_id, status: "verified", decided_by_user_id: staffId, decided_at: iso(later), rejection_reason: null, expired_at: null, created_at: iso(later) })
       .execute();
-    const renewed = await issueCertificateIfEligible(db, trainer.userId, later);
-    expect(renewed.issued).toBe(true);
-    if (!renewed.issued) return;
+    // What a verification decision does: issue in its transaction, then finish after commit.
+    const renewed = await db.transaction().execute((trx) => reevaluate(trx, trainer.userId, later));
+    if (!renewed.issued) throw new Error(`not renewed: ${renewed.reason}`);
     expect(renewed.superseded).toBe(trainer.certificateId);
+    await finish(db, renewed, "http://academy.test", later);
     expect(await getPublicCertificateView(db, trainer.certificateId, later)).toMatchObject({ status: "superseded", supersededBy: renewed.certificateId });
     expect(await getPublicCertificateView(db, renewed.certificateId, later)).toMatchObject({ status: "valid" });
   });

@@ -6,7 +6,7 @@ import type { DB } from "~db/connection";
 import { addMonths } from "~/utils/dates";
 import { recordDbsDecision, recordDbsStatusCheck, submitDbsCheck, viewDbsCheck } from "~/evidence/dbs.server";
 import { entryRequirementsMet, getEntryRequirementFacts } from "~/evidence/facts.server";
-import { receiveEvidenceForm } from "~/evidence/files.server";
+import { evidenceStoreOf, readEvidenceBytes, receiveEvidenceForm } from "~/evidence/files.server";
 import { formatPence, parsePounds } from "~/utils/money";
 import { CPD_MESSAGE, getTrainerRequirements, submitInsurance, submitQualification } from "~/evidence/requirements.server";
 import { dbsDecisionSchema, dbsSchema, dbsStatusCheckSchema, insuranceSchema, qualificationSchema } from "~/evidence/validation";
@@ -30,8 +30,10 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(evidenceDir, { recursive: true, force: true }));
 
-function filesOnDisk(): number {
-  return fs.readdirSync(evidenceDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+/** Evidence files on disk (staged or stored) plus evidence kept in the database (PostgreSQL, ADR 0022). */
+async function filesStored(): Promise<number> {
+  const onDisk = fs.readdirSync(evidenceDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  return onDisk + Number((await db.selectFrom("evidence_blob").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 }
 const count = async (table: "qualification" | "insurance_policy" | "evidence_file" | "dbs_check") =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
@@ -187,16 +189,18 @@ describe("trainer submissions", () => {
     const file = await db.selectFrom("evidence_file").selectAll().where("owner_user_id", "=", trainer.id).executeTakeFirstOrThrow();
     expect(file.display_name).toBe("certificate.pdf");
     expect(file.storage_name).toMatch(/^[0-9a-f]{32}\.pdf$/);
-    expect(fs.existsSync(path.join(evidenceDir, file.storage_name))).toBe(true);
+    // In the folder on SQLite, in the database on PostgreSQL (ADR 0022): the bytes uploaded.
+    expect(await readEvidenceBytes(db, evidenceDir, file.storage_name)).toEqual(tinyPdf());
+    expect(fs.existsSync(path.join(evidenceDir, file.storage_name))).toBe(evidenceStoreOf(db) === "folder");
   });
 
   it("stores nothing and leaves no file when any field is invalid, even though the file was fine", async () => {
     const trainer = await createUser(db);
-    const [files, rows, evidence] = [filesOnDisk(), await count("qualification"), await count("evidence_file")];
+    const [files, rows, evidence] = [await filesStored(), await count("qualification"), await count("evidence_file")];
     const form = await evidenceForm({ ...goodQualification, qualificationNumber: "nonsense" }, { evidence: { name: "c.png", body: tinyPng() } }, ["evidence", "cpdEvidence"]);
     const result = await submitQualification(db, trainer.id, form, { evidenceDir, now });
     expect(!result.ok && result.fieldErrors.qualificationNumber).toBeTruthy();
-    expect([filesOnDisk(), await count("qualification"), await count("evidence_file")]).toEqual([files, rows, evidence]);
+    expect([await filesStored(), await count("qualification"), await count("evidence_file")]).toEqual([files, rows, evidence]);
   });
 
   it("asks for CPD evidence when the qualification is more than five years old", async () => {
@@ -215,12 +219,12 @@ describe("trainer submissions", () => {
 
   it("refuses an HTML file named .pdf and a missing file, storing nothing", async () => {
     const trainer = await createUser(db);
-    const [files, rows] = [filesOnDisk(), await count("insurance_policy")];
+    const [files, rows] = [await filesStored(), await count("insurance_policy")];
     const html = await submitInsurance(db, trainer.id, await evidenceForm(goodInsurance, { evidence: { name: "schedule.pdf", body: htmlNamedPdf() } }, ["evidence"]), { evidenceDir, now });
     expect(!html.ok && html.fieldErrors.evidence).toMatch(/not a PDF, PNG or JPEG/);
     const missing = await submitInsurance(db, trainer.id, await evidenceForm(goodInsurance, {}, ["evidence"]), { evidenceDir, now });
     expect(!missing.ok && missing.fieldErrors.evidence).toMatch(/Choose a file/);
-    expect([filesOnDisk(), await count("insurance_policy")]).toEqual([files, rows]);
+    expect([await filesStored(), await count("insurance_policy")]).toEqual([files, rows]);
   });
 });
 

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DB } from "~db/connection";
+import type { DB, Trx } from "~db/connection";
 import { listAuditEvents } from "~/audit/audit.server";
 import { addMs, HOUR, iso } from "~/utils/clock";
-import { currentModuleVersionId, getReportTask, registerModuleVersions } from "~/content/catalog.server";
-import { setOnReportReleased } from "~/marking/hooks.server";
+import { currentModuleVersionId, getMarkingKey, getReportTask, registerModuleVersions } from "~/content/catalog.server";
 import { claimForMarking, claimForModeration, getMarkingView, listMarkingQueue, recordMark, recordModeration, resolveDisagreement, returnToQueue, type MarkInput } from "~/marking/marking.server";
 import { getReportTaskOutcome } from "~/marking/outcome.server";
 import { MAX_REPORT_WORDS, moderationDraw, needsModeration } from "~/marking/rules";
@@ -108,6 +107,40 @@ describe("writing and submitting", () => {
     const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirstOrThrow();
     expect(JSON.parse(row.task_json)).toEqual(task());
     expect(row.module_version_id).toBe(await currentModuleVersionId(db, "report-writing", t0));
+  });
+
+  it("keeps the marking key of the version it answered for staff, and never gives it to the trainer", async () => {
+    const key = getMarkingKey("report-writing")!;
+    expect(key).toContain("## Attendance");
+    const { trainer, submissionId } = await trainerWithSubmission("Kept Key");
+    const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirstOrThrow();
+    expect(row.marking_key).toBe(key);
+    const assessor = await account("assessor", "Key Reader");
+    expect(await getMarkingView(db, submissionId, { id: assessor.id, role: "assessor" })).toMatchObject({ ok: true, value: { markingKey: key } });
+    const own = await getSubmissionForTrainer(db, submissionId, trainer.id);
+    expect(own.ok).toBe(true);
+    expect(JSON.stringify(own)).not.toContain("Attendance");
+    expect(JSON.stringify(await getTaskPage(db, trainer.id))).not.toContain("postponed by the case manager");
+
+    // A submission from before keys were kept, written against an older task version: its task
+    // snapshot stands, and no key is offered (the current key belongs to another version).
+    const older = await db.insertInto("module_version").values({ slug: "report-writing", content_hash: "0".repeat(64), title: "Older", version_notes: "Older task.", published_at: iso(t0) }).returning("id").executeTakeFirstOrThrow();
+    const { id: _id, ...copy } = row;
+    const olderTask = { ...task(), title: "The task as it was" };
+    const legacy = await db
+      .insertInto("report_submission")
+      .values({ ...copy, user_id: (await account("trainer", "Legacy Trainer")).id, module_version_id: older.id, task_json: JSON.stringify(olderTask), marking_key: null, candidate_number: "KEYLEGACY" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const legacyView = await getMarkingView(db, legacy.id, { id: assessor.id, role: "assessor" });
+    expect(legacyView).toMatchObject({ ok: true, value: { markingKey: null, task: { title: "The task as it was" } } });
+    // The same without a kept key but on the version being served: the current key is its key.
+    const current = await db
+      .insertInto("report_submission")
+      .values({ ...copy, user_id: (await account("trainer", "Current Trainer")).id, marking_key: null, candidate_number: "KEYCURRENT" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    expect(await getMarkingView(db, current.id, { id: assessor.id, role: "assessor" })).toMatchObject({ ok: true, value: { markingKey: key } });
   });
 });
 
@@ -245,10 +278,12 @@ describe("moderation", () => {
   it("a moderator who disagrees records a reason; an admin resolves; the agreed outcome is released and the hook runs", async () => {
     const admin = await account("admin", "Resolving Admin");
     await updateMarkingSettings(db, admin.id, { referralPercent: 100, passPercent: 100, blindMarking: false }, t0);
+    // What runs inside the release's transaction for a pass (app/approval/ issues the certificate there).
     const calls: number[] = [];
-    setOnReportReleased(async (_db, userId) => {
+    const onPassReleased = async (trx: Trx, userId: number) => {
+      expect(trx.isTransaction).toBe(true);
       calls.push(userId);
-    });
+    };
     try {
       const { trainer, submissionId } = await trainerWithSubmission();
       const marker = await account("assessor", "Strict Marker");
@@ -274,7 +309,7 @@ describe("moderation", () => {
       expect(await resolveDisagreement(db, submissionId, marker, { chosenMarkId: moderatorMark.id, reason: "x" }, t0)).toMatchObject({ ok: false, status: 403 });
       expect(await resolveDisagreement(db, submissionId, admin, { chosenMarkId: moderatorMark.id, reason: "" }, t0)).toMatchObject({ ok: false, status: 400 });
       const released = addMs(t0, 2 * HOUR);
-      expect(await resolveDisagreement(db, submissionId, admin, { chosenMarkId: moderatorMark.id, reason: "Agree with the moderator." }, released)).toEqual({ ok: true, value: { outcome: "pass" } });
+      expect(await resolveDisagreement(db, submissionId, admin, { chosenMarkId: moderatorMark.id, reason: "Agree with the moderator." }, released, onPassReleased)).toEqual({ ok: true, value: { outcome: "pass" } });
 
       const trainerView = await getSubmissionForTrainer(db, submissionId, trainer.id);
       expect(trainerView.ok && trainerView.value.released).toMatchObject({ outcome: "pass", feedback: "Well done.", moderationNote: "The report is factual throughout." });
@@ -286,7 +321,6 @@ describe("moderation", () => {
       await expect(db.updateTable("report_mark").set({ outcome: "refer" }).where("id", "=", moderatorMark.id).execute()).rejects.toThrow(/append-only/);
       await expect(db.deleteFrom("report_mark_criterion").execute()).rejects.toThrow(/append-only/);
     } finally {
-      setOnReportReleased(null);
       await updateMarkingSettings(db, admin.id, { referralPercent: 0, passPercent: 0, blindMarking: false }, t0);
     }
   });

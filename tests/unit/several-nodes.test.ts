@@ -1,13 +1,19 @@
 import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "~db/connection";
 import { isPostgres, runExclusively } from "~db/dialect";
 import { queueEmails } from "~/email/outbox.server";
 import { runScheduledJobs, SCHEDULED_JOBS_LOCK } from "~/jobs/scheduled.server";
+import { authoriseEvidenceDownload, commitEvidenceFile, evidenceStoreOf, readEvidenceBytes, stageUpload } from "~/evidence/files.server";
+import { iso } from "~/utils/clock";
 import { createSharedDatabase, removeSharedDatabase } from "../helpers/shared-db";
 import { startSmtpSink } from "../helpers/smtp-sink";
 import { testPostgresUrl } from "../helpers/postgres";
+import { tinyPdf } from "../helpers/evidence";
 
 /**
  * Several app nodes against one database (ADR 0021). Each "node" here is a process of its own,
@@ -140,5 +146,39 @@ describe("scheduled jobs on several nodes", () => {
     release();
     await Promise.all(attempts);
     expect(answers.filter((a) => a)).toHaveLength(1);
+  });
+});
+
+describe("evidence on several nodes", () => {
+  it("a file uploaded through one node is served by another with its own, empty evidence folder", async () => {
+    const { db: nodeA, open } = await sharedDatabase("evidence");
+    const nodeB = open();
+    const owner = await nodeA
+      .insertInto("user")
+      .values({ email: "owner@example.test", name: "Owner", role: "trainer", password_hash: "x", disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const folderA = fs.mkdtempSync(path.join(os.tmpdir(), "ata-node-a-"));
+    const folderB = fs.mkdtempSync(path.join(os.tmpdir(), "ata-node-b-"));
+    const staged = await stageUpload((async function* () {
+      yield tinyPdf();
+    })(), { evidenceDir: folderA, clientFileName: "insurance.pdf" });
+    if (!staged.ok) throw new Error("staging failed");
+    const row = await commitEvidenceFile(nodeA, staged.file, folderA, owner.id, now);
+    await nodeA.insertInto("evidence_file").values(row).execute();
+
+    const decision = await authoriseEvidenceDownload(nodeB, { id: owner.id, role: "trainer" }, row.id);
+    expect(decision.ok).toBe(true);
+    const served = await readEvidenceBytes(nodeB, folderB, row.storage_name);
+    if (evidenceStoreOf(nodeA) === "database") {
+      // PostgreSQL: the bytes are in the database, so node B serves them (ADR 0022).
+      expect(served).toEqual(tinyPdf());
+      expect(fs.readdirSync(folderA, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())).toHaveLength(0);
+    } else {
+      // SQLite is one machine: the folder is the store, and only a node sharing it serves the file.
+      expect(served).toBeNull();
+      expect(await readEvidenceBytes(nodeB, folderA, row.storage_name)).toEqual(tinyPdf());
+    }
+    for (const folder of [folderA, folderB]) fs.rmSync(folder, { recursive: true, force: true });
   });
 });
