@@ -114,7 +114,7 @@ describe("the re-acceptance window", () => {
     expect(renewed!.scope.mayNot).toContain(NEW_SCOPE);
     expect((await verifyCredentialForRelyingParty(db, await credentialJson(renewedId), BASE, at(31))).headline).toMatch(/^Valid/);
     expect(await reacceptanceNotice(db, trainer.userId, at(31))).toBeNull();
-  });
+  }, 60_000);
 
   it("the window is an audited policy setting, and widening it restores a trainer inside the new window", async () => {
     const trainer = await certifiedOnPrevious();
@@ -125,5 +125,5 @@ describe("the re-acceptance window", () => {
     expect(JSON.parse(changed.details!)).toEqual({ agreementReacceptanceDays: { from: 30, to: 60 } });
     expect(await view(trainer.certificateId, at(46))).toMatchObject({ status: "valid" });
     expect(await view(trainer.certificateId, at(60))).toMatchObject({ status: "suspended", reason: "agreement not accepted" });
-  });
+  }, 60_000);
 });
