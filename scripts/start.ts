@@ -22,7 +22,7 @@ import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { describeDatabase } from "~db/connection";
 import { registerModuleVersions } from "~/content/catalog.server";
-import { INVALIDATE_MESSAGE } from "~/certificates/public.server";
+import { INVALIDATE_MESSAGE, listenForCertificateChanges } from "~/certificates/public.server";
 import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
 import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 
@@ -72,6 +72,8 @@ function workerCount(env: Env): number {
 
 async function serve(env: Env) {
   const build = dev ? loadBuild : await loadBuild();
+  // PostgreSQL: hear about certificate changes made on any node (ADR 0021).
+  if (env.DATABASE_URL) listenForCertificateChanges(env.DATABASE_URL);
   const app = createHttpApp({ env, build });
   const server = app.listen(env.PORT, env.HOST, () => {
     if (cluster.isPrimary || cluster.worker?.id === 1) {

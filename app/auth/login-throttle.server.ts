@@ -9,7 +9,7 @@ export interface WindowCounter {
   reset(key: string): Promise<void>;
 }
 
-class MemoryWindowCounter implements WindowCounter {
+export class MemoryWindowCounter implements WindowCounter {
   private readonly counter: FixedWindowCounter;
   constructor(limit: number, windowMs: number) {
     this.counter = new FixedWindowCounter(limit, windowMs);

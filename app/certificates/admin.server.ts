@@ -22,7 +22,7 @@ export async function suspendCertificate(db: DB, actorId: number, id: string, re
     await trx.updateTable("certificate").set({ suspended_at: iso(now), suspension_reason: reason, suspended_by: actorId }).where("id", "=", id).execute();
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.suspended", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
-  invalidatePublicView(id);
+  await invalidatePublicView(db, id);
   // The credential follows: suspension and revocation set its revocation bit and re-sign the
   // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
   await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
@@ -37,7 +37,7 @@ export async function reinstateCertificate(db: DB, actorId: number, id: string, 
     await trx.updateTable("certificate").set({ suspended_at: null, suspension_reason: null, suspended_by: null }).where("id", "=", id).execute();
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.reinstated", subjectType: "certificate", subjectId: id, details: { reason, wasSuspendedAt: cert.suspended_at, wasSuspendedFor: cert.suspension_reason } }, now);
   });
-  invalidatePublicView(id);
+  await invalidatePublicView(db, id);
   // The credential follows: suspension and revocation set its revocation bit and re-sign the
   // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
   await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);
@@ -53,7 +53,7 @@ export async function revokeCertificate(db: DB, actorId: number, id: string, rea
     await trx.updateTable("certificate").set({ revoked_at: iso(now), revocation_reason: reason, revoked_by: actorId }).where("id", "=", id).where("revoked_at", "is", null).execute();
     await recordAudit(trx, { actorUserId: actorId, action: "certificate.revoked", subjectType: "certificate", subjectId: id, details: { reason } }, now);
   });
-  invalidatePublicView(id);
+  await invalidatePublicView(db, id);
   // The credential follows: suspension and revocation set its revocation bit and re-sign the
   // status list; reinstatement issues a fresh credential (new index), the old one stays revoked.
   await refreshCertificateCredential(db, id, getEnv().PUBLIC_BASE_URL, now);

@@ -22,6 +22,6 @@ export async function completeCertificateDocuments(db: DB, id: string, baseUrl: 
   if (!cert.pdf) await db.updateTable("certificate").set({ pdf: Buffer.from(pdf) }).where("id", "=", id).where("pdf", "is", null).execute();
   await refreshCertificateCredential(db, id, baseUrl, now);
   const superseded = await db.selectFrom("certificate").select("id").where("superseded_by", "=", id).executeTakeFirst();
-  if (superseded) invalidatePublicView(superseded.id);
+  if (superseded) await invalidatePublicView(db, superseded.id);
   return { pdf };
 }

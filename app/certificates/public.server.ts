@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import type { DB } from "~db/connection";
+import { listenToNodes, notifyNodes } from "~db/notify";
 import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
@@ -30,7 +31,8 @@ export interface PublicCertificateView {
 /** Well-formed certificate ids: 32 base32 characters (160 random bits). */
 export const CERTIFICATE_ID = /^[a-z2-7]{32}$/;
 
-const CACHE_MS = 5_000;
+/** How long a view is cached: the bound on how stale a verification page can be, on any node. */
+export const CACHE_MS = 5_000;
 /** Views kept per process; past this the least recently used go (ADR 0014). */
 export const VERIFY_CACHE_ENTRIES = 10_000;
 declare global {
@@ -42,6 +44,8 @@ export function cache() {
 }
 
 export const INVALIDATE_MESSAGE = "academy:invalidate-certificate";
+/** The PostgreSQL channel certificate changes are announced on, to every node (ADR 0021). */
+export const INVALIDATE_CHANNEL = "academy_certificate_changed";
 
 declare global {
   var __academyVerifyCacheListening: boolean | undefined;
@@ -56,10 +60,26 @@ if (cluster.isWorker && !globalThis.__academyVerifyCacheListening) {
   });
 }
 
-/** Forget a cached view at once, in every server process (suspension, revocation, supersession). */
-export function invalidatePublicView(id: string): void {
+/**
+ * Forget a cached view at once (suspension, revocation, supersession, a status change): in this
+ * process, in this machine's other processes (through the cluster primary), and on PostgreSQL in
+ * every process of every node (NOTIFY on `INVALIDATE_CHANNEL`; each serving process LISTENs,
+ * `listenForCertificateChanges`). Call it after the change has committed. Whatever happens to the
+ * message, no node serves a view older than the cache's lifetime (CACHE_MS, 5 seconds).
+ */
+export async function invalidatePublicView(db: DB, id: string): Promise<void> {
   cache().delete(id);
   if (cluster.isWorker) process.send?.({ type: INVALIDATE_MESSAGE, id });
+  await notifyNodes(db, INVALIDATE_CHANNEL, id).catch((error: unknown) => console.error("Could not announce a certificate change to the other nodes:", error));
+}
+
+/**
+ * On PostgreSQL, each serving process listens for certificate changes made on any node and drops
+ * the cached view. While the listening connection is down, messages may be missed: the whole
+ * cache is dropped then, and again when listening resumes.
+ */
+export function listenForCertificateChanges(databaseUrl: string) {
+  return listenToNodes(databaseUrl, INVALIDATE_CHANNEL, { onMessage: (id) => cache().delete(id), onGap: () => cache().clear() });
 }
 
 /** Everything a certificate row holds except its documents (PDF, signed credential): what a view needs. */

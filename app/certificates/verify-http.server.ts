@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from "express";
 import { getDb } from "~/db.server";
 import { serverClock } from "~/utils/clock.server";
-import { FixedWindowCounter } from "~/utils/rate-limit";
+import type { DB } from "~db/connection";
+import { isPostgres } from "~db/dialect";
+import { DatabaseWindowCounter, MemoryWindowCounter, type WindowCounter } from "~/auth/login-throttle.server";
 import { formatLongDate } from "./pdf.server";
 import { formatMoment } from "~/utils/dates";
 import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
@@ -86,16 +88,20 @@ export function publicJson(view: PublicCertificateView, generatedAt: Date) {
 }
 
 declare global {
-  var __academyVerifyLimiter: FixedWindowCounter | undefined;
+  var __academyVerifyLimiter: WindowCounter | undefined;
 }
 
 /**
- * Lookups per IP per minute. Counted in memory for speed (this is the hottest public path);
- * with several server processes each allows its share of the limit, and the operating system
- * spreads connections across them, so the total stays close to the configured limit.
+ * Lookups per IP per minute. On PostgreSQL (several app nodes, ADR 0021) they are counted in the
+ * database (`login_throttle`, scope `verify`), so the limit holds across every node and process.
+ * On SQLite (one machine) they are counted in memory for speed (this is the hottest public path):
+ * each process allows its share of the limit, and the operating system spreads connections
+ * across them, so the total stays close to the configured limit.
  */
-export function verifyRateLimiter(limit: { perMinute: number; processes: number }): FixedWindowCounter {
-  globalThis.__academyVerifyLimiter ??= new FixedWindowCounter(Math.ceil(limit.perMinute / Math.max(1, limit.processes)), 60_000);
+export function verifyRateLimiter(db: DB, limit: { perMinute: number; processes: number }): WindowCounter {
+  globalThis.__academyVerifyLimiter ??= isPostgres(db)
+    ? new DatabaseWindowCounter(db, "verify", limit.perMinute, 60_000)
+    : new MemoryWindowCounter(Math.ceil(limit.perMinute / Math.max(1, limit.processes)), 60_000);
   return globalThis.__academyVerifyLimiter;
 }
 
@@ -121,17 +127,17 @@ export function verifyHandler({ cssHref, limit }: VerifyHandlerOptions) {
       res.setHeader("Cache-Control", "no-store");
       res.setHeader("Vary", "Accept");
 
-      const limiter = verifyRateLimiter(limit);
+      const db = getDb();
+      const limiter = verifyRateLimiter(db, limit);
       const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
-      const wait = limiter.retryAfterMs(ip, now);
+      const wait = await limiter.retryAfterMs(ip, now);
       if (wait > 0) {
         res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
         if (asJson) return res.status(429).json({ error: "Too many lookups. Try again later." });
         return res.status(429).type("html").send(renderRateLimitedPage(await cssHref(), now, wait / 1000));
       }
-      limiter.record(ip, now);
+      await limiter.record(ip, now);
 
-      const db = getDb();
       const view = await getPublicCertificateView(db, id, now);
       if (!view) {
         if (asJson || part) return res.status(404).json({ error: "No certificate found." });

@@ -28,9 +28,9 @@ async function readCredentialUpload(request: Request): Promise<{ text: string } 
 async function checkCredential(request: Request, ip: string) {
   const now = serverClock();
   const env = getEnv();
-  const limiter = verifyRateLimiter({ perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS });
-  if (limiter.retryAfterMs(ip, now) > 0) return data({ form: "credential" as const, error: "Too many checks from this address in a short time. Wait a minute and try again.", report: null }, { status: 429 });
-  limiter.record(ip, now);
+  const limiter = verifyRateLimiter(getDb(), { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS });
+  if ((await limiter.retryAfterMs(ip, now)) > 0) return data({ form: "credential" as const, error: "Too many checks from this address in a short time. Wait a minute and try again.", report: null }, { status: 429 });
+  await limiter.record(ip, now);
   const upload = await readCredentialUpload(request);
   if ("error" in upload) return data({ form: "credential" as const, error: upload.error, report: null }, { status: 400 });
   const outcome = await checkCredentialText(getDb(), upload.text, getEnv().PUBLIC_BASE_URL, now);

@@ -3,13 +3,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DB } from "~db/connection";
 import { isPostgres, runExclusively } from "~db/dialect";
 import { queueEmails } from "~/email/outbox.server";
 import { runScheduledJobs, SCHEDULED_JOBS_LOCK } from "~/jobs/scheduled.server";
 import { authoriseEvidenceDownload, commitEvidenceFile, evidenceStoreOf, readEvidenceBytes, stageUpload } from "~/evidence/files.server";
 import { iso } from "~/utils/clock";
+import { cache, CACHE_MS, INVALIDATE_CHANNEL, invalidatePublicView, listenForCertificateChanges } from "~/certificates/public.server";
+import { verifyRateLimiter } from "~/certificates/verify-http.server";
+import { listenToNodes, notifyNodes } from "~db/notify";
 import { createSharedDatabase, removeSharedDatabase } from "../helpers/shared-db";
 import { startSmtpSink } from "../helpers/smtp-sink";
 import { testPostgresUrl } from "../helpers/postgres";
@@ -180,5 +183,44 @@ describe("evidence on several nodes", () => {
       expect(await readEvidenceBytes(nodeB, folderA, row.storage_name)).toEqual(tinyPdf());
     }
     for (const folder of [folderA, folderB]) fs.rmSync(folder, { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!testPostgresUrl())("verification pages on several nodes (PostgreSQL)", () => {
+  it("a certificate change on one node reaches every listening node's cache (LISTEN/NOTIFY)", async () => {
+    const { target, db: nodeA } = await sharedDatabase("notify");
+    const listener = listenForCertificateChanges(target);
+    let heard!: (payload: string) => void;
+    const heardByWitness = new Promise<string>((resolve) => (heard = resolve));
+    const witness = listenToNodes(target, INVALIDATE_CHANNEL, { onMessage: (payload) => heard(payload), onGap: () => undefined });
+    await Promise.all([listener.ready, witness.ready]);
+    // A change on node A is announced to every node.
+    const changed = "a".repeat(32);
+    await invalidatePublicView(nodeA, changed);
+    expect(await heardByWitness).toBe(changed);
+    // Node B's serving process holds a cached view; the announcement (not a local call) drops it.
+    const cached = "b".repeat(32);
+    cache().set(cached, { at: now.getTime(), view: null });
+    await notifyNodes(nodeA, INVALIDATE_CHANNEL, cached);
+    await vi.waitFor(() => expect(cache().get(cached)).toBeUndefined(), { timeout: CACHE_MS });
+    await Promise.all([listener.stop(), witness.stop()]);
+  }, 30_000);
+
+  it("the verification lookup limit is counted once for all nodes", async () => {
+    const { db: nodeA, open } = await sharedDatabase("verifylimit");
+    const nodeB = open();
+    const limit = { perMinute: 3, processes: 4 };
+    globalThis.__academyVerifyLimiter = undefined;
+    const onA = verifyRateLimiter(nodeA, limit);
+    for (let i = 0; i < 3; i += 1) {
+      expect(await onA.retryAfterMs("203.0.113.9", now)).toBe(0);
+      await onA.record("203.0.113.9", now);
+    }
+    // Another node (another process: its own limiter) sees the same count: the fourth is refused.
+    globalThis.__academyVerifyLimiter = undefined;
+    const onB = verifyRateLimiter(nodeB, limit);
+    expect(await onB.retryAfterMs("203.0.113.9", now)).toBeGreaterThan(0);
+    expect(await onB.retryAfterMs("203.0.113.10", now)).toBe(0);
+    globalThis.__academyVerifyLimiter = undefined;
   });
 });

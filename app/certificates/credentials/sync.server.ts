@@ -43,7 +43,7 @@ export async function refreshCertificateCredential(db: DB, certificateId: string
   if (!cert) return;
   await reconcile(db, cert, baseUrl, now);
   await resignStatusLists(db, baseUrl, now);
-  invalidatePublicView(cert.id);
+  await invalidatePublicView(db, cert.id);
 }
 
 /**
