@@ -1,6 +1,7 @@
 /**
- * `npm run demo`: adds three clearly-marked demonstration accounts to the database
- * (DATABASE_URL, or DATABASE_PATH, default data/academy.sqlite) and prints them; `npm run demo` then starts the
+ * `npm run demo`: adds four clearly-marked demonstration accounts to the database (a trainer, an
+ * assessor, an admin, and a trainer who is already certified; DATABASE_URL, or DATABASE_PATH,
+ * default data/academy.sqlite) and prints them; `npm run demo` then starts the
  * site. Never run this against a real installation.
  */
 import { openDatabase } from "~db/connection";

@@ -93,6 +93,10 @@ async function mutate(module: string): Promise<ModuleScore> {
       testFiles: tests,
       coverageAnalysis: "perTest",
       concurrency: 1,
+      // Generous: on a shared, niced machine a slow test (a database seeded in beforeAll, which the
+      // dry run does not time) must not pass for a mutant that hangs; a real hang costs 30-odd s.
+      timeoutMS: 30_000,
+      timeoutFactor: 2,
       reporters: ["progress-append-only"],
       logLevel: "warn" as LogLevel, // a const enum: its values are these strings
       fileLogLevel: "off" as LogLevel,

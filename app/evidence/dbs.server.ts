@@ -9,7 +9,7 @@ import { queueEmail } from "~/email/outbox.server";
 import { validate } from "~/utils/forms";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { addMonths, dateOf } from "~/utils/dates";
+import { addMonths, dateOf, ukToday } from "~/utils/dates";
 import { dbsCrossFieldErrors, dbsSchema } from "./validation";
 
 /*
@@ -21,7 +21,7 @@ import { dbsCrossFieldErrors, dbsSchema } from "./validation";
 
 /** The trainer records their certificate. No file is ever accepted here. */
 export async function submitDbsCheck(db: DB, userId: number, fields: Record<string, string>, now: Date): Promise<Result<{ id: number }>> {
-  const parsed = validate(dbsSchema(dateOf(now)), fields);
+  const parsed = validate(dbsSchema(ukToday(now)), fields);
   if (!parsed.ok) return invalid({ ...dbsCrossFieldErrors(fields), ...parsed.fieldErrors }, parsed.message);
   const input = parsed.value;
   const id = await db.transaction().execute(async (trx) => {

@@ -4,7 +4,7 @@ import { iso } from "~/utils/clock";
 import { validate } from "~/utils/forms";
 import { invalid, ok, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { dateOf } from "~/utils/dates";
+import { dateOf, ukToday } from "~/utils/dates";
 import { FILE_MESSAGES, commitEvidenceFile, discardStagedFiles, removeEvidenceFiles, type ReceivedEvidenceForm, type StagedFile } from "./files.server";
 import { dbsSectionStatus, insuranceSectionStatus, qualificationSectionStatus } from "./status";
 import { insuranceCrossFieldErrors, insuranceSchema, needsCpdEvidence, qualificationSchema } from "./validation";
@@ -52,7 +52,7 @@ function present(files: Partial<Record<string, StagedFile>>): Record<string, Sta
 }
 
 export async function submitQualification(db: DB, userId: number, form: ReceivedEvidenceForm, ctx: Context): Promise<Result<{ id: number }>> {
-  const today = dateOf(ctx.now);
+  const today = ukToday(ctx.now);
   const parsed = validate(qualificationSchema(today), form.fields);
   const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.fieldErrors), ...form.fileErrors };
   if (!form.files.evidence && !errors.evidence) errors.evidence = FILE_MESSAGES.missing;
@@ -91,7 +91,7 @@ export async function submitQualification(db: DB, userId: number, form: Received
 }
 
 export async function submitInsurance(db: DB, userId: number, form: ReceivedEvidenceForm, ctx: Context): Promise<Result<{ id: number }>> {
-  const today = dateOf(ctx.now);
+  const today = ukToday(ctx.now);
   const policy = await getPolicy(db);
   const parsed = validate(
     insuranceSchema(today, { publicLiabilityPence: policy.minPublicLiabilityPence, professionalIndemnityPence: policy.minProfessionalIndemnityPence }),

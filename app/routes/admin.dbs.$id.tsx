@@ -5,7 +5,7 @@ import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, Notice, RadioGroup, SelectField } from "~/components/form";
 import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
-import { dateOf, formatDate } from "~/utils/dates";
+import { formatDate, ukToday } from "~/utils/dates";
 import { listStaff, recordDbsDecision, recordDbsStatusCheck, viewDbsCheck } from "~/evidence/dbs.server";
 import { DBS_DECISION_LABELS, DBS_STATUS_RESULT_LABELS, WORKFORCE_LABELS, dbsDecisionSchema, dbsStatusCheckSchema } from "~/evidence/validation";
 import { formToObject, readForm, validate } from "~/utils/forms";
@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const view = await viewDbsCheck(db, admin, recordId(params.id), serverClock());
   if (!view) throw new Response("Not found", { status: 404 });
-  return data({ ...view, staff: await listStaff(db), own: view.trainer.id === admin.id, today: dateOf(serverClock()) }, { headers: { "Cache-Control": "no-store" } });
+  return data({ ...view, staff: await listStaff(db), own: view.trainer.id === admin.id, today: ukToday(serverClock()) }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -34,14 +34,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const now = serverClock();
   const input = formToObject(await readForm(request));
   if (input.intent === "decision") {
-    const parsed = validate(dbsDecisionSchema(dateOf(now)), input);
+    const parsed = validate(dbsDecisionSchema(ukToday(now)), input);
     if (!parsed.ok) return replyRefusal(parsed, { intent: "decision", done: null });
     const result = await recordDbsDecision(getDb(), admin, id, parsed.value, getEnv().PUBLIC_BASE_URL, now);
     if (!result.ok) return replyRefusal(result, { intent: "decision", done: null });
     return { intent: "decision", message: null, fieldErrors: {} as Record<string, string>, done: "The decision has been recorded." };
   }
   if (input.intent === "status") {
-    const parsed = validate(dbsStatusCheckSchema(dateOf(now)), input);
+    const parsed = validate(dbsStatusCheckSchema(ukToday(now)), input);
     if (!parsed.ok) return replyRefusal(parsed, { intent: "status", done: null });
     const result = await recordDbsStatusCheck(getDb(), admin, id, parsed.value, now);
     if (!result.ok) return replyRefusal(result, { intent: "status", done: null });

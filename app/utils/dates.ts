@@ -85,6 +85,15 @@ export function londonDayOf(instant: string | Date): string {
   return d ? DAY_PARTS_LONDON.format(d) : "";
 }
 
+/**
+ * Today as the person typing a date sees it: the UK day. Typed dates ("issue date", "date the
+ * original was seen") are checked against this, so at 00:30 on 1 July (UK summer time, still
+ * 30 June in UTC) "today" is 1 July.
+ */
+export function ukToday(now: Date): string {
+  return londonDayOf(now);
+}
+
 /** A time of day on its own, with seconds: '21:12:05' (UK time). */
 export function formatTimeOfDay(instant: string | Date): string {
   const d = instantOf(instant);

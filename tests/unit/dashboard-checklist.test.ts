@@ -72,8 +72,8 @@ describe("the dashboard checklist", () => {
       { key: "qualification", status: "Done", label: "Personal training qualification (Level 3 or above), verified", detail: "Verified: Level 3 Diploma in Personal Training.", fix: null },
       { key: "insurance", status: "Done", label: "Insurance verified, in date and meeting the minimum cover", detail: `Verified, in force until ${addDays(today, 300)}.`, fix: null },
       { key: "dbs", status: "Done", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: `Suitable; re-check due ${addMonths(addDays(today, -20), 12)}.`, fix: null },
-      ...modules.map((m) => ({ key: `module:${m.slug}`, status: "Done", label: `Module assessment passed: ${m.title}`, detail: `Passed ${today} (version ${m.hash.slice(0, 8)}).`, fix: null })),
-      { key: "report", status: "Done", label: "Report-writing task passed", detail: `Passed ${today}.`, fix: null },
+      ...modules.map((m) => ({ key: `module:${m.slug}`, status: "Done", label: `Module assessment passed: ${m.title}`, detail: `Passed 1 June 2026 (version ${m.hash.slice(0, 8)}).`, fix: null })),
+      { key: "report", status: "Done", label: "Report-writing task passed", detail: "Passed 1 June 2026.", fix: null },
       { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "/agreement" },
     ]);
     expect(html).toContain("8 of 9 done.");

@@ -356,6 +356,18 @@ describe("Enhanced DBS", () => {
   });
 });
 
+describe("today is the UK day for typed dates (issue 16.14)", () => {
+  it("accepts today's UK date just after midnight in summer time, when UTC is still on the day before", async () => {
+    const fresh = await createTestDb();
+    const trainer = await createUser(fresh);
+    const justAfterMidnightUk = new Date("2026-06-30T23:30:00Z"); // 00:30 on 1 July in London
+    const tomorrow = await submitDbsCheck(fresh, trainer.id, { ...goodDbs, issueDate: "2026-07-02" }, justAfterMidnightUk);
+    expect(!tomorrow.ok && tomorrow.fieldErrors.issueDate).toMatch(/today or in the past/);
+    const today = await submitDbsCheck(fresh, trainer.id, { ...goodDbs, issueDate: "2026-07-01" }, justAfterMidnightUk);
+    expect(today.ok).toBe(true);
+  });
+});
+
 describe("policy", () => {
   it("starts with the defaults and audits changes", async () => {
     const fresh = await createTestDb();

@@ -13,7 +13,7 @@ function problems(input: unknown): Record<string, string> | null {
 }
 
 describe("policy defaults", () => {
-  it("are £5m public liability, £1m indemnity, a 12-month DBS re-check, 30 days' warning, 6 months' DBS retention and 12 months' validity", () => {
+  it("are £5m public liability, £1m indemnity, a 12-month DBS re-check, 30 days' warning, 6 months' DBS retention, 12 months' validity and 30 days to accept a new agreement", () => {
     expect(DEFAULT_POLICY).toEqual({
       minPublicLiabilityPence: 500_000_000,
       minProfessionalIndemnityPence: 100_000_000,
@@ -21,6 +21,7 @@ describe("policy defaults", () => {
       warningWindowDays: 30,
       dbsRetentionMonths: 6,
       certificateValidityMonths: 12,
+      agreementReacceptanceDays: 30,
     });
   });
 
@@ -32,6 +33,7 @@ describe("policy defaults", () => {
       warningWindowDays: "warning_window_days",
       dbsRetentionMonths: "dbs_retention_months",
       certificateValidityMonths: "certificate_validity_months",
+      agreementReacceptanceDays: "agreement_reacceptance_days",
     });
   });
 });

@@ -18,11 +18,15 @@ export function readAnswerBank(): AnswerBank {
 export async function answerAllQuestions(page: Page, mode: "right" | "wrong"): Promise<number> {
   const bank = readAnswerBank();
   const forms = page.locator("li.attempt-question form");
-  // The attempt page draws its questions on the server: wait until they are on the page before
-  // counting, or a slow first render counts none and submits an empty attempt.
-  await expect(forms.first()).toBeVisible();
-  const count = await forms.count();
+  // Wait for the real state, never for time: the page says how many questions the attempt has
+  // ("Question 1 of N"); all N must be on the page before counting (a slow first render once
+  // counted none and submitted an empty attempt), and the page must be hydrated, since a choice
+  // made before its script runs is never saved.
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  const legend = (await page.locator("li.attempt-question .question__number").first().textContent()) ?? "";
+  const count = Number(/Question 1 of (\d+)/i.exec(legend)?.[1]);
   expect(count).toBeGreaterThan(0);
+  await expect(forms).toHaveCount(count);
   for (let i = 0; i < count; i += 1) {
     const form = forms.nth(i);
     const questionId = await form.locator('input[name="questionId"]').inputValue();
