@@ -6,6 +6,7 @@ import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
 import { dateOf, londonDayOf } from "~/utils/dates";
 import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
+import { getCurrentAgreement } from "~/agreement/agreement.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */
@@ -99,7 +100,8 @@ export function toPublicView(cert: CertificateRecord, live: { status: Certificat
     expiryBasis: cert.expiry_basis,
     modules: modules.map((m) => ({ title: m.title, passedOn: londonDayOf(m.passedAt), version: m.version.slice(0, 8) })),
     reportTaskPassedOn: report.releasedAt ? londonDayOf(report.releasedAt) : null,
-    scope: { may: scope.may, mayNot: scope.mayNot, agreementVersion: cert.agreement_version.slice(0, 8) },
+    // The version people know ("2026.1"), from the agreement's recorded labels; else the hash's start.
+    scope: { may: scope.may, mayNot: scope.mayNot, agreementVersion: getCurrentAgreement()?.versionHistory[cert.agreement_version] ?? cert.agreement_version.slice(0, 8) },
     issuer: cert.issuer,
     supersededBy: live.status === "superseded" ? cert.superseded_by : null,
     credentialIssuerDid,

@@ -68,8 +68,9 @@ test("a certified trainer is told of a new agreement, stays valid inside the win
   await expect(page.locator(".verify-status__value")).toHaveText(/Valid/);
   await expect(page.getByText(PREVIOUS_SCOPE)).toBeVisible();
   await expect(page.getByText(NEW_SCOPE)).toHaveCount(0);
+  await expect(page.getByText("From the scope of practice and communication agreement, version 2026.1.")).toBeVisible();
   await expectAccessible(page);
-  expect(await verifyJson(page, base, certificateId)).toMatchObject({ status: "valid" });
+  expect(await verifyJson(page, base, certificateId)).toMatchObject({ status: "valid", scope: { agreementVersion: "2026.1" } });
 
   // After the window (30 days by default): Suspended — agreement not accepted.
   const moved = await page.request.post(`${base}/test-support/clock`, { form: { offsetMs: String(31 * DAY) } });
@@ -102,6 +103,7 @@ test("a certified trainer is told of a new agreement, stays valid inside the win
   await expect(page.locator(".verify-status__value")).toHaveText(/Valid/);
   await expect(page.getByText(NEW_SCOPE)).toBeVisible();
   await expect(page.getByText(PREVIOUS_SCOPE)).toHaveCount(0);
+  await expect(page.getByText("From the scope of practice and communication agreement, version 2026.2.")).toBeVisible();
   await expectAccessible(page);
   expect(await verifyJson(page, base, renewedId)).toMatchObject({ status: "valid", scope: { mayNot: expect.arrayContaining([NEW_SCOPE]) } });
 });

@@ -87,6 +87,7 @@ describe("the re-acceptance window", () => {
     const inside = await view(trainer.certificateId, at(29));
     expect(inside).toMatchObject({ status: "valid", reason: null });
     expect(inside!.scope.mayNot).not.toContain(NEW_SCOPE);
+    expect(inside!.scope.agreementVersion).toBe("2026.1");
     const credential = await credentialJson(trainer.certificateId);
     expect((await syncCredentialStatuses(db, BASE, at(29))).revoked).toBe(0);
     expect((await verifyCredentialForRelyingParty(db, credential, BASE, at(29))).headline).toMatch(/^Valid/);
@@ -112,6 +113,7 @@ describe("the re-acceptance window", () => {
     const renewed = await view(renewedId, at(31));
     expect(renewed).toMatchObject({ status: "valid" });
     expect(renewed!.scope.mayNot).toContain(NEW_SCOPE);
+    expect(renewed!.scope.agreementVersion).toBe(getCurrentAgreement()!.versionLabel);
     expect((await verifyCredentialForRelyingParty(db, await credentialJson(renewedId), BASE, at(31))).headline).toMatch(/^Valid/);
     expect(await reacceptanceNotice(db, trainer.userId, at(31))).toBeNull();
   }, 60_000);
