@@ -20,6 +20,7 @@ export function seededRandom(seed: string): () => number {
 /** Fisher–Yates with the given generator; returns a new array. */
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const result = [...items];
+  // Stryker disable next-line EqualityOperator: with i >= 0 the extra step at i = 0 draws j = 0 and swaps the first item with itself (equivalent).
   for (let i = result.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [result[i], result[j]] = [result[j]!, result[i]!];

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY, POLICY_KEYS, policySchema } from "~/policy/policy";
 
-const good = { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6", certificateValidityMonths: "12" };
+const good = { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6", certificateValidityMonths: "12", agreementReacceptanceDays: "30" };
 
 function problems(input: unknown): Record<string, string> | null {
   const result = policySchema.safeParse(input);
@@ -75,6 +75,7 @@ describe("policy form", () => {
     ["warningWindowDays", "warning window", 1, 180],
     ["dbsRetentionMonths", "DBS detail retention period", 1, 24],
     ["certificateValidityMonths", "certificate validity period", 1, 36],
+    ["agreementReacceptanceDays", "agreement re-acceptance window", 1, 180],
   ];
 
   it.each(ranges)("%s: a whole number from %s's minimum to its maximum, inclusive", (key, label, min, max) => {
