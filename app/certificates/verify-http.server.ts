@@ -55,7 +55,7 @@ ${superseded}
 </div>
 <p class="muted">From the scope of practice and communication agreement, version ${escapeHtml(view.scope.agreementVersion)}.</p>
 <h2>Training completed</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">Module</th><th scope="col">Passed</th><th scope="col">Content version</th></tr></thead><tbody>
+<div class="table-wrap" role="region" aria-label="Modules passed" tabindex="0"><table><thead><tr><th scope="col">Module</th><th scope="col">Passed</th><th scope="col">Content version</th></tr></thead><tbody>
 ${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(formatLongDate(m.passedOn))}</td><td><code>${escapeHtml(m.version)}</code></td></tr>`).join("")}
 ${view.reportTaskPassedOn ? `<tr><td>Report-writing task (marked by an assessor)</td><td>${escapeHtml(formatLongDate(view.reportTaskPassedOn))}</td><td>—</td></tr>` : ""}
 </tbody></table></div>

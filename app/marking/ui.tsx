@@ -67,7 +67,7 @@ export interface CriterionResultRow {
 /** One mark's per-criterion levels and comments, for staff and (once released) the trainer. */
 export function CriteriaTable({ rows }: { rows: CriterionResultRow[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label="Marks by criterion" tabIndex={0}>
       <table>
         <thead>
           <tr>

@@ -48,7 +48,7 @@ export default function AuditTrail() {
         </button>
       </Form>
       <Pagination page={pager} label="Pages of the audit trail" noun="events" />
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Audit events" tabIndex={0}>
         <table>
           <caption className="visually-hidden">Audit events</caption>
           <thead>

@@ -77,7 +77,7 @@ export default function AdminCertificates() {
         </button>
       </Form>
       <Pagination page={pager} label="Pages of certificates" noun="certificates" />
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Certificates" tabIndex={0}>
         <table className="cert-table">
           <caption className="visually-hidden">Certificates; select a column heading to sort by it</caption>
           <thead>

@@ -43,7 +43,7 @@ export default function DbsChecks() {
         </button>
       </Form>
       <Pagination page={pager} label="Pages of DBS records" noun="DBS records" />
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="DBS records" tabIndex={0}>
         <table>
           <caption className="visually-hidden">DBS records: {DBS_FILTER_LABELS[show].toLowerCase()}, oldest first</caption>
           <thead>

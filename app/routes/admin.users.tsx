@@ -88,7 +88,7 @@ export default function AdminUsers() {
         </button>
       </Form>
       <Pagination page={pager} label="Pages of users" noun="accounts" />
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Users" tabIndex={0}>
         <table>
           <caption className="visually-hidden">Accounts, {sort === "name" ? "by name" : "newest first"}</caption>
           <thead>

@@ -57,7 +57,7 @@ export default function VerificationQueue() {
         </button>
       </Form>
       <Pagination page={pager} label="Pages of the verification queue" noun="items waiting" />
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Evidence awaiting verification" tabIndex={0}>
         <table>
           <caption className="visually-hidden">Submissions awaiting verification, oldest first</caption>
           <thead>

@@ -68,7 +68,7 @@ export default function MarkingQueue() {
         {page.items.length === 0 ? (
           <p className="muted">{q || older ? "No submissions match." : `Nothing is ${current.label.toLowerCase()}.`}</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Marking queue" tabIndex={0}>
             <table>
               <thead>
                 <tr>

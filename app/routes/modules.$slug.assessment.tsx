@@ -77,7 +77,7 @@ export default function AssessmentStart() {
       {attempts.length > 0 ? (
         <>
           <h2>Your attempts</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Your attempts" tabIndex={0}>
             <table>
               <thead>
                 <tr>

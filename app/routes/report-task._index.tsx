@@ -99,7 +99,7 @@ export default function ReportTaskPage() {
       {history.length > 0 ? (
         <section aria-labelledby="history-title">
           <h2 id="history-title">Your submissions</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Your reports" tabIndex={0}>
             <table>
               <thead>
                 <tr>

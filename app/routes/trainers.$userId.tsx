@@ -96,7 +96,7 @@ export default function TrainerProgress() {
       {attempts.length === 0 ? (
         <p>No attempts yet.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Trainer details" tabIndex={0}>
           <table>
             <thead>
               <tr>

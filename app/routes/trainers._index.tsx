@@ -40,7 +40,7 @@ export default function Trainers() {
       ) : (
         <>
           <Pagination page={pager} label="Pages of trainers" noun="trainers" />
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Trainers" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Trainers by name</caption>
               <thead>

@@ -68,7 +68,7 @@ function issuerPageBody(baseUrl: string, keys: PublishedKey[]): string {
 <h1>${escapeHtml(ISSUER_NAME)}</h1>
 <p>The academy issues each Medical-Legal Approved Trainer an Open Badges 3.0 credential, signed with a Data Integrity proof (<code>eddsa-rdfc-2022</code>). Any standard verifier can check the signature offline; to know that a credential comes from the academy, check that its issuer is one of these DIDs.</p>
 <h2>The academy's keys</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">DID (issuer id)</th><th scope="col">In use from</th><th scope="col">Status</th></tr></thead><tbody>${rows || `<tr><td colspan="3">No credential has been issued yet.</td></tr>`}</tbody></table></div>
+<div class="table-wrap" role="region" aria-label="Issuer keys" tabindex="0"><table><thead><tr><th scope="col">DID (issuer id)</th><th scope="col">In use from</th><th scope="col">Status</th></tr></thead><tbody>${rows || `<tr><td colspan="3">No credential has been issued yet.</td></tr>`}</tbody></table></div>
 <h2>For relying parties</h2>
 <ul>
 <li>Pin these DIDs in your verifier: a credential that names ${escapeHtml(ISSUER_NAME)} but is signed by any other key is a forgery.</li>
