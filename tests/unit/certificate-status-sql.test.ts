@@ -139,23 +139,29 @@ async function addCertificate(userId: number, state: { suspended?: boolean; vali
 }
 
 beforeAll(async () => {
-  db = await createTestDb();
-  let evidence: string | null = null;
-  for (const [i, ins] of Object.values(INSURANCE).entries())
-    for (const dbs of Object.values(DBS))
-      for (const quals of Object.values(QUALIFICATIONS))
-        for (const [c, current] of CURRENT.entries()) {
-          const trainer = await addTrainer(ins, dbs, quals, ACCEPTANCE[(i + c) % ACCEPTANCE.length]!, evidence);
-          evidence = trainer.evidenceId;
-          await addCertificate(trainer.userId, current);
-          // History that must never read as current, whatever the facts.
-          if (current.validity === 1 && current.expires === 1 && !current.suspended) {
-            await addCertificate(trainer.userId, { validity: 1, expires: 1, superseded: true });
-            await addCertificate(trainer.userId, { validity: 1, expires: 1, revoked: true });
-            await addCertificate(trainer.userId, { validity: 1, expires: 1, revoked: true, superseded: true, suspended: true });
+  const base = await createTestDb();
+  // One transaction for the whole set-up: tens of thousands of rows with one commit, not one
+  // commit (and one flush to disk) per row, which takes minutes on PostgreSQL.
+  await base.transaction().execute(async (trx) => {
+    db = trx;
+    let evidence: string | null = null;
+    for (const [i, ins] of Object.values(INSURANCE).entries())
+      for (const dbs of Object.values(DBS))
+        for (const quals of Object.values(QUALIFICATIONS))
+          for (const [c, current] of CURRENT.entries()) {
+            const trainer = await addTrainer(ins, dbs, quals, ACCEPTANCE[(i + c) % ACCEPTANCE.length]!, evidence);
+            evidence = trainer.evidenceId;
+            await addCertificate(trainer.userId, current);
+            // History that must never read as current, whatever the facts.
+            if (current.validity === 1 && current.expires === 1 && !current.suspended) {
+              await addCertificate(trainer.userId, { validity: 1, expires: 1, superseded: true });
+              await addCertificate(trainer.userId, { validity: 1, expires: 1, revoked: true });
+              await addCertificate(trainer.userId, { validity: 1, expires: 1, revoked: true, superseded: true, suspended: true });
+            }
           }
-        }
-}, 300_000); // About 7,300 trainers: seconds on SQLite, minutes on PostgreSQL on a loaded machine.
+  });
+  db = base;
+}, 300_000); // About 7,300 trainers.
 
 describe.each(RULES)("the SQL live status (%s)", (_name, agreement) => {
   it("agrees with the pure rule (fed by the real facts loaders) on every combination", async () => {
