@@ -1,5 +1,6 @@
 /** Starts the production server for Playwright on a fresh database holding three staff accounts. */
 import fs from "node:fs";
+import path from "node:path";
 import { openDatabase } from "~db/connection";
 import { databaseConfig } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -17,6 +18,8 @@ if (process.env.EVIDENCE_DIR) fs.rmSync(process.env.EVIDENCE_DIR, { recursive: t
 // Keep a copy of the server's output for tests that prove what never reaches the logs.
 if (process.env.E2E_SERVER_LOG) {
   const log = process.env.E2E_SERVER_LOG;
+  // On PostgreSQL nothing else creates tests/.tmp before this (SQLite's file does on its own).
+  fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.writeFileSync(log, "");
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
