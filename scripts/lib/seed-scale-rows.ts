@@ -132,7 +132,7 @@ export function learningRows(plan: TrainerPlan, userId: number, ctx: SeedContext
     outcomes.forEach((passed, ai) => {
       const id = `seed${index}m${mi}a${ai}`;
       const when = at(ctx.now, 190 - ai * 3);
-      attempts.push({ id, user_id: userId, module_slug: m.slug, module_version_id: m.versionId, pass_mark: m.passMark, started_at: when, submitted_at: when, score: passed ? 11 : 7, total: 12, percent: passed ? 91.7 : 58.3, passed: passed ? 1 : 0 });
+      attempts.push({ id, user_id: userId, module_slug: m.slug, module_version_id: m.versionId, pass_mark: m.passMark, started_at: when, submitted_at: when, score: passed ? 11 : 7, total: 12, percent: passed ? 91 : 58, passed: passed ? 1 : 0 });
       for (let position = 1; position <= 12; position += 1) {
         const q = m.bank[(index + position * 7 + ai) % m.bank.length]!;
         const options = q.options.map((o) => o.id);

@@ -86,7 +86,7 @@ function auditRows(plan: TrainerPlan, userId: number, ctx: SeedContext, certific
     const staff = ctx.staffIds[plan.index % ctx.staffIds.length]!;
     for (const m of ctx.modules) {
       rows.push({ occurred_at: when(190), actor_user_id: userId, action: "assessment.attempt_started", subject_type: "assessment_attempt", subject_id: `seed${plan.index}${m.slug}`, details: JSON.stringify({ module: m.slug, versionId: m.versionId }) });
-      rows.push({ occurred_at: when(190), actor_user_id: userId, action: "assessment.passed", subject_type: "assessment_attempt", subject_id: `seed${plan.index}${m.slug}`, details: JSON.stringify({ module: m.slug, percent: 91.7 }) });
+      rows.push({ occurred_at: when(190), actor_user_id: userId, action: "assessment.passed", subject_type: "assessment_attempt", subject_id: `seed${plan.index}${m.slug}`, details: JSON.stringify({ module: m.slug, percent: 91 }) });
     }
     rows.push({ occurred_at: when(300), actor_user_id: staff, action: "qualification.verified", subject_type: "qualification", subject_id: String(userId), details: JSON.stringify({ trainerUserId: userId }) });
     rows.push({ occurred_at: when(300), actor_user_id: staff, action: "dbs.viewed", subject_type: "dbs_check", subject_id: String(userId), details: JSON.stringify({ trainerUserId: userId }) });

@@ -80,6 +80,9 @@ test("no summative answer or explanation reaches the browser before grading", as
   // 3. An attempt page and its review page, HTML and loader data, for every module.
   for (const module of catalog.modules) {
     await page.goto(`/modules/${module.slug}/assessment`);
+    // Start once the page is hydrated: the start is then a data request whose body stays
+    // readable (a document POST before hydration redirects, and its body is gone).
+    await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
     const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes("/assessment") && r.request().method() === "POST"), page.getByRole("button", { name: "Start the assessment" }).click()]);
     expectNoLeak("start attempt response", await response.text());
     await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
