@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { signUp, uniqueEmail } from "./support/helpers";
 import { readAnswerBank, readCatalog } from "./support/content";
 
@@ -48,6 +48,23 @@ function expectNoLeak(where: string, body: string, { data = true, optionsShown =
   if (data) expect(body, `answer-key field in ${where}`).not.toMatch(/correctOptionIds|"explanation"|"correct"|answer-bank/);
 }
 
+/**
+ * The bodies of the POST responses to `pattern` while `action` runs, read as they pass through to
+ * the page unchanged (a response the page navigates away from can no longer be read afterwards).
+ */
+async function postBodiesDuring(page: Page, pattern: string, action: () => Promise<void>): Promise<string[]> {
+  const bodies: string[] = [];
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    const response = await route.fetch({ maxRedirects: 0 });
+    bodies.push(await response.text());
+    await route.fulfill({ response });
+  });
+  await action();
+  await page.unroute(pattern);
+  return bodies;
+}
+
 test("no summative answer or explanation reaches the browser before grading", async ({ page }) => {
   test.setTimeout(180_000);
   expect(explanations.length).toBeGreaterThan(100);
@@ -82,19 +99,12 @@ test("no summative answer or explanation reaches the browser before grading", as
     await page.goto(`/modules/${module.slug}/assessment`);
     // The start's response is read as it passes through (the page then loads the attempt as a
     // new document, and a response navigated away from can no longer be read).
-    const bodies: string[] = [];
-    const startUrl = `**/modules/${module.slug}/assessment*`;
-    await page.route(startUrl, async (route) => {
-      if (route.request().method() !== "POST") return route.fallback();
-      const response = await route.fetch({ maxRedirects: 0 });
-      bodies.push(await response.text());
-      await route.fulfill({ response });
+    const started = await postBodiesDuring(page, `**/modules/${module.slug}/assessment*`, async () => {
+      await page.getByRole("button", { name: "Start the assessment" }).click();
+      await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
     });
-    await page.getByRole("button", { name: "Start the assessment" }).click();
-    await expect(page).toHaveURL(/\/attempts\/[a-z2-7]+$/);
-    await page.unroute(startUrl);
-    expect(bodies).toHaveLength(1);
-    expectNoLeak("start attempt response", bodies[0]!);
+    expect(started).toHaveLength(1);
+    expectNoLeak("start attempt response", started[0]!);
     const attemptUrl = new URL(page.url()).pathname;
     expectNoLeak(attemptUrl, await page.content(), { optionsShown: true });
     for (const url of [attemptUrl, `${attemptUrl}/review`]) {
@@ -106,16 +116,10 @@ test("no summative answer or explanation reaches the browser before grading", as
     await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
     const form = page.locator("li.attempt-question form").first();
     const questionId = await form.locator('input[name="questionId"]').inputValue();
-    const saves: string[] = [];
-    await page.route("**/attempts/**", async (route) => {
-      if (route.request().method() !== "POST") return route.fallback();
-      const response = await route.fetch({ maxRedirects: 0 });
-      saves.push(await response.text());
-      await route.fulfill({ response });
+    const saves = await postBodiesDuring(page, "**/attempts/**", async () => {
+      await form.locator("label").first().click();
+      await expect(form.locator(".save-status")).toHaveText("Answer saved");
     });
-    await form.locator("label").first().click();
-    await expect(form.locator(".save-status")).toHaveText("Answer saved");
-    await page.unroute("**/attempts/**");
     expect(saves).toHaveLength(1);
     expectNoLeak("save answer response", saves[0]!);
     expect(bank.questions[questionId]).toBeTruthy();
