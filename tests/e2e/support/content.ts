@@ -49,3 +49,22 @@ export async function passModuleAssessment(page: Page, slug: string): Promise<vo
   await page.getByRole("button", { name: "Submit my answers" }).click();
   await expect(page.getByRole("heading", { name: "You passed the assessment" })).toBeVisible();
 }
+
+/**
+ * As a signed-in assessor: opens the trainer's submission from the marking queue, judges every
+ * rubric criterion at its "met" level, passes it with the given feedback and sees it released.
+ */
+export async function markReportAsPass(assessor: Page, trainerName: string, feedback: string): Promise<void> {
+  const task = readCatalog().modules.find((m) => m.slug === "report-writing")!.reportTask!;
+  await assessor.goto("/marking");
+  await assessor.getByRole("row").filter({ hasText: trainerName }).getByRole("link", { name: trainerName }).click();
+  await assessor.getByRole("button", { name: "Start marking" }).click();
+  for (const criterion of task.rubric) {
+    const level = criterion.levels.find((l) => l.met)!;
+    await assessor.locator(`fieldset[data-criterion="${criterion.id}"]`).getByLabel(new RegExp(`^${level.label}:`)).check();
+  }
+  await assessor.getByLabel("Pass", { exact: true }).check();
+  await assessor.getByLabel("Overall feedback for the trainer").fill(feedback);
+  await assessor.getByRole("button", { name: "Save the mark" }).click();
+  await expect(assessor.getByText("Status: Released")).toBeVisible();
+}
