@@ -11,7 +11,7 @@ import { addDays, dateOf, formatDate } from "~/utils/dates";
 import { recordAudit } from "~/audit/audit.server";
 import { getPolicy } from "~/policy/policy.server";
 import { chunks, remindOnceEach } from "~/jobs/batch.server";
-import { agreementOverdue, type AgreementStanding } from "~/certificates/status";
+import { agreementOverdue, type AgreementStanding } from "./standing";
 import { getCurrentAgreement } from "./agreement.server";
 
 /** The agreement version in force and its window: what the live status of every certificate reads. */

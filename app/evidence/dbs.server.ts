@@ -1,9 +1,7 @@
-import { issueCertificateIfEligible } from "~/certificates/issue.server";
-import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/utils/env.server";
 import type { DB } from "~db/connection";
 import type { DbsDecision, DbsStatusResult } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
 import { validate } from "~/utils/forms";
@@ -112,10 +110,18 @@ export interface DbsDecisionInput {
 }
 
 /** An admin records the suitability decision, when and by whom the original certificate was seen. */
-export async function recordDbsDecision(db: DB, admin: { id: number; role: string }, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Result> {
+export async function recordDbsDecision(
+  db: DB,
+  admin: { id: number; role: string },
+  id: number,
+  input: DbsDecisionInput,
+  baseUrl: string,
+  now: Date,
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result> {
   if (admin.role !== "admin") return refuse(403, "Only administrators record DBS decisions.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string; certificateId: string | null }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string }>> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return refuse(404, "That DBS record does not exist.");
     if (check.user_id === admin.id) return refuse(403, "You cannot decide on your own DBS check. Another administrator must do it.");
@@ -155,12 +161,11 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
       },
       now,
     );
-    const issued = input.decision === "suitable" ? await issueCertificateIfEligible(trx, check.user_id, now) : null;
+    if (input.decision === "suitable") await onRequirementMet?.(trx, check.user_id);
     const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", check.user_id).executeTakeFirstOrThrow();
-    return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
+    return ok(trainer);
   });
   if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl, now);
   await queueEmail(
     db,
     {
@@ -177,10 +182,17 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
  * An admin records the result of a DBS Update Service status check. A clear result moves the
  * re-check date on; any other result puts a "suitable" decision back to "needs review".
  */
-export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: string }, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Result> {
+export async function recordDbsStatusCheck(
+  db: DB,
+  admin: { id: number; role: string },
+  id: number,
+  input: { checkedOn: string; result: DbsStatusResult },
+  now: Date,
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result> {
   if (admin.role !== "admin") return refuse(403, "Only administrators record DBS status checks.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ certificateId: string | null }>> => {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return refuse(404, "That DBS record does not exist.");
     if (check.user_id === admin.id) return refuse(403, "You cannot record a status check on your own DBS certificate.");
@@ -207,10 +219,7 @@ export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: st
       now,
     );
     // A clear status check renews the DBS evidence, which may issue a renewed certificate.
-    const issued = changes.recheckDueOn ? await issueCertificateIfEligible(trx, check.user_id, now) : null;
-    return { ok: true, value: { certificateId: issued?.issued ? issued.certificateId : null } };
+    if (changes.recheckDueOn) await onRequirementMet?.(trx, check.user_id);
+    return ok();
   });
-  if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL, now);
-  return ok();
 }
