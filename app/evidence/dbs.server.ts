@@ -7,7 +7,7 @@ import { queueEmail } from "~/email/outbox.server";
 import { validate } from "~/utils/forms";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { addMonths, dateOf, ukToday } from "~/utils/dates";
+import { addMonths, ukToday } from "~/utils/dates";
 import { dbsCrossFieldErrors, dbsSchema } from "./validation";
 
 /*
@@ -136,7 +136,7 @@ export async function recordDbsDecision(
       return invalid({ originalSeenBy: "Choose the assessor or administrator who saw the original certificate." });
     }
     const dueOn =
-      input.decision === "suitable" ? recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, dateOf(now)) : null;
+      input.decision === "suitable" ? recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, ukToday(now)) : null;
     await trx
       .updateTable("dbs_check")
       .set({
@@ -204,7 +204,7 @@ export async function recordDbsStatusCheck(
     await trx.insertInto("dbs_status_check").values({ dbs_check_id: id, checked_on: input.checkedOn, result: input.result, checked_by_user_id: admin.id, created_at: iso(now) }).execute();
     const changes: Record<string, unknown> = {};
     if (input.result === "current" && check.decision === "suitable") {
-      const dueOn = recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, dateOf(now));
+      const dueOn = recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, ukToday(now));
       if (!check.recheck_due_on || dueOn > check.recheck_due_on) {
         await trx.updateTable("dbs_check").set({ recheck_due_on: dueOn, recheck_flagged_at: null }).where("id", "=", id).execute();
         changes.recheckDueOn = dueOn;

@@ -4,7 +4,7 @@ import { recordAudit } from "~/audit/audit.server";
 import type { OnRequirementMet } from "~/utils/reaction";
 import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
-import { dateOf } from "~/utils/dates";
+import { ukToday } from "~/utils/dates";
 
 import type { VerificationKind } from "./kinds";
 
@@ -96,7 +96,7 @@ export async function decideVerification(
     if (record.status !== "submitted") return refuse(409, "This record has already been decided.");
     if (kind === "insurance" && input.decision === "accept") {
       const policy = await trx.selectFrom("insurance_policy").select("end_date").where("id", "=", id).executeTakeFirstOrThrow();
-      if (policy.end_date < dateOf(now)) return refuse(409, "This policy has already ended, so it cannot be accepted. Reject it and ask for the current policy.");
+      if (policy.end_date < ukToday(now)) return refuse(409, "This policy has already ended, so it cannot be accepted. Reject it and ask for the current policy.");
     }
     const accepted = input.decision === "accept";
     await trx
