@@ -7,7 +7,7 @@
 import { expressionBuilder } from "kysely";
 import type { DB } from "~db/connection";
 import type { Database } from "~db/schema";
-import { addDays, dateOf } from "~/utils/dates";
+import { addDays, ukToday } from "~/utils/dates";
 import { containsText, keysetPage, type KeysetSort } from "~/utils/keyset";
 import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
 import { liveStatusIs, liveStatusOfRow, liveStatusSql, statusFactColumns } from "./status-sql.server";
@@ -93,7 +93,7 @@ function filtered(db: DB, query: CertificateListQuery, today: string, agreement:
 }
 
 export async function listCertificatePage(db: DB, query: CertificateListQuery, now: Date): Promise<Page<CertificateListItem>> {
-  const today = dateOf(now);
+  const today = ukToday(now);
   const agreement = await getAgreementRule(db, now);
   return keysetPage(
     { base: filtered(db, query, today, agreement), select: (base) => selectRow(base as ReturnType<typeof filtered>, today, agreement), sort: sortFor(query, today, agreement), request: query.page },

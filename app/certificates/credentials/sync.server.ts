@@ -2,7 +2,7 @@ import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
 import { invalidatePublicView, liveStatusOf } from "../public.server";
 import type { LiveStatus } from "../status";
-import { dateOf } from "~/utils/dates";
+import { ukToday } from "~/utils/dates";
 import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
 import { liveStatusIs, liveStatusOfRow, statusFactColumns } from "../status-sql.server";
 import { issueCredential, issueCredentials, signPending } from "./issue-credential.server";
@@ -96,7 +96,7 @@ const SUBJECT_COLUMNS = [
  * batches, and each changed status list is re-signed once.
  */
 export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date): Promise<{ revoked: number; issued: number; listsSigned: number }> {
-  const today = dateOf(now);
+  const today = ukToday(now);
   const agreement = await getAgreementRule(db, now);
   const revocations: { credentialId: string; reason: string }[] = [];
   const toIssue: Parameters<typeof issueCredentials>[1] = [];
@@ -122,7 +122,7 @@ export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date)
  * batches (issueCredentials).
  */
 export async function upgradeCertificatesToOpenBadges(db: DB, baseUrl: string, now: Date): Promise<number> {
-  const today = dateOf(now);
+  const today = ukToday(now);
   const agreement = await getAgreementRule(db, now);
   const missing = await db
     .selectFrom("certificate")
