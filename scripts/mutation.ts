@@ -19,6 +19,7 @@ export const RULE_MODULES = [
   "app/marking/rules.ts",
   "app/evidence/validation.ts",
   "app/policy/policy.ts",
+  "app/agreement/standing.ts",
 ];
 
 /** Every module must reach this mutation score (killed or timed out, over all valid mutants). */

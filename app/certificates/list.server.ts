@@ -7,7 +7,7 @@
 import { expressionBuilder } from "kysely";
 import type { DB } from "~db/connection";
 import type { Database, DbsDecision } from "~db/schema";
-import { addDays, dateOf } from "~/utils/dates";
+import { addDays, ukToday } from "~/utils/dates";
 import { containsText, keysetPage, type KeysetSort } from "~/utils/keyset";
 import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
 import { acceptedAgreementFact, dbsFact, insuranceFact, liveStatusIs, liveStatusSql, qualificationFact } from "./status-sql.server";
@@ -115,7 +115,7 @@ function liveOf(row: Row, today: string, agreement: AgreementRule | null): LiveS
 }
 
 export async function listCertificatePage(db: DB, query: CertificateListQuery, now: Date): Promise<Page<CertificateListItem>> {
-  const today = dateOf(now);
+  const today = ukToday(now);
   const agreement = await getAgreementRule(db, now);
   return keysetPage(
     { base: filtered(db, query, today, agreement), select: (base) => selectRow(base as ReturnType<typeof filtered>, today, agreement), sort: sortFor(query, today, agreement), request: query.page },
