@@ -92,7 +92,7 @@ function sqliteTableCounts(sqlite: SQLite.Database): Record<string, number> {
   return Object.fromEntries(names.map((name) => [name, Number(sqlite.prepare(`select count(*) from "${name.replace(/"/g, '""')}"`).pluck().get())]));
 }
 
-function sqliteSchemaVersion(sqlite: SQLite.Database): string {
+export function sqliteSchemaVersion(sqlite: SQLite.Database): string {
   const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
   if (!hasTable) return "(none)";
   return (sqlite.prepare("select name from kysely_migration order by name desc limit 1").pluck().get() as string | undefined) ?? "(none)";
