@@ -17,6 +17,8 @@ import type { OnRequirementMet } from "~/utils/reaction";
 import { getEnv } from "~/utils/env.server";
 
 type Staff = { id: number; role: Role };
+/** The signed-in person as the evidence routes pass them (the domain checks the role). */
+type Actor = { id: number; role: string };
 
 /**
  * The seam for "a fact about a trainer changed: are they now certified?" (ADR 0018). A command
@@ -113,15 +115,7 @@ export async function acceptAgreement(db: DB, user: { id: number; name: string }
 }
 
 /** An assessor verifies or rejects a qualification or insurance policy; the last piece can issue the certificate. */
-export async function decideVerification(
-  db: DB,
-  actor: { id: number; role: string },
-  kind: VerificationKind,
-  id: number,
-  input: VerificationDecision,
-  baseUrl: string,
-  now: Date,
-): Promise<Result> {
+export async function decideVerification(db: DB, actor: Actor, kind: VerificationKind, id: number, input: VerificationDecision, baseUrl: string, now: Date): Promise<Result> {
   const reaction = issueWhenEligible(now);
   const result = await verification.decideVerification(db, actor, kind, id, input, baseUrl, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), baseUrl, now);
@@ -129,7 +123,7 @@ export async function decideVerification(
 }
 
 /** An admin's DBS suitability decision; "suitable" can issue the certificate. */
-export async function recordDbsDecision(db: DB, admin: { id: number; role: string }, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Result> {
+export async function recordDbsDecision(db: DB, admin: Actor, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Result> {
   const reaction = issueWhenEligible(now);
   const result = await dbs.recordDbsDecision(db, admin, id, input, baseUrl, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), baseUrl, now);
@@ -137,7 +131,7 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
 }
 
 /** An admin's Update Service status check; a clear result renews the DBS evidence and can issue a renewed certificate. */
-export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: string }, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Result> {
+export async function recordDbsStatusCheck(db: DB, admin: Actor, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Result> {
   const reaction = issueWhenEligible(now);
   const result = await dbs.recordDbsStatusCheck(db, admin, id, input, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), getEnv().PUBLIC_BASE_URL, now);
