@@ -1,11 +1,9 @@
-import { issueCertificateIfEligible } from "~/certificates/issue.server";
-import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/utils/env.server";
 import { getPolicy } from "~/policy/policy.server";
 import type { DB } from "~db/connection";
 import type { AssessmentPolicy, AttemptQuestion } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { randomToken } from "~/utils/random.server";
 import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank } from "~/content/catalog.server";
@@ -248,11 +246,16 @@ export async function saveAnswer(db: DB, input: { attemptId: string; userId: num
 }
 
 /** Grades on the server and closes the attempt. A second submission is refused and changes nothing. */
-export async function submitAttempt(db: DB, input: { attemptId: string; userId: number }, now: Date): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> {
+export async function submitAttempt(
+  db: DB,
+  input: { attemptId: string; userId: number },
+  now: Date,
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result<{ passed: boolean; percent: number }>> {
   const owned = await loadOwnedAttempt(db, input.attemptId, input.userId);
   if (!owned.ok) return owned;
   if (owned.value.attempt.submitted_at !== null) return refuse(409, "This attempt has already been submitted.");
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> => {
+  return db.transaction().execute(async (trx): Promise<Result<{ passed: boolean; percent: number }>> => {
     const rows = await trx.selectFrom("attempt_question").selectAll().where("attempt_id", "=", input.attemptId).execute();
     let correctCount = 0;
     for (const row of rows) {
@@ -286,14 +289,12 @@ export async function submitAttempt(db: DB, input: { attemptId: string; userId: 
       now,
     );
     // Passing the last module can be the moment a trainer becomes eligible.
-    const issued = passed ? await issueCertificateIfEligible(trx, input.userId, now) : null;
-    return ok({ passed, percent, certificateId: issued?.issued ? issued.certificateId : null });
+    if (passed) await onRequirementMet?.(trx, input.userId);
+    return ok({ passed, percent });
   }).catch((error: unknown) => {
     if (error instanceof AlreadySubmitted) return refuse(409, "This attempt has already been submitted.");
     throw error;
   });
-  if (result.ok && result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL, now);
-  return result;
 }
 
 class AlreadySubmitted extends Error {}

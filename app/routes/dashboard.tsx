@@ -10,7 +10,7 @@ import { evaluateEligibility } from "~/certificates/eligibility";
 import { ApprovalChecklist } from "~/certificates/checklist";
 import { loadTrainerFacts } from "~/certificates/facts.server";
 import { getTrainerCertificate } from "~/certificates/admin.server";
-import { dateOf, formatDate } from "~/utils/dates";
+import { formatDate, ukToday } from "~/utils/dates";
 import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
 import { getStaffWork, type QueueSummary, type StaffWork } from "~/staff/work.server";
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getReportTaskSummary(db, user.id),
     reacceptanceNotice(db, user.id, now),
   ]);
-  const eligibility = evaluateEligibility(facts, dateOf(now));
+  const eligibility = evaluateEligibility(facts, ukToday(now));
   return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null, reacceptance };
 }
 

@@ -28,7 +28,10 @@ export interface SeedContext {
   agreementVersion: string;
   passwordHash: string;
   pdf: Buffer | null;
+  /** A real signed credential every seeded certificate's credential row shares, or null for none. */
   credential: string | null;
+  /** The status list seeded credentials take their indexes from, and how many it holds. */
+  statusList: { id: number; issuerKeyId: number; used: number } | null;
 }
 
 /** Small deterministic generator (mulberry32), so a run at N trainers always seeds the same rows. */

@@ -4,12 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CompiledQuery } from "kysely";
-import { openDatabase, type DB } from "~db/connection";
-import { migrateToLatest } from "~db/migrate";
+import type { DB } from "~db/connection";
 import { listAuditActions, listAuditPage, parseAuditListQuery } from "~/audit/audit-list.server";
 import { listUserPage, parseUserListQuery } from "~/auth/user-list.server";
 import { listCertificatePage, parseCertificateListQuery } from "~/certificates/list.server";
-import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 import { listDbsPage, parseDbsListQuery } from "~/evidence/dbs-list.server";
 import { listVerificationPage, parseVerificationQueueQuery } from "~/evidence/verification-queue.server";
 import { listTrainerPage, parseTrainerListQuery } from "~/learning/trainer-list.server";
@@ -17,9 +15,10 @@ import { listMarkingPage, markingQueueSummary, parseMarkingQueueQuery } from "~/
 import { getStaffWork } from "~/staff/work.server";
 import { getTrainerOverview } from "~/staff/trainer-overview.server";
 import { getRetakeDecision } from "~/assessment/attempts.server";
-import { growAcademy, seedContext } from "../../scripts/lib/seed-scale";
+import { growAcademy } from "../../scripts/lib/seed-scale";
+import { fullScans, queryPlan, type recordingDb } from "../helpers/query-plan";
+import { openScaleDb } from "../helpers/scale-db";
 import { createUser } from "../helpers/db";
-import { fullScans, queryPlan, recordingDb } from "../helpers/query-plan";
 
 const now = new Date("2026-06-01T09:00:00Z");
 let db: DB;
@@ -80,15 +79,10 @@ let at2000: Record<string, number>;
 const queriesAt2000: Record<string, CompiledQuery[]> = {};
 
 beforeAll(async () => {
-  const opened = openDatabase(":memory:");
-  db = opened.db;
-  await migrateToLatest(db);
-  // As the server does at start: the agreement's publication is recorded once, not per page.
-  await recordAgreementPublication(db, now);
-  ({ record } = recordingDb(opened.sqlite));
-  const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" }), await createUser(db, { role: "assessor" })];
-  admin = { id: staff[0]!.id, role: "admin" };
-  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
+  const opened = await openScaleDb(now);
+  ({ db, record } = opened);
+  admin = { id: opened.staff[0]!.id, role: "admin" };
+  const ctx = opened.ctx;
   await growAcademy(db, { from: 0, to: 100 }, ctx);
   historyTrainerId = (await db.selectFrom("certificate").select("user_id").orderBy("issued_at").limit(1).executeTakeFirstOrThrow()).user_id;
   at100 = await statementCounts();
