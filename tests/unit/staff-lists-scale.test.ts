@@ -36,9 +36,12 @@ const PAGES: Record<string, Run> = {
   "trainers, searched": (db, next, limit) => listTrainerPage(db, parseTrainerListQuery(params("q=e", next, limit)), now),
   users: (db, next, limit) => listUserPage(db, parseUserListQuery(params("", next, limit))),
   "users, by name, trainers": (db, next, limit) => listUserPage(db, parseUserListQuery(params("sort=name&role=trainer", next, limit))),
+  "users, newest, trainers": (db, next, limit) => listUserPage(db, parseUserListQuery(params("role=trainer", next, limit))),
   certificates: (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("", next, limit)), now),
   "certificates, valid, by status": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("status=valid&sort=status", next, limit)), now),
   "certificates, expiring in 30 days": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("expiring=30&sort=expires", next, limit)), now),
+  "certificates, by name": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("sort=name", next, limit)), now),
+  "certificates, by expiry": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("sort=expires", next, limit)), now),
   "certificates, searched by name": (db, next, limit) => listCertificatePage(db, parseCertificateListQuery(params("q=e", next, limit)), now),
   "DBS awaiting": (db, next, limit) => listDbsPage(db, parseDbsListQuery(params("", next, limit))),
   "DBS all": (db, next, limit) => listDbsPage(db, parseDbsListQuery(params("show=all", next, limit))),
@@ -50,6 +53,7 @@ const PAGES: Record<string, Run> = {
   },
   "audit trail": async (db, next, limit) => listAuditPage(db, parseAuditListQuery(params("", next, limit), await listAuditActions(db))),
   "audit trail, one action": async (db, next, limit) => listAuditPage(db, parseAuditListQuery(params("action=assessment.passed", next, limit), await listAuditActions(db))),
+  "audit trail, one subject": async (db, next, limit) => listAuditPage(db, parseAuditListQuery(params("subject=10", next, limit), await listAuditActions(db))),
   dashboard: (db) => getStaffWork(db, "admin", now),
   "one trainer": (db) => getTrainerOverview(db, { id: historyTrainerId }, "admin", now),
 };
@@ -149,6 +153,24 @@ describe("each new index is in the plan", () => {
 
   it("dbs_check_decision_created: the DBS records awaiting a decision, oldest first", async () => {
     expect(await planOf("DBS awaiting", /dbs_check/)).toEqual(expect.arrayContaining([expect.stringMatching(/dbs_check USING (COVERING )?INDEX dbs_check_decision_created/)]));
+  });
+
+  it("user_role_id: trainers, newest first", async () => {
+    expect(await planOf("users, newest, trainers", /^(SEARCH|SCAN) user/)).toEqual(expect.arrayContaining([expect.stringMatching(/INDEX user_role_id/)]));
+  });
+
+  it("certificate_name and certificate_expires: the certificates list sorted by name and by expiry", async () => {
+    expect(await planOf("certificates, by name", /^(SEARCH|SCAN) certificate /)).toEqual(expect.arrayContaining([expect.stringMatching(/INDEX certificate_name/)]));
+    expect(await planOf("certificates, by expiry", /^(SEARCH|SCAN) certificate /)).toEqual(expect.arrayContaining([expect.stringMatching(/INDEX certificate_expires\b/)]));
+  });
+
+  it("dbs_check_created: every DBS record, oldest first", async () => {
+    expect(await planOf("DBS all", /dbs_check /)).toEqual(expect.arrayContaining([expect.stringMatching(/dbs_check USING (COVERING )?INDEX dbs_check_created/)]));
+  });
+
+  it("audit_event_subject_id: everything about one subject, newest first", async () => {
+    expect(await planOf("audit trail, one subject", /audit_event/)).toEqual(expect.arrayContaining([expect.stringMatching(/audit_event USING (COVERING )?INDEX audit_event_subject_id/)]));
+    expect((await planOf("audit trail, one subject", /audit_event/)).some((l) => /^SCAN audit_event$/.test(l))).toBe(false);
   });
 
   it("user_role_name: trainers by name", async () => {
