@@ -39,6 +39,7 @@ export interface Database {
   report_mark: ReportMarkTable;
   report_mark_criterion: ReportMarkCriterionTable;
   report_resolution: ReportResolutionTable;
+  register_listing: RegisterListingTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -538,4 +539,16 @@ export interface LoginThrottleTable {
   /** Milliseconds since the epoch. */
   window_started_at: number;
   count: number;
+}
+
+/** A trainer's consent to appear on the public register (ADR 0029); withdrawn_at set when withdrawn. */
+export interface RegisterListingTable {
+  id: string;
+  user_id: number;
+  area: string;
+  postcode_district: string | null;
+  profile: string | null;
+  consented_at: string;
+  withdrawn_at: string | null;
+  updated_at: string;
 }
