@@ -68,6 +68,30 @@ export async function getRetakeDecision(db: DB, userId: number, slug: string, no
   );
 }
 
+/**
+ * The retake decision for each of `slugs` at once: three statements whatever the number of
+ * modules (for pages that show every module, such as a trainer's progress).
+ */
+export async function getRetakeDecisions(db: DB, userId: number, slugs: readonly string[], now: Date): Promise<Map<string, RetakeDecision>> {
+  if (slugs.length === 0) return new Map();
+  const [history, unlocks, policy] = await Promise.all([
+    db.selectFrom("assessment_attempt").select(["module_slug", "submitted_at", "passed"]).where("user_id", "=", userId).where("module_slug", "in", slugs).where("submitted_at", "is not", null).execute(),
+    db.selectFrom("assessment_unlock").select(["module_slug", "unlocked_at"]).where("user_id", "=", userId).where("module_slug", "in", slugs).execute(),
+    getRetakePolicy(db),
+  ]);
+  return new Map(
+    slugs.map((slug) => [
+      slug,
+      retakeDecision(
+        history.filter((h) => h.module_slug === slug).map((h) => ({ submittedAt: new Date(h.submitted_at!), passed: h.passed === 1 })),
+        unlocks.filter((u) => u.module_slug === slug).map((u) => new Date(u.unlocked_at)),
+        policy,
+        now,
+      ),
+    ]),
+  );
+}
+
 export function describeRetakeDecision(decision: RetakeDecision): string | null {
   if (decision.canStart) return null;
   if (decision.reason === "passed") {

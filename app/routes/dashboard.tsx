@@ -93,6 +93,9 @@ export default function Dashboard() {
                   Public verification page
                 </a>
               </p>
+              <p>
+                <Link to="/register/your-listing">Your listing on the public register</Link>: choose whether case managers and solicitors can find you there.
+              </p>
             </section>
           ) : null}
           <ApprovalChecklist checklist={checklist} />
@@ -219,6 +222,12 @@ function StaffDashboard({ admin, work }: { admin: boolean; work: StaffWork }) {
                 <Link to="/admin/audit">Audit trail</Link>
               </h2>
               <p>Every decision, who made it and when.</p>
+            </li>
+            <li className="card">
+              <h2>
+                <Link to="/admin/register">Public register</Link>
+              </h2>
+              <p>Whether search engines may index the register of approved trainers.</p>
             </li>
           </>
         ) : null}

@@ -12,7 +12,9 @@ import * as severalNodes from "./2026-11-30-2330-several-nodes";
 import * as agreementPublication from "./2026-11-30-2400-agreement-publication";
 import * as submissionMarkingKey from "./2026-11-30-2401-submission-marking-key";
 import * as certificateSupersededBy from "./2026-11-30-2410-certificate-superseded-by";
-import * as issuedCredentialCertificate from "./2026-11-30-2411-issued-credential-certificate";
+import * as invitationsAndEmailConfirmation from "./2026-12-01-0600-invitations-and-email-confirmation";
+import * as publicRegister from "./2026-12-01-0700-public-register";
+import * as issuedCredentialCertificate from "./2026-12-01-0800-issued-credential-certificate";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -32,5 +34,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-2400-agreement-publication": agreementPublication,
   "2026-11-30-2401-submission-marking-key": submissionMarkingKey,
   "2026-11-30-2410-certificate-superseded-by": certificateSupersededBy,
-  "2026-11-30-2411-issued-credential-certificate": issuedCredentialCertificate,
+  "2026-12-01-0600-invitations-and-email-confirmation": invitationsAndEmailConfirmation,
+  "2026-12-01-0700-public-register": publicRegister,
+  "2026-12-01-0800-issued-credential-certificate": issuedCredentialCertificate,
 };

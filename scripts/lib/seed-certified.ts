@@ -32,7 +32,7 @@ export async function seedCertifiedTrainer(
   await registerModuleVersions(db, now);
   const user = await db
     .insertInto("user")
-    .values({ email: input.email, name: input.name, role: "trainer", password_hash: await hashPassword(input.password), disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+    .values({ email: input.email, name: input.name, role: "trainer", password_hash: await hashPassword(input.password), disabled_at: null, email_confirmed_at: iso(now), created_at: iso(now), updated_at: iso(now) })
     .returning("id")
     .executeTakeFirstOrThrow();
   const userId = user.id;

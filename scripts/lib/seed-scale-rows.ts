@@ -68,7 +68,7 @@ export function planTrainer(index: number, ctx: SeedContext): TrainerPlan {
     index,
     profile,
     rng,
-    user: { email: `trainer${index}@scale.academy.invalid`, name, role: "trainer", password_hash: ctx.passwordHash, disabled_at: rng() < 0.01 ? created : null, created_at: created, updated_at: created },
+    user: { email: `trainer${index}@scale.academy.invalid`, name, role: "trainer", password_hash: ctx.passwordHash, disabled_at: rng() < 0.01 ? created : null, email_confirmed_at: created, created_at: created, updated_at: created },
   };
 }
 

@@ -10,6 +10,7 @@ import { iso, DAY, addMs } from "~/utils/clock";
 import { addDays, dateOf } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
+import { addRenewedInsurance } from "../helpers/renewal";
 
 let db: DB;
 let staffId: number;
@@ -86,11 +87,7 @@ describe("issuing certificates", () => {
     const lapsed = await getPublicCertificateView(db, trainer.certificateId, later);
     expect(lapsed).toMatchObject({ status: "suspended", statusLabel: "Suspended", reason: "insurance lapsed" });
 
-    const evidence = await db.selectFrom("insurance_policy").select("evidence_file_id").where("user_id", "=", trainer.userId).executeTakeFirstOrThrow();
-    await db
-      .insertInto("insurance_policy")
-      .values({ user_id: trainer.userId, insurer: "Renewed Ltd", policy_number: "R-2", public_liability_pence: 600_000_000, professional_indemnity_pence: 200_000_000, limit_basis: "aggregate", covered_activities: "PT", territory: "UK", start_date: dateOf(later), end_date: addDays(dateOf(later), 365), evidence_file_id: evidence.evidence_file_id, status: "verified", decided_by_user_id: staffId, decided_at: iso(later), rejection_reason: null, expired_at: null, created_at: iso(later) })
-      .execute();
+    await addRenewedInsurance(db, trainer.userId, staffId, later);
     // What a verification decision does: issue in its transaction, then finish after commit.
     const renewed = await db.transaction().execute((trx) => reevaluate(trx, trainer.userId, later));
     if (!renewed.issued) throw new Error(`not renewed: ${renewed.reason}`);

@@ -27,6 +27,15 @@ describe("domain boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("the public register reads the live status through its SQL form only, and never imports the approval seam (ADR 0029)", () => {
+    const imports = sources(path.join("app", "register"))
+      .flatMap((file) => fs.readFileSync(file, "utf8").split("\n").map((line, i) => ({ file, line: i + 1, text: line })))
+      .filter(({ text }) => UPWARD.test(text))
+      .map(({ file, line, text }) => `${file}:${line}: ${text.trim()}`);
+    expect(imports.filter((line) => !/from\s+["']~\/certificates\/status-sql\.server["']/.test(line))).toEqual([]);
+    expect(imports.length).toBeGreaterThan(0);
+  });
+
   it("only the approval seam and the reconciliation job call the issuing rule", () => {
     const callers = sources("app")
       .filter((file) => !file.startsWith(path.join("app", "certificates")))
