@@ -136,8 +136,13 @@ export function qualificationSchema(today: string) {
         // Stryker disable next-line StringLiteral: with an empty message zod falls back to the schema's own error, the same words.
         "Enter the qualification number.",
       )
-      // Stryker disable next-line Regex: removing each whitespace character or each run of them leaves the same string (equivalent).
-      .transform((v) => v.toUpperCase().replace(/\s+/g, ""))
+      .transform((v) =>
+        v.toUpperCase().replace(
+          // Stryker disable next-line Regex: removing each whitespace character or each run of them leaves the same string (equivalent).
+          /\s+/g,
+          "",
+        ),
+      )
       .refine((v) => QUALIFICATION_NUMBER_PATTERN.test(v), "Enter the qualification number as it appears on the certificate, like 600/4941/8."),
     certificateNumber: text("certificate number", 60).refine((v) => /^[A-Za-z0-9][A-Za-z0-9 /.-]*$/.test(v), "Certificate numbers use letters, digits, spaces, slashes, dots and hyphens only."),
     issueDate: dateBetween("issue date", DATE_RANGES.qualificationIssue.earliest, today, {
