@@ -89,7 +89,9 @@ async function mutate(module: string): Promise<ModuleScore> {
   if (tests.length > 0) {
     // The test files are chosen through the vitest config, not Stryker's `testFiles`: with
     // `testFiles`, static mutants (module-level constants) are activated too late to take effect.
-    process.env.ATA_MUTATION_TEST_FILES = tests.join(",");
+    // Pure tests first (see the config): a killed static mutant then costs only the fast files.
+    const usesDatabase = (file: string) => /createTestDb|createSharedDatabase|openDatabase/.test(fs.readFileSync(file, "utf8"));
+    process.env.ATA_MUTATION_TEST_FILES = [...tests.filter((t) => !usesDatabase(t)), ...tests.filter(usesDatabase)].join(",");
     const stryker = new Stryker({
       mutate: [module],
       testRunner: "vitest",
