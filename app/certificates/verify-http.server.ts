@@ -59,6 +59,8 @@ ${superseded}
 ${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(formatLongDate(m.passedOn))}</td><td><code>${escapeHtml(m.version)}</code></td></tr>`).join("")}
 ${view.reportTaskPassedOn ? `<tr><td>Report-writing task (marked by an assessor)</td><td>${escapeHtml(formatLongDate(view.reportTaskPassedOn))}</td><td>—</td></tr>` : ""}
 </tbody></table></div>
+<h2>Something wrong?</h2>
+<p><a href="/verify/${escapeHtml(view.id)}/concern">Raise a concern with the issuer</a> about this trainer. The academy&#39;s governance team reviews every concern; nothing you send is published.</p>
 <h2>Other formats</h2>
 <ul><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li>${view.credentialIssuerDid ? `<li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (Open Badges 3.0, JSON)</a>: check it on <a href="/verify">the verification page</a> or with any Open Badges 3.0 verifier</li>` : ""}</ul>`;
   return page(`${view.statusLabel}: ${view.name} · Certificate verification`, body, cssHref, generatedAt);
