@@ -18,7 +18,7 @@ export interface AgreementStanding {
 export function agreementOverdue(agreement: AgreementStanding, today: string): boolean {
   return (
     !agreement.acceptedCurrent &&
-    // Stryker disable next-line ConditionalExpression: `windowEndsOn !== null` -> true is equivalent: today >= null is false for a date string (it compares as NaN), so a null window is never overdue either way. Its -> false twin is disabled with it; "is overdue from the day the re-acceptance window ends, not the day before" fails on it (checked by hand).
+    // Stryker disable next-line ConditionalExpression: `windowEndsOn !== null` -> true is equivalent: today >= null is false for a date string (it compares as NaN), so a null window is never overdue either way.
     agreement.windowEndsOn !== null &&
     today >= agreement.windowEndsOn
   );
