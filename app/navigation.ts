@@ -16,6 +16,7 @@ export function navigationFor(role: Role | null): NavItem[] {
     return [
       { to: "/", label: "About the framework", end: true },
       { to: "/verify", label: "Verify a certificate" },
+      { to: "/register", label: "Find an approved trainer" },
     ];
   const common: NavItem[] = [{ to: "/dashboard", label: "Dashboard" }];
   const byRole: Record<Role, NavItem[]> = {

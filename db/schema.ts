@@ -8,6 +8,7 @@ export interface Database {
   user: UserTable;
   session: SessionTable;
   one_time_token: OneTimeTokenTable;
+  user_invitation: UserInvitationTable;
   email_outbox: EmailOutboxTable;
   audit_event: AuditEventTable;
   app_secret: AppSecretTable;
@@ -38,6 +39,7 @@ export interface Database {
   report_mark: ReportMarkTable;
   report_mark_criterion: ReportMarkCriterionTable;
   report_resolution: ReportResolutionTable;
+  register_listing: RegisterListingTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -52,6 +54,8 @@ export interface UserTable {
   /** argon2id PHC string. */
   password_hash: string;
   disabled_at: string | null;
+  /** When the owner proved the address (a confirmation or invitation link); null until then (ADR 0019). */
+  email_confirmed_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -70,7 +74,7 @@ export interface SessionTable {
 }
 export type Session = Selectable<SessionTable>;
 
-export const TOKEN_PURPOSES = ["password_reset", "first_admin"] as const;
+export const TOKEN_PURPOSES = ["password_reset", "first_admin", "invitation", "email_confirmation"] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 export interface OneTimeTokenTable {
@@ -84,6 +88,22 @@ export interface OneTimeTokenTable {
   used_at: string | null;
 }
 export type OneTimeToken = Selectable<OneTimeTokenTable>;
+
+/** An administrator's invitation to an email address with a role (ADR 0019); its link is a one-time token. */
+export interface UserInvitationTable {
+  id: Generated<number>;
+  /** The id half of the invitation's one-time token (the token row may be swept later). */
+  token_id: string;
+  email: string;
+  role: Role;
+  invited_by: number;
+  created_at: string;
+  expires_at: string;
+  accepted_user_id: number | null;
+  accepted_at: string | null;
+  /** Set when a newer invitation to the same address replaces this one. */
+  revoked_at: string | null;
+}
 
 export interface EmailOutboxTable {
   id: Generated<number>;
@@ -519,4 +539,16 @@ export interface LoginThrottleTable {
   /** Milliseconds since the epoch. */
   window_started_at: number;
   count: number;
+}
+
+/** A trainer's consent to appear on the public register (ADR 0029); withdrawn_at set when withdrawn. */
+export interface RegisterListingTable {
+  id: string;
+  user_id: number;
+  area: string;
+  postcode_district: string | null;
+  profile: string | null;
+  consented_at: string;
+  withdrawn_at: string | null;
+  updated_at: string;
 }

@@ -25,7 +25,7 @@ const { db } = openDatabase(":memory:");
 await migrateToLatest(db);
 const user = await db
   .insertInto("user")
-  .values({ email: "bench@example.test", name: "Bench Trainer", role: "trainer", password_hash: await hashPassword("bench password 1"), disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+  .values({ email: "bench@example.test", name: "Bench Trainer", role: "trainer", password_hash: await hashPassword("bench password 1"), disabled_at: null, email_confirmed_at: iso(now), created_at: iso(now), updated_at: iso(now) })
   .returning("id")
   .executeTakeFirstOrThrow();
 const line = (i: number) => `Item ${i}: a statement of about the length the agreement uses for each thing a trainer may or may not do.`;

@@ -7,10 +7,15 @@
  * Measured at each size, over real HTTP against the built server on 127.0.0.1:
  *   - every staff page and the dashboard, signed in as an admin: p50 of sequential requests and
  *     the response size;
- *   - the hourly jobs on the backlog the new trainers bring (run in-process, timed);
+ *   - the hourly jobs (`runScheduledJobs`: entry requirements, agreement, first email batch,
+ *     missing certificates, credential statuses, housekeeping) on the backlog the new trainers
+ *     bring, run in-process and timed; then the server's start-up (migrations, credential
+ *     backfill, credential sync and the jobs again, with nothing left to do), timed to its first answer;
  *   - two load figures with autocannon: a lesson page (signed in) and cache-miss verification
  *     (every request a different existing certificate id).
- * Bounded: a fixed number of requests per page, a few seconds per load figure.
+ * Bounded: a fixed number of requests per page, a few seconds per load figure. The database (several
+ * GB at 50,000) goes in the system's temporary folder (BENCH_SCALE_DATABASE to choose) and is
+ * deleted at the end unless BENCH_SCALE_KEEP=1.
  */
 import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -19,7 +24,8 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { openDatabase, type DB } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
-import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
+import { runScheduledJobs } from "~/jobs/scheduled.server";
+import { latestCredentialJson } from "~/certificates/credentials/issue-credential.server";
 import { seedAccounts } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
 import { growAcademy, seedContext } from "./lib/seed-scale";
@@ -28,8 +34,8 @@ const N = Number(process.argv[2] ?? process.env.BENCH_SCALE_TRAINERS ?? 10_000);
 const SMALL = 1_000;
 const PORT = Number(process.env.BENCH_SCALE_PORT ?? 3520);
 const APP = `http://127.0.0.1:${PORT}`;
-const DATABASE = "tests/.tmp/bench-scale.sqlite";
-const EVIDENCE = "tests/.tmp/bench-scale-evidence";
+const DATABASE = process.env.BENCH_SCALE_DATABASE ?? path.join(os.tmpdir(), "academy-bench-scale.sqlite");
+const EVIDENCE = `${DATABASE}-evidence`;
 const REQUESTS = Number(process.env.BENCH_SCALE_REQUESTS ?? 25);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ADMIN = { role: "admin" as const, name: "Scale Admin", email: "admin@scale.academy.invalid", password: "scale admin password" };
@@ -53,6 +59,7 @@ interface Figures {
   pages: Record<string, { p50: number; bytes: number; status: number }>;
   jobsMs: number;
   jobs: string;
+  startMs: number;
   lesson: { rps: number; p50: number };
   verify: { rps: number; p50: number; requests: number };
   trainers: number;
@@ -80,13 +87,15 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not start`);
 }
 
-async function startServer() {
+async function startServer(): Promise<number> {
+  const started = performance.now();
   server = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
     env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", DATABASE_PATH: DATABASE, EVIDENCE_DIR: EVIDENCE, PUBLIC_BASE_URL: APP, NODE_ENV: "production", VERIFY_RATE_LIMIT_PER_MINUTE: "1000000000" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
   await waitFor(`${APP}/`);
+  return performance.now() - started;
 }
 
 async function signIn(email: string, password: string): Promise<string> {
@@ -125,10 +134,15 @@ async function load(url: string, headers: Record<string, string>, ids?: string[]
 }
 
 async function measure(db: DB, trainersNow: number): Promise<Figures> {
+  // With no SMTP_HOST the outbox prints each email it delivers: kept out of the report.
+  const info = console.info;
+  console.info = () => {};
   const started = performance.now();
-  const summary = await runEntryRequirementJobs(db, new Date(), APP);
+  const outcome = await runScheduledJobs(db, { now: () => new Date(), publicBaseUrl: APP });
   const jobsMs = performance.now() - started;
-  await startServer();
+  console.info = info;
+  const summary = outcome.ran ? outcome.result : "not run: lock taken";
+  const startMs = await startServer();
   const admin = await signIn(ADMIN.email, ADMIN.password);
   const pages: Figures["pages"] = {};
   for (const [name, url] of PAGES) pages[name] = await measurePage(url, admin);
@@ -139,7 +153,7 @@ async function measure(db: DB, trainersNow: number): Promise<Figures> {
   const verify = await load(`${APP}/verify/${ids[0]}`, {}, ids);
   stopServer();
   const certificates = Number((await db.selectFrom("certificate").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  return { pages, jobsMs, jobs: JSON.stringify(summary), lesson, verify, trainers: trainersNow, certificates };
+  return { pages, jobsMs, jobs: JSON.stringify(summary), startMs, lesson, verify, trainers: trainersNow, certificates };
 }
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
@@ -160,10 +174,16 @@ function report(small: Figures, large: Figures) {
     console.log(`| ${name} | ${ms(a.p50)}${flag(a)} | ${kb(a.bytes)} | ${ms(b.p50)}${flag(b)} | ${kb(b.bytes)} |`);
   }
   console.log(`| hourly jobs on the new trainers' backlog | ${ms(small.jobsMs)} | | ${ms(large.jobsMs)} | |`);
+  console.log(`| server start-up after the jobs (backfill check, credential sync, jobs again) | ${ms(small.startMs)} | | ${ms(large.startMs)} | |`);
   console.log(`| lesson page, 20 connections (req/s, p50) | ${small.lesson.rps.toFixed(0)} req/s, ${ms(small.lesson.p50)} | | ${large.lesson.rps.toFixed(0)} req/s, ${ms(large.lesson.p50)} | |`);
   console.log(`| cache-miss verification, distinct ids (req/s, p50) | ${small.verify.rps.toFixed(0)} req/s, ${ms(small.verify.p50)} (${small.verify.requests} ids) | | ${large.verify.rps.toFixed(0)} req/s, ${ms(large.verify.p50)} (${large.verify.requests} ids) | |`);
   console.log(`\nCertificates: ${small.certificates.toLocaleString("en-GB")} and ${large.certificates.toLocaleString("en-GB")}. Jobs: ${small.jobs} / ${large.jobs}`);
   console.log(`Database file: ${(fs.statSync(DATABASE).size / 1e9).toFixed(2)} GB at ${large.trainers.toLocaleString("en-GB")} trainers.\n`);
+}
+
+function removeDatabase() {
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${DATABASE}${suffix}`, { force: true });
+  fs.rmSync(EVIDENCE, { recursive: true, force: true });
 }
 
 async function main() {
@@ -172,7 +192,7 @@ async function main() {
     if (spawnSync("npm", ["run", "build"], { stdio: "inherit" }).status !== 0) process.exit(1);
   }
   fs.mkdirSync(path.dirname(DATABASE), { recursive: true });
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${DATABASE}${suffix}`, { force: true });
+  removeDatabase();
   const { db } = openDatabase(DATABASE);
   await migrateToLatest(db);
   const now = new Date();
@@ -181,7 +201,7 @@ async function main() {
   // One real certificate, rendered and signed by the real code: its PDF and credential are shared by the seeded ones.
   const real = await seedCertifiedTrainer(db, { name: "Scale Certified Trainer", email: "certified@scale.academy.invalid", password: "scale seeded password", staffUserId: staff[0]!.id }, APP, now);
   const documents = await db.selectFrom("certificate").select(["pdf"]).where("id", "=", real.certificateId).executeTakeFirstOrThrow();
-  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: documents.pdf, credential: null });
+  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: documents.pdf, credential: await latestCredentialJson(db, real.certificateId) });
   const progress = (done: number) => process.stdout.write(`\r  seeded ${done.toLocaleString("en-GB")} trainers`);
 
   let t = performance.now();
@@ -194,6 +214,7 @@ async function main() {
   const large = await measure(db, N);
   await db.destroy();
   report(small, large);
+  if (process.env.BENCH_SCALE_KEEP !== "1") removeDatabase();
   process.exit(0);
 }
 

@@ -12,13 +12,23 @@
  *   BENCH_CONNECTIONS concurrent connections (default 50)
  *   BENCH_PROCESSES   server processes for the site and the baseline (default: as `npm start`,
  *                     one per core, at most 4)
+ *   BENCH_ENGINES     `sqlite` (default), or `sqlite,postgres` (the default when DATABASE_URL is
+ *                     set): then the same requests are measured, in the same run, on SQLite, on
+ *                     PostgreSQL with one app node, and on PostgreSQL with two app nodes (two
+ *                     servers on two ports, one database, each with half the processes, the load
+ *                     split between them); the baseline is measured before and after, and every
+ *                     ratio is to their mean
+ *   BENCH_POSTGRES_URL the PostgreSQL server to use (default DATABASE_URL, else
+ *                     postgres://postgres@127.0.0.1:5432/postgres); a fresh database
+ *                     `academy_bench_<pid>` is created on it and dropped at the end
  */
 import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { openDatabase } from "~db/connection";
+import pg from "pg";
+import { openDatabase, type DatabaseConfig } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import { seedAccounts } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
@@ -28,8 +38,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const APP_PORT = 3510;
 const BASELINE_PORT = 3511;
+const SECOND_NODE_PORT = 3512;
 const APP = `http://127.0.0.1:${APP_PORT}`;
 const DATABASE = "tests/.tmp/bench.sqlite";
+const ENGINES = (process.env.BENCH_ENGINES ?? (process.env.DATABASE_URL ? "sqlite,postgres" : "sqlite")).split(",").map((e) => e.trim());
+const POSTGRES_SERVER = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? Math.max(1, Math.min(os.availableParallelism(), 4)));
 /** Seeded certified trainers whose certificates the cache-miss target looks up, each once. */
 const CACHE_MISS_TRAINERS = 600;
@@ -43,6 +56,8 @@ interface Target {
   expectStatus: number;
   /** Paths to request in turn, each once (a cache-miss target); otherwise `url` for the duration. */
   paths?: string[];
+  /** Connections for this measurement (a share of BENCH_CONNECTIONS when several nodes are measured at once). */
+  connectionsOverride?: number;
 }
 
 interface Measurement {
@@ -92,12 +107,13 @@ async function waitFor(url: string) {
 async function measure(target: Target): Promise<Measurement> {
   const common = { url: target.url, method: target.method ?? "GET", headers: target.headers, body: target.body } as const;
   let next = 0;
+  const connections = target.connectionsOverride ?? CONNECTIONS;
   // Warm up briefly so one-off work (first render, JIT) is not in the figures (not for cache misses: that would warm the cache).
   if (!target.paths) await autocannon({ ...common, connections: 10, duration: 1 });
   const result = await autocannon(
     target.paths
-      ? { ...common, connections: CONNECTIONS, amount: target.paths.length, requests: [{ setupRequest: ((req: object) => ({ ...req, path: target.paths![next++ % target.paths!.length] })) as never }] }
-      : { ...common, connections: CONNECTIONS, duration: SECONDS },
+      ? { ...common, connections, amount: target.paths.length, requests: [{ setupRequest: ((req: object) => ({ ...req, path: target.paths![next++ % target.paths!.length] })) as never }] }
+      : { ...common, connections, duration: SECONDS },
   );
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([code, stat]) => [code, stat.count]));
   const unexpected = Object.entries(statuses).reduce((n, [code, count]) => (Number(code) === target.expectStatus ? n : n + count), 0);
@@ -112,45 +128,111 @@ async function measure(target: Target): Promise<Measurement> {
   };
 }
 
-async function main() {
-  if (!fs.existsSync("build/index.js") || !fs.existsSync("content/.generated/modules.json")) {
-    const built = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-    if (built.status !== 0) process.exit(1);
-  }
-  fs.mkdirSync(path.dirname(DATABASE), { recursive: true });
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${DATABASE}${suffix}`, { force: true });
+/** Several app nodes: each target's connections (or cache-miss paths) split between the nodes, measured at once. */
+async function measureSplit(target: Target, nodes: string[]): Promise<Measurement> {
+  if (nodes.length === 1) return measure(target);
+  const parts = await Promise.all(
+    nodes.map((node, n) =>
+      measure({
+        ...target,
+        url: target.url.replace(APP, node),
+        paths: target.paths?.filter((_, i) => i % nodes.length === n),
+        connectionsOverride: Math.max(1, Math.round(CONNECTIONS / nodes.length)),
+      }),
+    ),
+  );
+  const statuses: Record<string, number> = {};
+  for (const part of parts) for (const [code, count] of Object.entries(part.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
+  return {
+    name: target.name,
+    rps: parts.reduce((sum, p) => sum + p.rps, 0),
+    // The slower node's latency: what the worse half of the users saw.
+    p50: Math.max(...parts.map((p) => p.p50)),
+    p99: Math.max(...parts.map((p) => p.p99)),
+    errors: parts.reduce((sum, p) => sum + p.errors, 0),
+    statuses,
+    unexpected: parts.reduce((sum, p) => sum + p.unexpected, 0),
+  };
+}
 
-  // A certified trainer, so the verification page has a valid certificate to show.
-  const seeded = openDatabase(DATABASE).db;
-  await migrateToLatest(seeded);
-  await seedAccounts(seeded, [{ role: "assessor", name: "Bench Assessor", email: "assessor@bench.test", password: "bench assessor password" }], new Date());
-  const staff = await seeded.selectFrom("user").select("id").where("email", "=", "assessor@bench.test").executeTakeFirstOrThrow();
+interface Seeded {
+  certificateId: string;
+  missIds: string[];
+}
+
+/** A certified trainer (a valid certificate to show) and many more (the project's bulk seeding) for cache misses. */
+async function seed(config: DatabaseConfig): Promise<Seeded> {
+  const { db } = openDatabase(config);
+  await migrateToLatest(db);
+  await seedAccounts(db, [{ role: "assessor", name: "Bench Assessor", email: "assessor@bench.test", password: "bench assessor password" }], new Date());
+  const staff = await db.selectFrom("user").select("id").where("email", "=", "assessor@bench.test").executeTakeFirstOrThrow();
   const now = new Date();
-  const certified = await seedCertifiedTrainer(seeded, { name: "Bench Certified Trainer", email: "certified@bench.test", password: "bench trainer password", staffUserId: staff.id }, APP, now);
-  // Many certified trainers (the project's own bulk seeding), for verification lookups that miss the cache.
-  const documents = await seeded.selectFrom("certificate").select("pdf").where("id", "=", certified.certificateId).executeTakeFirstOrThrow();
-  await growAcademy(seeded, { from: 1, to: CACHE_MISS_TRAINERS + 1 }, await seedContext(seeded, now, [staff.id], { pdf: documents.pdf, credential: null }));
-  const missIds = (await seeded.selectFrom("certificate").select("id").where("id", "!=", certified.certificateId).orderBy("id").execute()).map((c) => c.id);
-  await seeded.destroy();
+  const certified = await seedCertifiedTrainer(db, { name: "Bench Certified Trainer", email: "certified@bench.test", password: "bench trainer password", staffUserId: staff.id }, APP, now);
+  const documents = await db.selectFrom("certificate").select("pdf").where("id", "=", certified.certificateId).executeTakeFirstOrThrow();
+  await growAcademy(db, { from: 1, to: CACHE_MISS_TRAINERS + 1 }, await seedContext(db, now, [staff.id], { pdf: documents.pdf, credential: null }));
+  const missIds = (await db.selectFrom("certificate").select("id").where("id", "!=", certified.certificateId).orderBy("id").execute()).map((c) => c.id);
+  await db.destroy();
+  return { certificateId: certified.certificateId, missIds };
+}
 
-  // The raw node:http baseline serves a page of the lesson page's size from memory, with as many processes as the site.
-  const lessonProbeSize = 27_000;
-  startProcess(process.execPath, ["scripts/lib/bench-baseline.mjs", String(BASELINE_PORT), String(PROCESSES), String(lessonProbeSize)], {});
-  startProcess(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
-    WEB_CONCURRENCY: String(PROCESSES),
-    PORT: String(APP_PORT),
-    HOST: "127.0.0.1",
-    DATABASE_PATH: DATABASE,
-    PUBLIC_BASE_URL: APP,
-    NODE_ENV: "production",
-    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
-    // All load comes from one address (loopback) and would hit the per-IP lookup limit at once:
-    // the limit is off here, and the output says so.
-    VERIFY_RATE_LIMIT_PER_MINUTE: "1000000000",
-  });
-  await Promise.all([waitFor(`http://127.0.0.1:${BASELINE_PORT}/`), waitFor(`${APP}/`)]);
+async function onPostgresServer(work: (client: pg.Client) => Promise<unknown>) {
+  const client = new pg.Client({ connectionString: POSTGRES_SERVER });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
 
-  // A trainer with a session and an open attempt.
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** Starts `ports.length` app nodes on one database, each with `processes` processes; resolves once all answer. */
+async function startNodes(database: DatabaseConfig, ports: number[], processes: number): Promise<ChildProcess[]> {
+  const started = ports.map((port) =>
+    startProcess(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
+      WEB_CONCURRENCY: String(processes),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: database.engine === "sqlite" ? database.path : DATABASE,
+      DATABASE_URL: database.engine === "postgres" ? database.url : "",
+      PUBLIC_BASE_URL: APP,
+      NODE_ENV: "production",
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
+      // All load comes from one address (loopback) and would hit the per-IP lookup limit at once:
+      // the limit is off here, and the output says so.
+      VERIFY_RATE_LIMIT_PER_MINUTE: "1000000000",
+    }),
+  );
+  // One node first: it migrates and issues the seeded certificates' credentials; then the others.
+  await waitFor(`http://127.0.0.1:${ports[0]}/`);
+  await Promise.all(ports.slice(1).map((port) => waitFor(`http://127.0.0.1:${port}/`)));
+  return started;
+}
+
+async function stopNodes(nodes: ChildProcess[]) {
+  await Promise.all(
+    nodes.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          try {
+            process.kill(-child.pid!, "SIGTERM");
+          } catch {
+            resolve();
+          }
+        }),
+    ),
+  );
+}
+
+/** The site's targets against the node(s) at `nodes` (the first is `APP`): a trainer signs up and opens an attempt first. */
+async function siteTargets(seeded: Seeded): Promise<Target[]> {
   const signup = await fetch(`${APP}/signup`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", origin: APP },
@@ -172,11 +254,9 @@ async function main() {
   const probe = await fetch(`${APP}${answerSavePath}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: APP }, body: new URLSearchParams({ questionId, option: optionId }) });
   if (probe.status !== 200 || !(probe.headers.get("content-type") ?? "").includes("text/x-script")) throw new Error(`The answer save data request answered ${probe.status} ${probe.headers.get("content-type")}: ${(await probe.text()).slice(0, 300)}`);
   const lessonBytes = (await (await fetch(lessonUrl, { headers: { cookie } })).text()).length;
-  const verifyUrl = `${APP}/verify/${certified.certificateId}`;
+  const verifyUrl = `${APP}/verify/${seeded.certificateId}`;
   const verifyBytes = (await (await fetch(verifyUrl)).text()).length;
-
-  const targets: Target[] = [
-    { name: `baseline: raw node:http, 27 kB, ${PROCESSES} process(es)`, url: `http://127.0.0.1:${BASELINE_PORT}/`, expectStatus: 200 },
+  return [
     { name: `lesson page (${Math.round(lessonBytes / 1000)} kB, signed in)`, url: lessonUrl, headers: { cookie }, expectStatus: 200 },
     {
       name: "answer save (POST .data, as the page sends it)",
@@ -187,31 +267,99 @@ async function main() {
       expectStatus: 200,
     },
     { name: `verification page, one certificate, cached (${Math.round(verifyBytes / 1000)} kB)`, url: verifyUrl, expectStatus: 200 },
-    { name: `verification page, cache misses (${missIds.length} distinct)`, url: verifyUrl, paths: missIds.map((id) => `/verify/${id}`), expectStatus: 200 },
+    { name: `verification page, cache misses (${seeded.missIds.length} distinct)`, url: verifyUrl, paths: seeded.missIds.map((id) => `/verify/${id}`), expectStatus: 200 },
     { name: "verification page, unknown certificate id (404)", url: `${APP}/verify/abcdefghijklmnopqrstuvwxyz234567`, expectStatus: 404 },
   ];
+}
+
+interface Setup {
+  label: string;
+  database: DatabaseConfig;
+  ports: number[];
+  processesPerNode: number;
+  seeded: Seeded;
+}
+
+async function main() {
+  if (!fs.existsSync("build/index.js") || !fs.existsSync("content/.generated/modules.json")) {
+    const built = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+    if (built.status !== 0) process.exit(1);
+  }
+  const unknown = ENGINES.filter((e) => e !== "sqlite" && e !== "postgres");
+  if (unknown.length > 0) throw new Error(`BENCH_ENGINES: unknown engine ${unknown.join(", ")} (use sqlite, postgres or sqlite,postgres)`);
+
+  const setups: Setup[] = [];
+  let benchDatabase: string | null = null;
+  if (ENGINES.includes("sqlite")) {
+    fs.mkdirSync(path.dirname(DATABASE), { recursive: true });
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${DATABASE}${suffix}`, { force: true });
+    const database: DatabaseConfig = { engine: "sqlite", path: DATABASE };
+    setups.push({ label: "SQLite, one node", database, ports: [APP_PORT], processesPerNode: PROCESSES, seeded: await seed(database) });
+  }
+  if (ENGINES.includes("postgres")) {
+    benchDatabase = `academy_bench_${process.pid}`;
+    const name = benchDatabase;
+    await onPostgresServer((client) => client.query(`CREATE DATABASE "${name}"`));
+    const database: DatabaseConfig = { engine: "postgres", url: withDatabaseName(POSTGRES_SERVER, name) };
+    const seeded = await seed(database);
+    setups.push({ label: "PostgreSQL, one node", database, ports: [APP_PORT], processesPerNode: PROCESSES, seeded });
+    // Two nodes on this one machine share its cores: each gets half the processes, so the total matches the baseline's.
+    setups.push({ label: "PostgreSQL, two nodes", database, ports: [APP_PORT, SECOND_NODE_PORT], processesPerNode: Math.max(1, Math.floor(PROCESSES / 2)), seeded });
+  }
+
+  // The raw node:http baseline serves a page of the lesson page's size from memory, with as many processes as the site.
+  const lessonProbeSize = 27_000;
+  const baselineTarget: Target = { name: `baseline: raw node:http, 27 kB, ${PROCESSES} process(es)`, url: `http://127.0.0.1:${BASELINE_PORT}/`, expectStatus: 200 };
+  startProcess(process.execPath, ["scripts/lib/bench-baseline.mjs", String(BASELINE_PORT), String(PROCESSES), String(lessonProbeSize)], {});
+  await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
 
   const commit = execSync("git rev-parse --short HEAD").toString().trim();
   const dirty = execSync("git status --porcelain").toString().trim() ? " (with uncommitted changes)" : "";
   console.log(
     `\nBenchmark: commit ${commit}${dirty}; ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ` +
       `${PROCESSES} server process(es) for the site and for the baseline; ${CONNECTIONS} connections, ${SECONDS} s per target; 127.0.0.1; ${process.arch}, Node ${process.version}; ` +
-      `verification rate limit off (all load comes from one address)\n`,
+      `verification rate limit off (all load comes from one address); engines: ${setups.map((s) => s.label).join("; ")}\n`,
   );
-  const results: Measurement[] = [];
-  for (const target of targets) {
-    process.stdout.write(`  measuring ${target.name}…\n`);
-    results.push(await measure(target));
+  process.stdout.write(`  measuring ${baselineTarget.name}…\n`);
+  const baselines = [await measure(baselineTarget)];
+  const sections: { setup: Setup; results: Measurement[] }[] = [];
+  for (const setup of setups) {
+    process.stdout.write(`  starting ${setup.label} (${setup.ports.length} × ${setup.processesPerNode} process(es))…\n`);
+    const nodes = await startNodes(setup.database, setup.ports, setup.processesPerNode);
+    const urls = setup.ports.map((port) => `http://127.0.0.1:${port}`);
+    const results: Measurement[] = [];
+    for (const target of await siteTargets(setup.seeded)) {
+      process.stdout.write(`  measuring ${setup.label}: ${target.name}…\n`);
+      results.push(await measureSplit(target, urls));
+    }
+    await stopNodes(nodes);
+    sections.push({ setup, results });
   }
-  const baseline = results[0]!;
-  console.log("");
-  console.log(`${"target".padEnd(56)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"× baseline".padStart(11)}  statuses`);
-  for (const r of results) {
+  if (setups.length > 1) {
+    process.stdout.write(`  measuring ${baselineTarget.name} again…\n`);
+    baselines.push(await measure(baselineTarget));
+  }
+  const baselineRps = baselines.reduce((sum, b) => sum + b.rps, 0) / baselines.length;
+
+  const line = (r: Measurement, reference: number) => {
     const statuses = Object.entries(r.statuses).map(([code, count]) => `${code}×${count}`).join(" ") + (r.errors > 0 ? ` errors×${r.errors}` : "");
-    console.log(`${r.name.padEnd(56)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / baseline.rps).toFixed(3).padStart(11)}  ${statuses}`);
-  }
+    return `${r.name.padEnd(56)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / baselineRps).toFixed(3).padStart(11)} ${(r.rps / reference).toFixed(2).padStart(9)}  ${statuses}`;
+  };
   console.log("");
+  console.log(`${"target".padEnd(56)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"× baseline".padStart(11)} ${"× first".padStart(9)}  statuses`);
+  for (const b of baselines) console.log(line(b, b.rps));
+  const first = sections[0]!.results;
+  for (const { setup, results } of sections) {
+    console.log(`-- ${setup.label} (${setup.ports.length} × ${setup.processesPerNode} process(es))`);
+    results.forEach((r, i) => console.log(line(r, first[i]!.rps)));
+  }
+  console.log(`\n× baseline: to the mean of the baseline runs (${baselines.map((b) => b.rps.toFixed(0)).join(", ")} req/s); × first: to the same target on ${sections[0]!.setup.label}. Two nodes: both measured at once, half the connections each; req/s summed, p50/p99 of the slower node.\n`);
   stopAll();
+  if (benchDatabase) {
+    const name = benchDatabase;
+    await onPostgresServer((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => undefined);
+  }
+  const results = [...baselines, ...sections.flatMap((s) => s.results)];
   const wrong = results.filter((r) => r.unexpected > 0 || r.errors > 0);
   if (wrong.length > 0) {
     console.error(`Unexpected status codes or errors for: ${wrong.map((r) => r.name).join("; ")}. The figures above are not valid.`);

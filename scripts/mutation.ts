@@ -19,6 +19,7 @@ export const RULE_MODULES = [
   "app/marking/rules.ts",
   "app/evidence/validation.ts",
   "app/policy/policy.ts",
+  "app/agreement/standing.ts",
 ];
 
 /** Every module must reach this mutation score (killed or timed out, over all valid mutants). */
@@ -32,6 +33,7 @@ interface Mutant {
   mutatorName: string;
   replacement?: string;
   status: MutantStatus;
+  testsCompleted?: number;
   location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 
@@ -85,12 +87,16 @@ async function mutate(module: string): Promise<ModuleScore> {
   console.log(`\n=== ${module}\n    tests: ${tests.join(", ") || "(none import it)"}`);
   let mutants: Mutant[] = [];
   if (tests.length > 0) {
+    // The test files are chosen through the vitest config, not Stryker's `testFiles`: with
+    // `testFiles`, static mutants (module-level constants) are activated too late to take effect.
+    // Pure tests first (see the config): a killed static mutant then costs only the fast files.
+    const usesDatabase = (file: string) => /createTestDb|createSharedDatabase|openDatabase/.test(fs.readFileSync(file, "utf8"));
+    process.env.ATA_MUTATION_TEST_FILES = [...tests.filter((t) => !usesDatabase(t)), ...tests.filter(usesDatabase)].join(",");
     const stryker = new Stryker({
       mutate: [module],
       testRunner: "vitest",
       plugins: ["@stryker-mutator/vitest-runner"],
-      vitest: { configFile: "vitest.config.ts", related: false },
-      testFiles: tests,
+      vitest: { configFile: "scripts/vitest.mutation.config.ts", related: false },
       coverageAnalysis: "perTest",
       concurrency: 1,
       // Generous: on a shared, niced machine a slow test (a database seeded in beforeAll, which the
@@ -107,6 +113,12 @@ async function mutate(module: string): Promise<ModuleScore> {
     });
     mutants = (await stryker.runMutationTest()) as unknown as Mutant[];
   }
+  // A mutant that stops the test files from loading at all (say, a schema builder replaced by
+  // `() => undefined`, which throws when the module is imported) fails every test file, but
+  // Stryker's vitest runner 9.6 sees no failed *test* and reports it "Survived" with no test
+  // run. The tests did notice it: count it as killed, and list it so it can be checked.
+  const unloadable = mutants.filter((m) => m.status === "Survived" && m.testsCompleted === 0);
+  for (const m of unloadable) m.status = "Killed";
   const count = (...statuses: MutantStatus[]) => mutants.filter((m) => statuses.includes(m.status)).length;
   const killed = count("Killed");
   const timeout = count("Timeout");
@@ -119,6 +131,12 @@ async function mutate(module: string): Promise<ModuleScore> {
     .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
     .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
   console.log(`\n--- ${module}: mutation score ${score.toFixed(2)}% (${killed} killed, ${timeout} timed out, ${survived} survived, ${noCoverage} not covered, ${count("Ignored")} disabled)`);
+  for (const m of unloadable) {
+    console.log(`    KILLED (no test file could load with it) ${module}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}: ${originalText(lines, m)}  ->  ${oneLine(m.replacement ?? "")}`);
+  }
+  for (const m of mutants.filter((m) => m.status === "Ignored")) {
+    console.log(`    disabled ${module}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}: ${originalText(lines, m)}  ->  ${oneLine(m.replacement ?? "")}`);
+  }
   for (const m of alive) {
     const where = `${module}:${m.location.start.line}:${m.location.start.column}`;
     console.log(`    ${m.status === "NoCoverage" ? "NOT COVERED" : "SURVIVED"} ${where} ${m.mutatorName}: ${originalText(lines, m)}  ->  ${oneLine(m.replacement ?? "")}`);

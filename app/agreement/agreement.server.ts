@@ -1,13 +1,10 @@
-import { issueCertificateIfEligible } from "~/certificates/issue.server";
-import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { refreshCertificateCredential } from "~/certificates/credentials/sync.server";
-import { getEnv } from "~/utils/env.server";
 import fs from "node:fs";
 import path from "node:path";
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { contentBuildDir } from "~/content/catalog.server";
 import type { CompiledAgreement } from "~/content/types";
 
@@ -42,7 +39,8 @@ export async function acceptAgreement(
   user: { id: number; name: string },
   input: { typedName: string; version: string },
   now: Date,
-): Promise<Result<{ certificateId: string | null }>> {
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result> {
   const agreement = getCurrentAgreement();
   if (!agreement) return refuse(404, "The agreement is not available. Try again later.");
   if (input.version !== agreement.version) {
@@ -51,17 +49,10 @@ export async function acceptAgreement(
   if (normaliseName(input.typedName) !== normaliseName(user.name)) {
     return invalid({ typedName: `Type your full name exactly as it appears on your account: ${user.name}.` });
   }
-  const issued = await db.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await trx.insertInto("agreement_acceptance").values({ user_id: user.id, agreement_version: agreement.version, typed_name: input.typedName.trim(), accepted_at: iso(now) }).execute();
     await recordAudit(trx, { actorUserId: user.id, action: "agreement.accepted", subjectType: "user", subjectId: user.id, details: { version: agreement.version } }, now);
-    return issueCertificateIfEligible(trx, user.id, now);
+    await onRequirementMet?.(trx, user.id);
   });
-  if (issued.issued) await completeCertificateDocuments(db, issued.certificateId, getEnv().PUBLIC_BASE_URL, now);
-  else {
-    // No new certificate (for example a refresher is due): the current one may have been
-    // suspended for want of this acceptance, so its credential's status follows at once.
-    const current = await db.selectFrom("certificate").select("id").where("user_id", "=", user.id).where("revoked_at", "is", null).where("superseded_by", "is", null).executeTakeFirst();
-    if (current) await refreshCertificateCredential(db, current.id, getEnv().PUBLIC_BASE_URL, now);
-  }
-  return ok({ certificateId: issued.issued ? issued.certificateId : null });
+  return ok();
 }

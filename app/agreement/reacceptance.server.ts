@@ -7,11 +7,11 @@
  */
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
-import { addDays, dateOf, formatDate } from "~/utils/dates";
+import { addDays, formatDate, londonDayOf, ukToday } from "~/utils/dates";
 import { recordAudit } from "~/audit/audit.server";
 import { getPolicy } from "~/policy/policy.server";
 import { chunks, remindOnceEach } from "~/jobs/batch.server";
-import { agreementOverdue, type AgreementStanding } from "~/certificates/status";
+import { agreementOverdue, type AgreementStanding } from "./standing";
 import { getCurrentAgreement } from "./agreement.server";
 
 /** The agreement version in force and its window: what the live status of every certificate reads. */
@@ -62,7 +62,7 @@ export async function getAgreementRule(db: DB, now: Date): Promise<AgreementRule
     label: agreement.versionLabel,
     publishedAt,
     windowDays: agreementReacceptanceDays,
-    windowEndsOn: addDays(dateOf(new Date(publishedAt)), agreementReacceptanceDays),
+    windowEndsOn: addDays(londonDayOf(publishedAt), agreementReacceptanceDays),
   };
 }
 
@@ -89,7 +89,7 @@ export async function reacceptanceNotice(db: DB, userId: number, now: Date): Pro
   if (!certified) return null;
   const standing = await agreementStanding(db, userId, rule);
   if (standing.acceptedCurrent) return null;
-  return { label: rule.label, publishedOn: dateOf(new Date(rule.publishedAt)), acceptBy: addDays(rule.windowEndsOn, -1), overdue: agreementOverdue(standing, dateOf(now)) };
+  return { label: rule.label, publishedOn: londonDayOf(rule.publishedAt), acceptBy: addDays(rule.windowEndsOn, -1), overdue: agreementOverdue(standing, ukToday(now)) };
 }
 
 /**
@@ -102,7 +102,7 @@ export async function reacceptanceNotice(db: DB, userId: number, now: Date): Pro
 export async function runAgreementJobs(db: DB, now: Date, baseUrl = ""): Promise<{ told: number; suspended: number }> {
   const rule = await getAgreementRule(db, now);
   if (!rule) return { told: 0, suspended: 0 };
-  const today = dateOf(now);
+  const today = ukToday(now);
   const overdue = today >= rule.windowEndsOn;
   const pending = await db
     .selectFrom("certificate")

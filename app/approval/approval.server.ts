@@ -1,12 +1,24 @@
 import type { DB, Trx } from "~db/connection";
 import { issueCertificateIfEligible, type IssueResult } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
+import { refreshCertificateCredential } from "~/certificates/credentials/sync.server";
 import * as marking from "~/marking/marking.server";
 import type { MarkInput, ModerationInput } from "~/marking/marking.server";
-import type { Role } from "~db/schema";
-import type { Result } from "~/utils/result";
+import * as attempts from "~/assessment/attempts.server";
+import * as agreement from "~/agreement/agreement.server";
+import * as verification from "~/evidence/verification.server";
+import * as dbs from "~/evidence/dbs.server";
+import type { DbsDecisionInput } from "~/evidence/dbs.server";
+import type { VerificationDecision } from "~/evidence/verification.server";
+import type { VerificationKind } from "~/evidence/kinds";
+import type { DbsStatusResult, Role } from "~db/schema";
+import { ok, type Result } from "~/utils/result";
+import type { OnRequirementMet } from "~/utils/reaction";
+import { getEnv } from "~/utils/env.server";
 
 type Staff = { id: number; role: Role };
+/** The signed-in person as the evidence routes pass them (the domain checks the role). */
+type Actor = { id: number; role: string };
 
 /**
  * The seam for "a fact about a trainer changed: are they now certified?" (ADR 0018). A command
@@ -36,36 +48,93 @@ export async function finish(db: DB, issued: IssueResult | null | undefined, bas
   }
 }
 
-/** A released report-task pass can be a trainer's last requirement: issue in the release's transaction. */
-function issueOnPass(now: Date) {
+/**
+ * The reaction every command below passes to its domain: when the fact it records can complete a
+ * trainer's requirements, issue in that transaction; `issued()` is read after commit for `finish`.
+ */
+function issueWhenEligible(now: Date) {
   let issued: IssueResult | null = null;
-  const onPassReleased: marking.OnPassReleased = async (trx, trainerId) => {
+  const onRequirementMet: OnRequirementMet = async (trx, trainerId) => {
     issued = await reevaluate(trx, trainerId, now);
   };
-  return { onPassReleased, issued: () => issued };
+  return { onRequirementMet, issued: (): IssueResult | null => issued };
 }
+
+const certificateIdOf = (issued: IssueResult | null): string | null => (issued?.issued ? issued.certificateId : null);
 
 /** The marker's mark; a released pass issues the certificate in the same transaction. */
 export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date, baseUrl: string) {
-  const reaction = issueOnPass(now);
-  const result = await marking.recordMark(db, submissionId, viewer, input, now, reaction.onPassReleased);
+  const reaction = issueWhenEligible(now);
+  const result = await marking.recordMark(db, submissionId, viewer, input, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), baseUrl, now);
   return result;
 }
 
 /** The moderator's decision; an agreed pass is released and issues the certificate in the same transaction. */
 export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date, baseUrl: string) {
-  const reaction = issueOnPass(now);
-  const result = await marking.recordModeration(db, submissionId, viewer, input, now, reaction.onPassReleased);
+  const reaction = issueWhenEligible(now);
+  const result = await marking.recordModeration(db, submissionId, viewer, input, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), baseUrl, now);
   return result;
 }
 
 /** An admin's resolution; a chosen pass is released and issues the certificate in the same transaction. */
 export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date, baseUrl: string): Promise<Result<{ outcome: "pass" | "refer" }>> {
-  const reaction = issueOnPass(now);
-  const result = await marking.resolveDisagreement(db, submissionId, viewer, input, now, reaction.onPassReleased);
+  const reaction = issueWhenEligible(now);
+  const result = await marking.resolveDisagreement(db, submissionId, viewer, input, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), baseUrl, now);
+  return result;
+}
+
+/** The trainer submits an assessment; passing the last module can issue the certificate. */
+export async function submitAttempt(db: DB, input: { attemptId: string; userId: number }, now: Date): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> {
+  const reaction = issueWhenEligible(now);
+  const result = await attempts.submitAttempt(db, input, now, reaction.onRequirementMet);
+  if (!result.ok) return result;
+  await finish(db, reaction.issued(), getEnv().PUBLIC_BASE_URL, now);
+  return ok({ ...result.value, certificateId: certificateIdOf(reaction.issued()) });
+}
+
+/**
+ * The trainer accepts the agreement in force. It can be the last requirement (a certificate is
+ * issued); otherwise the current certificate may have been suspended for want of this acceptance
+ * (ADR 0015), so its credential's status follows at once.
+ */
+export async function acceptAgreement(db: DB, user: { id: number; name: string }, input: { typedName: string; version: string }, now: Date): Promise<Result<{ certificateId: string | null }>> {
+  const reaction = issueWhenEligible(now);
+  const result = await agreement.acceptAgreement(db, user, input, now, reaction.onRequirementMet);
+  if (!result.ok) return result;
+  const baseUrl = getEnv().PUBLIC_BASE_URL;
+  const issued = reaction.issued();
+  if (issued?.issued) await finish(db, issued, baseUrl, now);
+  else {
+    const current = await db.selectFrom("certificate").select("id").where("user_id", "=", user.id).where("revoked_at", "is", null).where("superseded_by", "is", null).executeTakeFirst();
+    if (current) await refreshCertificateCredential(db, current.id, baseUrl, now);
+  }
+  return ok({ certificateId: certificateIdOf(issued) });
+}
+
+/** An assessor verifies or rejects a qualification or insurance policy; the last piece can issue the certificate. */
+export async function decideVerification(db: DB, actor: Actor, kind: VerificationKind, id: number, input: VerificationDecision, baseUrl: string, now: Date): Promise<Result> {
+  const reaction = issueWhenEligible(now);
+  const result = await verification.decideVerification(db, actor, kind, id, input, baseUrl, now, reaction.onRequirementMet);
+  await finish(db, reaction.issued(), baseUrl, now);
+  return result;
+}
+
+/** An admin's DBS suitability decision; "suitable" can issue the certificate. */
+export async function recordDbsDecision(db: DB, admin: Actor, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Result> {
+  const reaction = issueWhenEligible(now);
+  const result = await dbs.recordDbsDecision(db, admin, id, input, baseUrl, now, reaction.onRequirementMet);
+  await finish(db, reaction.issued(), baseUrl, now);
+  return result;
+}
+
+/** An admin's Update Service status check; a clear result renews the DBS evidence and can issue a renewed certificate. */
+export async function recordDbsStatusCheck(db: DB, admin: Actor, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Result> {
+  const reaction = issueWhenEligible(now);
+  const result = await dbs.recordDbsStatusCheck(db, admin, id, input, now, reaction.onRequirementMet);
+  await finish(db, reaction.issued(), getEnv().PUBLIC_BASE_URL, now);
   return result;
 }
 

@@ -1,11 +1,9 @@
-import { issueCertificateIfEligible } from "~/certificates/issue.server";
-import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/utils/env.server";
 import { getPolicy } from "~/policy/policy.server";
 import type { DB } from "~db/connection";
 import type { AssessmentPolicy, AttemptQuestion } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { randomToken } from "~/utils/random.server";
 import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank, versionLabel } from "~/content/catalog.server";
@@ -67,6 +65,30 @@ export async function getRetakeDecision(db: DB, userId: number, slug: string, no
     unlocks.map((u) => new Date(u.unlocked_at)),
     policy,
     now,
+  );
+}
+
+/**
+ * The retake decision for each of `slugs` at once: three statements whatever the number of
+ * modules (for pages that show every module, such as a trainer's progress).
+ */
+export async function getRetakeDecisions(db: DB, userId: number, slugs: readonly string[], now: Date): Promise<Map<string, RetakeDecision>> {
+  if (slugs.length === 0) return new Map();
+  const [history, unlocks, policy] = await Promise.all([
+    db.selectFrom("assessment_attempt").select(["module_slug", "submitted_at", "passed"]).where("user_id", "=", userId).where("module_slug", "in", slugs).where("submitted_at", "is not", null).execute(),
+    db.selectFrom("assessment_unlock").select(["module_slug", "unlocked_at"]).where("user_id", "=", userId).where("module_slug", "in", slugs).execute(),
+    getRetakePolicy(db),
+  ]);
+  return new Map(
+    slugs.map((slug) => [
+      slug,
+      retakeDecision(
+        history.filter((h) => h.module_slug === slug).map((h) => ({ submittedAt: new Date(h.submitted_at!), passed: h.passed === 1 })),
+        unlocks.filter((u) => u.module_slug === slug).map((u) => new Date(u.unlocked_at)),
+        policy,
+        now,
+      ),
+    ]),
   );
 }
 
@@ -224,11 +246,16 @@ export async function saveAnswer(db: DB, input: { attemptId: string; userId: num
 }
 
 /** Grades on the server and closes the attempt. A second submission is refused and changes nothing. */
-export async function submitAttempt(db: DB, input: { attemptId: string; userId: number }, now: Date): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> {
+export async function submitAttempt(
+  db: DB,
+  input: { attemptId: string; userId: number },
+  now: Date,
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result<{ passed: boolean; percent: number }>> {
   const owned = await loadOwnedAttempt(db, input.attemptId, input.userId);
   if (!owned.ok) return owned;
   if (owned.value.attempt.submitted_at !== null) return refuse(409, "This attempt has already been submitted.");
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ passed: boolean; percent: number; certificateId: string | null }>> => {
+  return db.transaction().execute(async (trx): Promise<Result<{ passed: boolean; percent: number }>> => {
     const rows = await trx.selectFrom("attempt_question").selectAll().where("attempt_id", "=", input.attemptId).execute();
     let correctCount = 0;
     for (const row of rows) {
@@ -262,14 +289,12 @@ export async function submitAttempt(db: DB, input: { attemptId: string; userId: 
       now,
     );
     // Passing the last module can be the moment a trainer becomes eligible.
-    const issued = passed ? await issueCertificateIfEligible(trx, input.userId, now) : null;
-    return ok({ passed, percent, certificateId: issued?.issued ? issued.certificateId : null });
+    if (passed) await onRequirementMet?.(trx, input.userId);
+    return ok({ passed, percent });
   }).catch((error: unknown) => {
     if (error instanceof AlreadySubmitted) return refuse(409, "This attempt has already been submitted.");
     throw error;
   });
-  if (result.ok && result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL, now);
-  return result;
 }
 
 class AlreadySubmitted extends Error {}

@@ -6,12 +6,12 @@ import { DatabaseWindowCounter } from "./login-throttle.server";
 /**
  * Limits on the account endpoints other than sign-in (which has its own throttle): creating an
  * account, asking for a password-reset email, using a reset link, using the first-administrator
- * link. Every attempt counts, per client address (ACCOUNT_RATE_LIMIT_PER_HOUR) and per target
+ * link, confirming an email address, accepting an invitation. Every attempt counts, per client address (ACCOUNT_RATE_LIMIT_PER_HOUR) and per target
  * (the email address, or the link's token id), in the database counters the sign-in throttle
  * uses, so every server process shares them. This bounds the password hashing a stranger can
  * make the server do, the reset emails one address can be sent, and guesses at a link.
  */
-export type AccountEndpoint = "signup" | "password-reset-request" | "password-reset" | "first-admin";
+export type AccountEndpoint = "signup" | "password-reset-request" | "password-reset" | "first-admin" | "email-confirmation" | "invitation";
 
 /** Attempts per target account (email or link) per hour, for each endpoint. */
 export const PER_ACCOUNT_PER_HOUR: Record<AccountEndpoint, number> = {
@@ -19,6 +19,8 @@ export const PER_ACCOUNT_PER_HOUR: Record<AccountEndpoint, number> = {
   "password-reset-request": 3,
   "password-reset": 10,
   "first-admin": 10,
+  "email-confirmation": 10,
+  invitation: 10,
 };
 
 /** The message a refused attempt shows, for the whole form. */
@@ -28,6 +30,8 @@ export function tooManyAttemptsMessage(endpoint: AccountEndpoint, retryAfterMs: 
     "password-reset-request": "to reset a password from this connection or for this email address",
     "password-reset": "to use this password-reset link",
     "first-admin": "to use this set-up link",
+    "email-confirmation": "to use this confirmation link",
+    invitation: "to use this invitation link",
   };
   return `There have been too many attempts ${what[endpoint]}. For your security, please wait ${waitPhrase(retryAfterMs)} and try again.`;
 }

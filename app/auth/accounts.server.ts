@@ -2,11 +2,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { DB } from "~db/connection";
 import { isUniqueViolation } from "~db/dialect";
 import type { Role, User } from "~db/schema";
-import { HOUR, addMs, iso } from "~/utils/clock";
+import { HOUR, iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { queueEmail } from "~/email/outbox.server";
 import { getAppSecret } from "~/security/secrets.server";
-import { hashSecret, secretMatchesHash, splitToken } from "./crypto.server";
+import { createOneTimeToken, findUsableToken, markTokenUsed, voidUnusedTokens } from "./one-time-tokens.server";
 import { randomToken } from "~/utils/random.server";
 import type { LoginThrottle } from "./login-throttle.server";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
@@ -130,31 +130,11 @@ export async function changePassword(
 export const PASSWORD_RESET_LIFETIME_MS = HOUR;
 export const FIRST_ADMIN_LIFETIME_MS = 24 * HOUR;
 
-async function createOneTimeToken(db: DB, purpose: "password_reset" | "first_admin", userId: number | null, lifetimeMs: number, now: Date): Promise<string> {
-  const id = randomToken();
-  const secret = randomToken();
-  await db
-    .insertInto("one_time_token")
-    .values({ id, purpose, user_id: userId, secret_hash: hashSecret(secret), created_at: iso(now), expires_at: iso(addMs(now, lifetimeMs)), used_at: null })
-    .execute();
-  return `${id}.${secret}`;
-}
-
-/** Finds a token that is genuine, of the right purpose, unused and unexpired. */
-export async function findUsableToken(db: DB, token: string, purpose: "password_reset" | "first_admin", now: Date) {
-  const parts = splitToken(token);
-  if (!parts) return null;
-  const row = await db.selectFrom("one_time_token").selectAll().where("id", "=", parts.id).where("purpose", "=", purpose).executeTakeFirst();
-  if (!row || !secretMatchesHash(parts.secret, row.secret_hash)) return null;
-  if (row.used_at !== null || Date.parse(row.expires_at) <= now.getTime()) return null;
-  return row;
-}
-
 /** Always looks the same to the requester, whether or not the account exists. */
 export async function requestPasswordReset(db: DB, email: string, baseUrl: string, now: Date): Promise<void> {
   const user = await findUserByEmail(db, email);
   if (!user || user.disabled_at) return;
-  await db.updateTable("one_time_token").set({ used_at: iso(now) }).where("user_id", "=", user.id).where("purpose", "=", "password_reset").where("used_at", "is", null).execute();
+  await voidUnusedTokens(db, "password_reset", user.id, now);
   const token = await createOneTimeToken(db, "password_reset", user.id, PASSWORD_RESET_LIFETIME_MS, now);
   await queueEmail(
     db,
@@ -178,7 +158,7 @@ export async function resetPassword(db: DB, token: string, password: string, now
   return db.transaction().execute(async (trx) => {
     const row = await findUsableToken(trx, token, "password_reset", now);
     if (!row || row.user_id === null) return false;
-    await trx.updateTable("one_time_token").set({ used_at: iso(now) }).where("id", "=", row.id).execute();
+    await markTokenUsed(trx, row.id, now);
     await trx.updateTable("user").set({ password_hash: passwordHash, updated_at: iso(now) }).where("id", "=", row.user_id).execute();
     await invalidateUserSessions(trx, row.user_id);
     await recordAudit(trx, { actorUserId: row.user_id, action: "account.password_reset", subjectType: "user", subjectId: row.user_id }, now);
@@ -197,7 +177,7 @@ export async function adminExists(db: DB): Promise<boolean> {
  */
 export async function createFirstAdminLink(db: DB, baseUrl: string, now: Date): Promise<string | null> {
   if (await adminExists(db)) return null;
-  await db.updateTable("one_time_token").set({ used_at: iso(now) }).where("purpose", "=", "first_admin").where("used_at", "is", null).execute();
+  await voidUnusedTokens(db, "first_admin", null, now);
   const token = await createOneTimeToken(db, "first_admin", null, FIRST_ADMIN_LIFETIME_MS, now);
   return `${baseUrl}/setup/${token}`;
 }
@@ -220,7 +200,7 @@ export async function createFirstAdmin(
     if (await findUserByEmail(trx, input.email)) {
       return invalid({ email: "An account with this email address already exists." });
     }
-    await trx.updateTable("one_time_token").set({ used_at: iso(now) }).where("id", "=", row.id).execute();
+    await markTokenUsed(trx, row.id, now);
     const user = await trx
       .insertInto("user")
       .values({ email: input.email, name: input.name, role: "admin", password_hash: passwordHash, disabled_at: null, created_at: iso(now), updated_at: iso(now) })

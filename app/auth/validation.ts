@@ -48,3 +48,18 @@ export const resetPasswordSchema = z
 export const forgotPasswordSchema = z.object({ email: emailField });
 
 export const roleField = z.enum(ROLES, { error: "Choose trainer, assessor or admin." });
+
+/** An administrator's invitation (the address is the invitee's, so the messages say "their"). */
+export const inviteSchema = z.object({
+  email: z
+    .string({ error: "Enter their email address." })
+    .trim()
+    .min(1, "Enter their email address.")
+    .max(254, "Email addresses are at most 254 characters.")
+    .pipe(z.email({ error: "Enter an email address like name@example.com." }))
+    .transform((value) => value.toLowerCase()),
+  role: roleField,
+});
+
+/** Accepting an invitation: the invitee chooses their name and password (the address is the invitation's). */
+export const acceptInvitationSchema = resetPasswordSchema.and(z.object({ name: nameField }));

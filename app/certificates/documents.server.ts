@@ -8,6 +8,11 @@ export function verificationUrl(baseUrl: string, id: string): string {
   return `${baseUrl}/verify/${id}`;
 }
 
+/** The certificate that `id` replaced, if any (an index seek: certificate_superseded_by). */
+export function replacedBy(db: DB, id: string) {
+  return db.selectFrom("certificate").select("id").where("superseded_by", "=", id);
+}
+
 /**
  * Generates and stores the PDF of an issued certificate from its snapshot, issues its Open
  * Badges 3.0 credential (and re-signs any status list a supersession changed). Run right after
@@ -21,7 +26,7 @@ export async function completeCertificateDocuments(db: DB, id: string, baseUrl: 
   const pdf = cert.pdf ?? Buffer.from(await renderCertificatePdf(cert, verificationUrl(baseUrl, id)));
   if (!cert.pdf) await db.updateTable("certificate").set({ pdf: Buffer.from(pdf) }).where("id", "=", id).where("pdf", "is", null).execute();
   await refreshCertificateCredential(db, id, baseUrl, now);
-  const superseded = await db.selectFrom("certificate").select("id").where("superseded_by", "=", id).executeTakeFirst();
+  const superseded = await replacedBy(db, id).executeTakeFirst();
   if (superseded) await invalidatePublicView(db, superseded.id);
   return { pdf };
 }

@@ -4,7 +4,7 @@
  * with its reason and where to fix it. Nothing here reads the database or the clock.
  */
 import { entryRequirementsMet, type EntryRequirementFacts } from "~/evidence/facts.server";
-import { addMonths, formatDate } from "~/utils/dates";
+import { addMonths, formatDate, londonDayOf } from "~/utils/dates";
 
 export interface ModuleFact {
   slug: string;
@@ -53,7 +53,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
   // A module pass is current for the validity period; after that the annual refresher is due.
   const validityMonths = facts.entry.policy.certificateValidityMonths;
   const oldestCurrent = addMonths(today, -validityMonths);
-  const passCurrent = (m: ModuleFact) => m.passed !== null && m.passed.at.slice(0, 10) > oldestCurrent;
+  const passCurrent = (m: ModuleFact) => m.passed !== null && londonDayOf(m.passed.at) > oldestCurrent;
   const checklist: ChecklistItem[] = [
     item(
       "qualification",
@@ -126,7 +126,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
   if (unmet.length > 0 || !insurance || !dbs?.recheckDueOn) return { eligible: false, checklist, unmet };
 
   const validityEndsOn = addMonths(today, validityMonths);
-  const oldestPass = facts.modules.map((m) => m.passed!.at.slice(0, 10)).sort()[0]!;
+  const oldestPass = facts.modules.map((m) => londonDayOf(m.passed!.at)).sort()[0]!;
   const candidates: [string, ExpiryBasis][] = [
     [validityEndsOn, "validity period"],
     [insurance.endDate, "insurance end date"],

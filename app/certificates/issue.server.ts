@@ -4,7 +4,7 @@ import { retryOnUniqueViolation } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { randomToken } from "~/utils/random.server";
-import { dateOf } from "~/utils/dates";
+import { ukToday } from "~/utils/dates";
 import { evaluateEligibility, type TrainerFacts } from "./eligibility";
 import { loadTrainerFacts } from "./facts.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
@@ -45,7 +45,7 @@ async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult
   const user = await db.selectFrom("user").select(["id", "name", "role", "disabled_at"]).where("id", "=", userId).executeTakeFirst();
   if (!user || user.role !== "trainer" || user.disabled_at) return { issued: false, reason: "not an active trainer" };
   const facts = await loadTrainerFacts(db, userId);
-  const eligibility = evaluateEligibility(facts, dateOf(now));
+  const eligibility = evaluateEligibility(facts, ukToday(now));
   if (!eligibility.eligible) return { issued: false, reason: eligibility.unmet.map((u) => u.key).join(", ") };
 
   const key = eligibilityKey(facts);

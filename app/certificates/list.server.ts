@@ -6,13 +6,13 @@
  */
 import { expressionBuilder } from "kysely";
 import type { DB } from "~db/connection";
-import type { Database, DbsDecision } from "~db/schema";
-import { addDays, dateOf } from "~/utils/dates";
+import type { Database } from "~db/schema";
+import { addDays, ukToday } from "~/utils/dates";
 import { containsText, keysetPage, type KeysetSort } from "~/utils/keyset";
 import { likePattern, oneOf, parseDays, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
-import { acceptedAgreementFact, dbsFact, insuranceFact, liveStatusIs, liveStatusSql, qualificationFact } from "./status-sql.server";
+import { liveStatusIs, liveStatusOfRow, liveStatusSql, statusFactColumns } from "./status-sql.server";
 import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
-import { certificateStatus, STATUS_LABELS, type CertificateStatus, type LiveStatus } from "./status";
+import { STATUS_LABELS, type CertificateStatus, type LiveStatus } from "./status";
 
 export const CERTIFICATE_SORTS = ["name", "issued", "expires", "status"] as const;
 export type CertificateSort = (typeof CERTIFICATE_SORTS)[number];
@@ -67,19 +67,9 @@ function selectRow(base: ReturnType<typeof filtered>, today: string, agreement: 
     "certificate.id",
     "certificate.trainer_name",
     "certificate.issued_at",
-    "certificate.expires_on",
-    "certificate.validity_ends_on",
-    "certificate.superseded_by",
-    "certificate.suspended_at",
-    "certificate.revoked_at",
     "certificate.suspension_reason",
     "certificate.revocation_reason",
-    insuranceFact(eb, "start_date").as("insurance_start"),
-    insuranceFact(eb, "end_date").as("insurance_end"),
-    dbsFact(eb, "decision").as("dbs_decision"),
-    dbsFact(eb, "recheck_due_on").as("dbs_recheck_due_on"),
-    qualificationFact(eb).as("has_qualification"),
-    acceptedAgreementFact(eb, agreement?.currentVersion ?? "").as("accepted_agreement"),
+    ...statusFactColumns(eb, agreement),
     liveStatusSql(eb, today, agreement).as("sql_status"),
   ]);
 }
@@ -102,20 +92,8 @@ function filtered(db: DB, query: CertificateListQuery, today: string, agreement:
   return base;
 }
 
-/** The live status of a listed row, by the pure rule in status.ts, from the facts fetched with it. */
-function liveOf(row: Row, today: string, agreement: AgreementRule | null): LiveStatus {
-  const entry = {
-    insurance: row.insurance_end !== null && row.insurance_start !== null ? { startDate: row.insurance_start, endDate: row.insurance_end } : null,
-    // No DBS record and a record without a decision read the same: not suitable.
-    dbs: { decision: (row.dbs_decision ?? null) as DbsDecision | null, recheckDueOn: row.dbs_recheck_due_on ?? null },
-    qualification: Number(row.has_qualification) === 1 ? {} : null,
-    agreement: { acceptedCurrent: agreement !== null && Number(row.accepted_agreement) === 1, windowEndsOn: agreement?.windowEndsOn ?? null },
-  };
-  return certificateStatus(row, entry, today);
-}
-
 export async function listCertificatePage(db: DB, query: CertificateListQuery, now: Date): Promise<Page<CertificateListItem>> {
-  const today = dateOf(now);
+  const today = ukToday(now);
   const agreement = await getAgreementRule(db, now);
   return keysetPage(
     { base: filtered(db, query, today, agreement), select: (base) => selectRow(base as ReturnType<typeof filtered>, today, agreement), sort: sortFor(query, today, agreement), request: query.page },
@@ -124,7 +102,7 @@ export async function listCertificatePage(db: DB, query: CertificateListQuery, n
       trainerName: row.trainer_name,
       issuedAt: row.issued_at,
       expiresOn: row.expires_on,
-      live: liveOf(row, today, agreement),
+      live: liveStatusOfRow(row, today, agreement),
       suspensionReason: row.suspension_reason,
       revocationReason: row.revocation_reason,
     }),

@@ -4,7 +4,7 @@ import { listenToNodes, notifyNodes } from "~db/notify";
 import type { Certificate } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
-import { dateOf, londonDayOf } from "~/utils/dates";
+import { londonDayOf, ukToday } from "~/utils/dates";
 import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
 import { versionLabel } from "~/content/catalog.server";
@@ -171,7 +171,7 @@ export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "
   const entry = needsFacts
     ? { ...(await getEntryRequirementFacts(db, cert.user_id)), agreement: await agreementStanding(db, cert.user_id, await getAgreementRule(db, now)) }
     : null;
-  return certificateStatus(cert, entry, dateOf(now));
+  return certificateStatus(cert, entry, ukToday(now));
 }
 
 /**

@@ -8,8 +8,8 @@
  * index seek (insurance_policy_user_status_end, dbs_check_user_id, qualification_user_status).
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
-import type { Database } from "~db/schema";
-import type { CertificateStatus } from "./status";
+import type { Database, DbsDecision } from "~db/schema";
+import { certificateStatus, type CertificateStatus, type LiveStatus } from "./status";
 import type { AgreementRule } from "~/agreement/reacceptance.server";
 
 type Eb = ExpressionBuilder<Database, "certificate">;
@@ -131,4 +131,51 @@ export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string, a
 /** Valid today and expiring within `days` days: a range of the partial index of current certificates. */
 export function validAndExpiringBy(eb: Eb, today: string, until: string, agreement: AgreementRule | null): Expression<SqlBool> {
   return eb.and([liveStatusIs(eb, "valid", today, agreement), eb("certificate.expires_on", "<=", until)]);
+}
+
+/**
+ * The facts a certificate's live status reads, as columns of its row (one index seek each), so a
+ * query that returns certificates returns what `liveStatusOfRow` needs with them.
+ */
+export function statusFactColumns(eb: Eb, agreement: AgreementRule | null) {
+  return [
+    "certificate.validity_ends_on",
+    "certificate.expires_on",
+    "certificate.superseded_by",
+    "certificate.suspended_at",
+    "certificate.revoked_at",
+    insuranceFact(eb, "start_date").as("insurance_start"),
+    insuranceFact(eb, "end_date").as("insurance_end"),
+    dbsFact(eb, "decision").as("dbs_decision"),
+    dbsFact(eb, "recheck_due_on").as("dbs_recheck_due_on"),
+    qualificationFact(eb).as("has_qualification"),
+    acceptedAgreementFact(eb, agreement?.currentVersion ?? "").as("accepted_agreement"),
+  ] as const;
+}
+
+/** A row read with `statusFactColumns`. */
+export interface StatusFactRow {
+  validity_ends_on: string;
+  expires_on: string;
+  superseded_by: string | null;
+  suspended_at: string | null;
+  revoked_at: string | null;
+  insurance_start: string | null;
+  insurance_end: string | null;
+  dbs_decision: string | null;
+  dbs_recheck_due_on: string | null;
+  has_qualification: unknown;
+  accepted_agreement: unknown;
+}
+
+/** The live status of a row, by the pure rule in status.ts, from the facts fetched with it. */
+export function liveStatusOfRow(row: StatusFactRow, today: string, agreement: AgreementRule | null): LiveStatus {
+  const entry = {
+    insurance: row.insurance_end !== null && row.insurance_start !== null ? { startDate: row.insurance_start, endDate: row.insurance_end } : null,
+    // No DBS record and a record without a decision read the same: not suitable.
+    dbs: { decision: (row.dbs_decision ?? null) as DbsDecision | null, recheckDueOn: row.dbs_recheck_due_on ?? null },
+    qualification: Number(row.has_qualification) === 1 ? {} : null,
+    agreement: { acceptedCurrent: agreement !== null && Number(row.accepted_agreement) === 1, windowEndsOn: agreement?.windowEndsOn ?? null },
+  };
+  return certificateStatus(row, entry, today);
 }

@@ -3,6 +3,7 @@
  * Pure. The public reason is a category, never the details behind it.
  */
 import type { EntryRequirementFacts } from "~/evidence/facts.server";
+import { agreementOverdue, type AgreementStanding } from "~/agreement/standing";
 
 export type CertificateStatus = "valid" | "expired" | "suspended" | "revoked" | "superseded";
 
@@ -29,23 +30,7 @@ export interface StatusFacts {
   agreement: AgreementStanding;
 }
 
-/**
- * Whether the trainer has accepted the agreement version in force and, if not, when the
- * re-acceptance window for that version ends (`windowEndsOn`: the first day a certificate reads
- * suspended; null when no agreement is published). Inside the window the certificate stays
- * valid with the scope the trainer accepted (ADR 0015).
- */
-export interface AgreementStanding {
-  acceptedCurrent: boolean;
-  windowEndsOn: string | null;
-}
-
 export const AGREEMENT_NOT_ACCEPTED = "agreement not accepted";
-
-/** The window has ended without the trainer accepting the version in force. */
-export function agreementOverdue(agreement: AgreementStanding, today: string): boolean {
-  return !agreement.acceptedCurrent && agreement.windowEndsOn !== null && today >= agreement.windowEndsOn;
-}
 
 export function certificateStatus(cert: IssuedCertificate, entry: StatusFacts | null, today: string): LiveStatus {
   if (cert.revoked_at) return { status: "revoked", reason: "revoked by the framework's governance" };

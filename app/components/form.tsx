@@ -82,11 +82,13 @@ interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement> {
   hint?: ReactNode;
   error?: string;
   options: { value: string; label: string }[];
+  /** Options in labelled groups (an optgroup each), after `options`. */
+  groups?: { label: string; options: { value: string; label: string }[] }[];
   placeholder?: string;
 }
 
 /** A labelled select with its hint and error tied to it. */
-export function SelectField({ name, label, hint, error, options, placeholder, id, ...select }: SelectFieldProps) {
+export function SelectField({ name, label, hint, error, options, groups, placeholder, id, ...select }: SelectFieldProps) {
   const inputId = id ?? `field-${name}`;
   return (
     <div className={`field${error ? " field--error" : ""}`}>
@@ -104,6 +106,15 @@ export function SelectField({ name, label, hint, error, options, placeholder, id
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
+        ))}
+        {groups?.map((group) => (
+          <optgroup key={group.label} label={group.label}>
+            {group.options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </div>

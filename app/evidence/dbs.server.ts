@@ -1,15 +1,13 @@
-import { issueCertificateIfEligible } from "~/certificates/issue.server";
-import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { getEnv } from "~/utils/env.server";
 import type { DB } from "~db/connection";
 import type { DbsDecision, DbsStatusResult } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
 import { validate } from "~/utils/forms";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { addMonths, dateOf, ukToday } from "~/utils/dates";
+import { addMonths, ukToday } from "~/utils/dates";
 import { dbsCrossFieldErrors, dbsSchema } from "./validation";
 
 /*
@@ -112,10 +110,18 @@ export interface DbsDecisionInput {
 }
 
 /** An admin records the suitability decision, when and by whom the original certificate was seen. */
-export async function recordDbsDecision(db: DB, admin: { id: number; role: string }, id: number, input: DbsDecisionInput, baseUrl: string, now: Date): Promise<Result> {
+export async function recordDbsDecision(
+  db: DB,
+  admin: { id: number; role: string },
+  id: number,
+  input: DbsDecisionInput,
+  baseUrl: string,
+  now: Date,
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result> {
   if (admin.role !== "admin") return refuse(403, "Only administrators record DBS decisions.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string; certificateId: string | null }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string }>> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return refuse(404, "That DBS record does not exist.");
     if (check.user_id === admin.id) return refuse(403, "You cannot decide on your own DBS check. Another administrator must do it.");
@@ -130,7 +136,7 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
       return invalid({ originalSeenBy: "Choose the assessor or administrator who saw the original certificate." });
     }
     const dueOn =
-      input.decision === "suitable" ? recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, dateOf(now)) : null;
+      input.decision === "suitable" ? recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, ukToday(now)) : null;
     await trx
       .updateTable("dbs_check")
       .set({
@@ -155,12 +161,11 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
       },
       now,
     );
-    const issued = input.decision === "suitable" ? await issueCertificateIfEligible(trx, check.user_id, now) : null;
+    if (input.decision === "suitable") await onRequirementMet?.(trx, check.user_id);
     const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", check.user_id).executeTakeFirstOrThrow();
-    return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
+    return ok(trainer);
   });
   if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl, now);
   await queueEmail(
     db,
     {
@@ -177,10 +182,17 @@ export async function recordDbsDecision(db: DB, admin: { id: number; role: strin
  * An admin records the result of a DBS Update Service status check. A clear result moves the
  * re-check date on; any other result puts a "suitable" decision back to "needs review".
  */
-export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: string }, id: number, input: { checkedOn: string; result: DbsStatusResult }, now: Date): Promise<Result> {
+export async function recordDbsStatusCheck(
+  db: DB,
+  admin: { id: number; role: string },
+  id: number,
+  input: { checkedOn: string; result: DbsStatusResult },
+  now: Date,
+  onRequirementMet?: OnRequirementMet,
+): Promise<Result> {
   if (admin.role !== "admin") return refuse(403, "Only administrators record DBS status checks.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ certificateId: string | null }>> => {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return refuse(404, "That DBS record does not exist.");
     if (check.user_id === admin.id) return refuse(403, "You cannot record a status check on your own DBS certificate.");
@@ -192,7 +204,7 @@ export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: st
     await trx.insertInto("dbs_status_check").values({ dbs_check_id: id, checked_on: input.checkedOn, result: input.result, checked_by_user_id: admin.id, created_at: iso(now) }).execute();
     const changes: Record<string, unknown> = {};
     if (input.result === "current" && check.decision === "suitable") {
-      const dueOn = recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, dateOf(now));
+      const dueOn = recheckDueOn(check.issue_date, await lastCurrentStatusCheck(trx, id), policy.dbsRecheckMonths, ukToday(now));
       if (!check.recheck_due_on || dueOn > check.recheck_due_on) {
         await trx.updateTable("dbs_check").set({ recheck_due_on: dueOn, recheck_flagged_at: null }).where("id", "=", id).execute();
         changes.recheckDueOn = dueOn;
@@ -207,10 +219,7 @@ export async function recordDbsStatusCheck(db: DB, admin: { id: number; role: st
       now,
     );
     // A clear status check renews the DBS evidence, which may issue a renewed certificate.
-    const issued = changes.recheckDueOn ? await issueCertificateIfEligible(trx, check.user_id, now) : null;
-    return { ok: true, value: { certificateId: issued?.issued ? issued.certificateId : null } };
+    if (changes.recheckDueOn) await onRequirementMet?.(trx, check.user_id);
+    return ok();
   });
-  if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, getEnv().PUBLIC_BASE_URL, now);
-  return ok();
 }

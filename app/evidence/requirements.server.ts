@@ -4,7 +4,7 @@ import { iso } from "~/utils/clock";
 import { validate } from "~/utils/forms";
 import { invalid, ok, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
-import { dateOf, ukToday } from "~/utils/dates";
+import { ukToday } from "~/utils/dates";
 import { FILE_MESSAGES, commitEvidenceFile, discardStagedFiles, removeEvidenceFiles, type ReceivedEvidenceForm, type StagedFile } from "./files.server";
 import { dbsSectionStatus, insuranceSectionStatus, qualificationSectionStatus } from "./status";
 import { insuranceCrossFieldErrors, insuranceSchema, needsCpdEvidence, qualificationSchema } from "./validation";
@@ -139,7 +139,7 @@ export async function submitInsurance(db: DB, userId: number, form: ReceivedEvid
 
 /** Everything the trainer's "Entry requirements" page shows. Never includes DBS certificate details. */
 export async function getTrainerRequirements(db: DB, userId: number, now: Date) {
-  const today = dateOf(now);
+  const today = ukToday(now);
   const policy = await getPolicy(db);
   const qualifications = await db
     .selectFrom("qualification")

@@ -31,3 +31,17 @@ export function EvidenceLink({ id, name }: { id: string | null; name: string | n
     </Link>
   );
 }
+
+/** A qualification's certificate and, when there is one, its CPD evidence, as download links. */
+export function QualificationEvidence({ q }: { q: { evidence_id: string | null; evidence_name: string | null; cpd_id: string | null; cpd_name: string | null } }) {
+  return (
+    <>
+      Evidence: <EvidenceLink id={q.evidence_id} name={q.evidence_name} />
+      {q.cpd_id ? (
+        <>
+          {" "}· CPD: <EvidenceLink id={q.cpd_id} name={q.cpd_name} />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,11 +1,10 @@
-import { issueCertificateIfEligible } from "~/certificates/issue.server";
-import { completeCertificateDocuments } from "~/certificates/documents.server";
 import type { DB } from "~db/connection";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { iso } from "~/utils/clock";
 import { queueEmail } from "~/email/outbox.server";
-import { dateOf } from "~/utils/dates";
+import { ukToday } from "~/utils/dates";
 
 import type { VerificationKind } from "./kinds";
 
@@ -83,20 +82,21 @@ export async function decideVerification(
   input: VerificationDecision,
   baseUrl: string,
   now: Date,
+  onRequirementMet?: OnRequirementMet,
 ): Promise<Result> {
   if (actor.role !== "assessor" && actor.role !== "admin") return refuse(403, "Only assessors and administrators can verify evidence.");
   if (input.decision === "reject" && input.reason.trim().length < 10) {
     return invalid({ reason: "Give the reason for rejecting in at least 10 characters, so the trainer can put it right." });
   }
   const table = TABLE[kind];
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string; certificateId: string | null }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string }>> => {
     const record = await trx.selectFrom(table).select(["id", "user_id", "status"]).where("id", "=", id).executeTakeFirst();
     if (!record) return refuse(404, "That record does not exist.");
     if (record.user_id === actor.id) return refuse(403, "You cannot verify your own record. Another assessor must do it.");
     if (record.status !== "submitted") return refuse(409, "This record has already been decided.");
     if (kind === "insurance" && input.decision === "accept") {
       const policy = await trx.selectFrom("insurance_policy").select("end_date").where("id", "=", id).executeTakeFirstOrThrow();
-      if (policy.end_date < dateOf(now)) return refuse(409, "This policy has already ended, so it cannot be accepted. Reject it and ask for the current policy.");
+      if (policy.end_date < ukToday(now)) return refuse(409, "This policy has already ended, so it cannot be accepted. Reject it and ask for the current policy.");
     }
     const accepted = input.decision === "accept";
     await trx
@@ -116,13 +116,12 @@ export async function decideVerification(
       },
       now,
     );
-    // Verifying the last piece of evidence (or renewed evidence) issues the certificate in this transaction.
-    const issued = accepted ? await issueCertificateIfEligible(trx, record.user_id, now) : null;
+    // Verifying the last piece of evidence (or renewed evidence) can complete the requirements.
+    if (accepted) await onRequirementMet?.(trx, record.user_id);
     const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", record.user_id).executeTakeFirstOrThrow();
-    return { ok: true, value: { ...trainer, certificateId: issued?.issued ? issued.certificateId : null } };
+    return ok(trainer);
   });
   if (!result.ok) return result;
-  if (result.value.certificateId) await completeCertificateDocuments(db, result.value.certificateId, baseUrl, now);
   const what = kind === "qualification" ? "qualification" : "insurance policy";
   await queueEmail(
     db,

@@ -1,7 +1,7 @@
 import type { DB } from "~db/connection";
 import { isPostgres, purgeErasedBytes } from "~db/dialect";
 import { iso } from "~/utils/clock";
-import { addDays, addMonthsToInstant, dateOf, formatDate } from "~/utils/dates";
+import { addDays, addMonthsToInstant, formatDate, ukToday } from "~/utils/dates";
 import { getPolicy } from "~/policy/policy.server";
 import { chunks, insertRows, remindOnceEach, systemAudit, type Reminder } from "./batch.server";
 
@@ -24,7 +24,7 @@ export interface JobSummary {
  */
 export async function runEntryRequirementJobs(db: DB, now: Date, baseUrl = ""): Promise<JobSummary> {
   const policy = await getPolicy(db);
-  const today = dateOf(now);
+  const today = ukToday(now);
   const windowEnd = addDays(today, policy.warningWindowDays);
   const link = `${baseUrl}/requirements`;
   const insurance = await expireInsurance(db, now, today, link);

@@ -1,6 +1,6 @@
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
-import { getRetakeDecision, describeRetakeDecision } from "~/assessment/attempts.server";
+import { getRetakeDecisions, describeRetakeDecision } from "~/assessment/attempts.server";
 import { currentModuleVersionId, getModule, listModules, versionLabel } from "~/content/catalog.server";
 import { percentShown } from "~/assessment/rules";
 
@@ -65,6 +65,7 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
       .orderBy("assessment_attempt.started_at")
       .execute(),
   ]);
+  const decisions = await getRetakeDecisions(db, userId, listModules().map((m) => m.slug), now);
   const result: ModuleProgress[] = [];
   for (const module of listModules()) {
     const sectionIds = new Set(module.sections.map((s) => s.id));
@@ -74,7 +75,7 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
     const open = mine.find((a) => a.submitted_at === null);
     const firstIncomplete = module.sections.find((s) => !completed.includes(s.id))?.id;
     const lastVisited = resume.find((r) => r.module_slug === module.slug)?.section_id;
-    const decision = await getRetakeDecision(db, userId, module.slug, now);
+    const decision = decisions.get(module.slug)!;
     result.push({
       slug: module.slug,
       title: module.title,

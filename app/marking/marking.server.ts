@@ -2,6 +2,7 @@ import type { DB, Trx } from "~db/connection";
 import type { ReportOutcome, ReportSubmission, Role, SubmissionStatus } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+import type { OnRequirementMet } from "~/utils/reaction";
 import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import type { ReportTaskDefinition } from "~/content/types";
 import { getMarkingKey, getModule } from "~/content/catalog.server";
@@ -314,13 +315,8 @@ async function release(trx: Trx, row: ReportSubmission, from: SubmissionStatus, 
   return true;
 }
 
-/**
- * What another domain does, inside the release's transaction, when a PASS for the report-writing
- * task is released: marking does not know what that is (certificates; see `app/approval/`). It
- * runs before commit, so a failure undoes the release and the assessor can try again; nothing is
- * left released without its consequences.
- */
-export type OnPassReleased = (trx: Trx, trainerId: number) => Promise<void>;
+/** A released PASS for the report-writing task can be a trainer's last requirement (see `OnRequirementMet`). */
+export type OnPassReleased = OnRequirementMet;
 
 async function reactToRelease(trx: Trx, trainerId: number, outcome: ReportOutcome, onPassReleased: OnPassReleased | undefined): Promise<void> {
   if (outcome === "pass" && onPassReleased) await onPassReleased(trx, trainerId);

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { changePassword } from "~/auth/accounts.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { requireUser } from "~/auth/guards.server";
@@ -46,6 +46,11 @@ export default function Account() {
         <dt>Role</dt>
         <dd>{ROLE_LABELS[role]}</dd>
       </dl>
+      {role === "trainer" ? (
+        <p>
+          <Link to="/register/your-listing">Your listing on the public register</Link>: join, change it or leave at any time.
+        </p>
+      ) : null}
       <h2>Change your password</h2>
       <p>Changing your password signs you out everywhere else.</p>
       {changed ? <Notice>Your password has been changed. Other devices have been signed out.</Notice> : null}

@@ -6,7 +6,8 @@ import { ErrorSummary, Field, Notice, RadioGroup, SelectField } from "~/componen
 import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
 import { formatDate, ukToday } from "~/utils/dates";
-import { listStaff, recordDbsDecision, recordDbsStatusCheck, viewDbsCheck } from "~/evidence/dbs.server";
+import { listStaff, viewDbsCheck } from "~/evidence/dbs.server";
+import { recordDbsDecision, recordDbsStatusCheck } from "~/approval/approval.server";
 import { DBS_DECISION_LABELS, DBS_STATUS_RESULT_LABELS, WORKFORCE_LABELS, dbsDecisionSchema, dbsStatusCheckSchema } from "~/evidence/validation";
 import { formToObject, readForm, validate } from "~/utils/forms";
 import { refuse, replyRefusal } from "~/utils/result";

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { acceptAgreement, getCurrentAgreement, getLatestAcceptance } from "~/agreement/agreement.server";
+import { getCurrentAgreement, getLatestAcceptance } from "~/agreement/agreement.server";
+import { acceptAgreement } from "~/approval/approval.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { LessonBody } from "~/content/mdx-components";

@@ -10,7 +10,8 @@ import { formatPence } from "~/utils/money";
 import { EvidenceLink, RecordStatus } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS, verificationDecisionSchema } from "~/evidence/validation";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS, type VerificationKind } from "~/evidence/kinds";
-import { decideVerification, getVerificationItem } from "~/evidence/verification.server";
+import { getVerificationItem } from "~/evidence/verification.server";
+import { decideVerification } from "~/approval/approval.server";
 import { formToObject, readForm, validate } from "~/utils/forms";
 import { replyRefusal } from "~/utils/result";
 

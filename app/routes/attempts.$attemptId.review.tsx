@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { getAttemptForTrainer, submitAttempt } from "~/assessment/attempts.server";
+import { getAttemptForTrainer } from "~/assessment/attempts.server";
+import { submitAttempt } from "~/approval/approval.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";

@@ -10,7 +10,7 @@ import { evaluateEligibility } from "~/certificates/eligibility";
 import { ApprovalChecklist } from "~/certificates/checklist";
 import { loadTrainerFacts } from "~/certificates/facts.server";
 import { getTrainerCertificate } from "~/certificates/admin.server";
-import { dateOf, formatDate } from "~/utils/dates";
+import { formatDate, ukToday } from "~/utils/dates";
 import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
 import { getStaffWork, type QueueSummary, type StaffWork } from "~/staff/work.server";
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getReportTaskSummary(db, user.id),
     reacceptanceNotice(db, user.id, now),
   ]);
-  const eligibility = evaluateEligibility(facts, dateOf(now));
+  const eligibility = evaluateEligibility(facts, ukToday(now));
   return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null, reacceptance };
 }
 
@@ -94,6 +94,9 @@ export default function Dashboard() {
                 <a className="button button--secondary" href={`/verify/${certificate.id}`}>
                   Public verification page
                 </a>
+              </p>
+              <p>
+                <Link to="/register/your-listing">Your listing on the public register</Link>: choose whether case managers and solicitors can find you there.
               </p>
             </section>
           ) : null}
@@ -235,6 +238,12 @@ function StaffDashboard({ admin, work }: { admin: boolean; work: StaffWork }) {
                 <Link to="/admin/audit">Audit trail</Link>
               </h2>
               <p>Every decision, who made it and when.</p>
+            </li>
+            <li className="card">
+              <h2>
+                <Link to="/admin/register">Public register</Link>
+              </h2>
+              <p>Whether search engines may index the register of approved trainers.</p>
             </li>
           </>
         ) : null}

@@ -1,20 +1,23 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { isEmailConfirmed } from "~/auth/email-confirmation.server";
+import { EmailConfirmationNotice } from "~/components/email-confirmation";
 import { serverClock } from "~/utils/clock.server";
 import { Notice } from "~/components/form";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/utils/dates";
 import { formatPence } from "~/utils/money";
 import { getTrainerRequirements } from "~/evidence/requirements.server";
-import { EvidenceLink, RecordStatus, StatusChip } from "~/evidence/ui";
+import { EvidenceLink, QualificationEvidence, RecordStatus, StatusChip } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS } from "~/evidence/validation";
 
 export const meta: MetaFunction = () => [{ title: "Entry requirements · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "trainer");
-  return getTrainerRequirements(getDb(), user.id, serverClock());
+  const [requirements, confirmed] = await Promise.all([getTrainerRequirements(getDb(), user.id, serverClock()), isEmailConfirmed(getDb(), user.id)]);
+  return { ...requirements, unconfirmedEmail: confirmed ? null : user.email };
 }
 
 const DONE: Record<string, string> = {
@@ -24,7 +27,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function Requirements() {
-  const { qualifications, insurance, dbs, status, policy } = useLoaderData<typeof loader>();
+  const { qualifications, insurance, dbs, status, policy, unconfirmedEmail } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const done = DONE[params.get("done") ?? ""];
   return (
@@ -34,6 +37,7 @@ export default function Requirements() {
         Before any case work you need a verified personal training qualification, current insurance and an Enhanced DBS check recorded as suitable.
       </p>
       {done ? <Notice>{done}</Notice> : null}
+      {unconfirmedEmail ? <EmailConfirmationNotice email={unconfirmedEmail} /> : null}
 
       <section className="requirement" aria-labelledby="qualifications-title">
         <div className="requirement__head">
@@ -58,12 +62,7 @@ export default function Requirements() {
                   {q.awarding_organisation} · qualification number {q.qualification_number} · certificate {q.certificate_number} · issued {formatDate(q.issue_date)}
                 </p>
                 <p>
-                  Evidence: <EvidenceLink id={q.evidence_id} name={q.evidence_name} />
-                  {q.cpd_id ? (
-                    <>
-                      {" "}· CPD: <EvidenceLink id={q.cpd_id} name={q.cpd_name} />
-                    </>
-                  ) : null}
+                  <QualificationEvidence q={q} />
                 </p>
                 {q.status === "rejected" && q.rejection_reason ? <p className="requirement__reason">Reason: {q.rejection_reason}</p> : null}
               </li>

@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { emailConfirmationRefusal, isEmailConfirmed } from "~/auth/email-confirmation.server";
+import { EmailConfirmationNotice } from "~/components/email-confirmation";
 import { serverClock } from "~/utils/clock.server";
 import { CheckboxField, ErrorSummary, Field, RadioGroup } from "~/components/form";
 import { getDb } from "~/db.server";
@@ -13,8 +15,8 @@ import { replyRefusal } from "~/utils/result";
 export const meta: MetaFunction = () => [{ title: "Enhanced DBS check · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "trainer");
-  return { retentionMonths: (await getPolicy(getDb())).dbsRetentionMonths };
+  const user = await requireRole(request, "trainer");
+  return { retentionMonths: (await getPolicy(getDb())).dbsRetentionMonths, unconfirmedEmail: (await isEmailConfirmed(getDb(), user.id)) ? null : user.email };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -25,6 +27,8 @@ export async function action({ request }: ActionFunctionArgs) {
     throw new Response("DBS certificates are never uploaded. Enter the details in the form instead.", { status: 415 });
   }
   if (Number(request.headers.get("content-length") ?? "0") > 16 * 1024) throw new Response("This form is too large.", { status: 413 });
+  const unconfirmed = await emailConfirmationRefusal(getDb(), user.id);
+  if (unconfirmed) return replyRefusal(unconfirmed);
   const result = await submitDbsCheck(getDb(), user.id, formToObject(await readForm(request)), serverClock());
   // The certificate number is not echoed back to the page on a refusal: the trainer's browser still has it in the field.
   if (!result.ok) return replyRefusal(result);
@@ -32,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function DbsForm() {
-  const { retentionMonths } = useLoaderData<typeof loader>();
+  const { retentionMonths, unconfirmedEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: Record<string, string> = actionData?.fieldErrors ?? {};
   const busy = useNavigation().state === "submitting";
@@ -52,6 +56,7 @@ export default function DbsForm() {
           {retentionMonths === 1 ? "month" : "months"} after the decision; the decision itself is kept.
         </p>
       </div>
+      {unconfirmedEmail ? <EmailConfirmationNotice email={unconfirmedEmail} /> : null}
       <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" noValidate className="stack" autoComplete="off">
         <Field name="certificateNumber" label="Certificate number" inputMode="numeric" hint="12 digits, at the top right of the certificate." error={errors.certificateNumber} />

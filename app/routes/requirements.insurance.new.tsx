@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { emailConfirmationRefusal, isEmailConfirmed } from "~/auth/email-confirmation.server";
+import { EmailConfirmationNotice } from "~/components/email-confirmation";
 import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, RadioGroup, TextareaField } from "~/components/form";
 import { getDb } from "~/db.server";
@@ -16,12 +18,14 @@ import { replyRefusal } from "~/utils/result";
 export const meta: MetaFunction = () => [{ title: "Your insurance · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "trainer");
-  return { policy: await getPolicy(getDb()) };
+  const user = await requireRole(request, "trainer");
+  return { policy: await getPolicy(getDb()), unconfirmedEmail: (await isEmailConfirmed(getDb(), user.id)) ? null : user.email };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
+  const unconfirmed = await emailConfirmationRefusal(getDb(), user.id);
+  if (unconfirmed) return replyRefusal(unconfirmed, { values: {} as Record<string, string> });
   const evidenceDir = getEnv().EVIDENCE_DIR;
   const form = await receiveEvidenceForm(request, { evidenceDir, fileFields: INSURANCE_FILE_FIELDS });
   const result = await submitInsurance(getDb(), user.id, form, { evidenceDir, now: serverClock() });
@@ -30,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewInsurance() {
-  const { policy } = useLoaderData<typeof loader>();
+  const { policy, unconfirmedEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: Record<string, string> = actionData?.fieldErrors ?? {};
   const values: Record<string, string> = actionData?.values ?? {};
@@ -46,6 +50,7 @@ export default function NewInsurance() {
         and upload the schedule or insurance certificate. The academy&apos;s minimum is {formatPence(policy.minPublicLiabilityPence)} public liability and{" "}
         {formatPence(policy.minProfessionalIndemnityPence)} professional indemnity.
       </p>
+      {unconfirmedEmail ? <EmailConfirmationNotice email={unconfirmedEmail} /> : null}
       <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" encType="multipart/form-data" noValidate className="stack">
         <Field name="insurer" label="Insurer" defaultValue={values.insurer} error={errors.insurer} />

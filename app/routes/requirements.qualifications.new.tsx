@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { emailConfirmationRefusal, isEmailConfirmed } from "~/auth/email-confirmation.server";
+import { EmailConfirmationNotice } from "~/components/email-confirmation";
 import { serverClock } from "~/utils/clock.server";
 import { ErrorSummary, Field, RadioGroup, SelectField } from "~/components/form";
 import { getDb } from "~/db.server";
@@ -14,12 +16,14 @@ import { replyRefusal } from "~/utils/result";
 export const meta: MetaFunction = () => [{ title: "Add a qualification · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "trainer");
-  return null;
+  const user = await requireRole(request, "trainer");
+  return { unconfirmedEmail: (await isEmailConfirmed(getDb(), user.id)) ? null : user.email };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
+  const unconfirmed = await emailConfirmationRefusal(getDb(), user.id);
+  if (unconfirmed) return replyRefusal(unconfirmed, { values: {} as Record<string, string> });
   const evidenceDir = getEnv().EVIDENCE_DIR;
   const form = await receiveEvidenceForm(request, { evidenceDir, fileFields: QUALIFICATION_FILE_FIELDS });
   const result = await submitQualification(getDb(), user.id, form, { evidenceDir, now: serverClock() });
@@ -30,6 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const LEVELS = ["2", "3", "4", "5", "6", "7", "8"].map((l) => ({ value: l, label: `Level ${l}` }));
 
 export default function NewQualification() {
+  const { unconfirmedEmail } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: Record<string, string> = actionData?.fieldErrors ?? {};
   const values: Record<string, string> = actionData?.values ?? {};
@@ -44,6 +49,7 @@ export default function NewQualification() {
         Enter the details exactly as they appear on the <strong>awarding organisation&apos;s certificate</strong> and upload that certificate. Unit
         certificates, letters and training-provider certificates are not accepted. You need at least one personal training qualification at Level 3 or above.
       </p>
+      {unconfirmedEmail ? <EmailConfirmationNotice email={unconfirmedEmail} /> : null}
       <ErrorSummary message={actionData?.message} fieldErrors={actionData?.fieldErrors} />
       <Form method="post" encType="multipart/form-data" noValidate className="stack">
         <RadioGroup

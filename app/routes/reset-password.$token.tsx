@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { findUsableToken, resetPassword } from "~/auth/accounts.server";
+import { resetPassword } from "~/auth/accounts.server";
+import { findUsableToken } from "~/auth/one-time-tokens.server";
 import { PASSWORD_MAX, PASSWORD_MIN, resetPasswordSchema } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";

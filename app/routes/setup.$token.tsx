@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { adminExists, createFirstAdmin, findUsableToken } from "~/auth/accounts.server";
+import { adminExists, createFirstAdmin } from "~/auth/accounts.server";
+import { findUsableToken } from "~/auth/one-time-tokens.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { PASSWORD_MAX, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
 import { serverClock } from "~/utils/clock.server";

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { signUpTrainer } from "~/auth/accounts.server";
+import { sendEmailConfirmation } from "~/auth/email-confirmation.server";
 import { sessionCookie } from "~/auth/cookies.server";
 import { requireAnonymous } from "~/auth/guards.server";
 import { PASSWORD_MAX, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
@@ -30,8 +31,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (wait > 0) return replyTooManyAttempts(wait, tooManyAttemptsMessage("signup", wait), { values });
   const parsed = validate(signUpSchema, form);
   if (!parsed.ok) return replyRefusal(parsed, { values });
-  const result = await signUpTrainer(getDb(), parsed.value, serverClock());
+  const now = serverClock();
+  const result = await signUpTrainer(getDb(), parsed.value, now);
   if (!result.ok) return replyRefusal(result, { values });
+  await sendEmailConfirmation(getDb(), { id: result.value.userId, name: parsed.value.name, email: parsed.value.email }, getEnv().PUBLIC_BASE_URL, now);
   return redirect("/dashboard?welcome=1", { headers: { "Set-Cookie": sessionCookie(result.value.sessionToken) } });
 }
 

@@ -5,29 +5,28 @@ import { unlockAssessment } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
-import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
+import { findTrainer, getTrainerOverview } from "~/staff/trainer-overview.server";
+import { CertificateStatusChip, InsuranceRows, Part, QualificationRows, SectionChip, Table, certificateHistory } from "~/staff/trainer-overview-ui";
+import { TRAINER_STATUS_LABELS, trainerStatus } from "~/marking/labels";
 import { FormError, Notice } from "~/components/form";
 import { ModuleStateBadge } from "~/components/module-state";
 import { formToObject, readForm, validate } from "~/utils/forms";
 import { formatDate, formatMoment } from "~/utils/dates";
 
-export const meta: MetaFunction = () => [{ title: "Trainer progress · Approved Trainer Academy" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.trainer.name ?? "Trainer"} · Trainers · Approved Trainer Academy` }];
 
-async function findTrainer(userId: string | undefined) {
+async function trainerOr404(userId: string | undefined) {
   const id = Number(userId);
-  const trainer = Number.isInteger(id)
-    ? await getDb().selectFrom("user").select(["id", "name", "email"]).where("id", "=", id).where("role", "=", "trainer").executeTakeFirst()
-    : undefined;
+  const trainer = Number.isSafeInteger(id) && id > 0 ? await findTrainer(getDb(), id) : undefined;
   if (!trainer) throw new Response("There is no such trainer.", { status: 404 });
   return trainer;
 }
 
+/** Everything about one trainer, for assessors and admins (issue 13 item 10). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "assessor", "admin");
-  const trainer = await findTrainer(params.userId);
-  const db = getDb();
-  const [modules, attempts] = await Promise.all([getModuleProgress(db, trainer.id, serverClock()), listAttemptsForTrainer(db, trainer.id)]);
-  return { trainer, modules, attempts };
+  const staff = await requireRole(request, "assessor", "admin");
+  const trainer = await trainerOr404(params.userId);
+  return { trainer, ...(await getTrainerOverview(getDb(), trainer, staff.role, serverClock())) };
 }
 
 const unlockSchema = z.object({
@@ -38,7 +37,7 @@ const unlockSchema = z.object({
 export async function action({ request, params }: ActionFunctionArgs) {
   const assessor = await requireRole(request, "assessor", "admin");
   const parsed = validate(unlockSchema, formToObject(await readForm(request)));
-  const trainer = await findTrainer(params.userId);
+  const trainer = await trainerOr404(params.userId);
   if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, error: null, done: false, slug: "" }, { status: 400 });
   const result = await unlockAssessment(getDb(), { actorId: assessor.id, trainerId: trainer.id, slug: parsed.value.slug, reason: parsed.value.reason }, serverClock());
   if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, error: result.message, done: false, slug: parsed.value.slug }, { status: result.status });
@@ -46,7 +45,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TrainerProgress() {
-  const { trainer, modules, attempts } = useLoaderData<typeof loader>();
+  const { trainer, requirements, dbsRecordLink, modules, attempts, submissions, acceptances, certificates, currentCertificate, audit } = useLoaderData<typeof loader>();
+  const { status } = requirements;
   const actionData = useActionData<typeof action>();
   return (
     <section aria-labelledby="trainer-title">
@@ -54,10 +54,49 @@ export default function TrainerProgress() {
         <Link to="/trainers">Trainers</Link>
       </p>
       <h1 id="trainer-title">{trainer.name}</h1>
-      <p className="muted">{trainer.email}</p>
+      <p className="muted">
+        {trainer.email} · {trainer.email_confirmed_at ? "email address confirmed" : "email address not confirmed yet"} · joined {formatDate(trainer.created_at)}
+        {trainer.disabled_at ? ` · account disabled ${formatDate(trainer.disabled_at)}` : ""}
+      </p>
+      <nav aria-label="On this page">
+        <ul className="inline-list">
+          {[
+            ["part-requirements", "Entry requirements"],
+            ["part-modules", "Modules"],
+            ["part-attempts", "Attempts"],
+            ["part-report", "Written report"],
+            ["part-agreement", "Agreement"],
+            ["part-certificate", "Certificate"],
+            ["part-audit", "Audit entries"],
+          ].map(([id, label]) => (
+            <li key={id}>
+              <a href={`#${id}`}>{label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       <FormError error={actionData?.error ?? undefined} />
       {actionData?.done ? <Notice>Assessment unlocked. The trainer can start a new attempt now.</Notice> : null}
-      <h2>Modules</h2>
+      <h2 id="part-requirements">Entry requirements</h2>
+      <Part id="req-qualifications" title="Qualifications" status={<SectionChip status={status.qualification.status} />}>
+        <QualificationRows rows={requirements.qualifications} />
+      </Part>
+      <Part id="req-insurance" title="Insurance" status={<SectionChip status={status.insurance.status} />}>
+        <InsuranceRows rows={requirements.insurance} />
+      </Part>
+      <Part id="req-dbs" title="Enhanced DBS check" status={<SectionChip status={status.dbs.status} />}>
+        {requirements.dbs ? (
+          <p>
+            Recorded {formatDate(requirements.dbs.recordedAt)}
+            {requirements.dbs.decidedAt ? `; decided ${formatDate(requirements.dbs.decidedAt)}` : "; no decision yet"}
+            {requirements.dbs.recheckDueOn ? `; re-check due ${formatDate(requirements.dbs.recheckDueOn)}` : ""}.{" "}
+            {dbsRecordLink ? <Link to={dbsRecordLink}>Open the DBS record</Link> : "Only administrators see the certificate details."}
+          </p>
+        ) : (
+          <p>No DBS check recorded.</p>
+        )}
+      </Part>
+      <h2 id="part-modules">Modules</h2>
       <ul className="cards cards--two">
         {modules.map((m) => (
           <li key={m.slug} className="card">
@@ -92,7 +131,7 @@ export default function TrainerProgress() {
           </li>
         ))}
       </ul>
-      <h2>Attempts</h2>
+      <h2 id="part-attempts">Attempts</h2>
       {attempts.length === 0 ? (
         <p>No attempts yet.</p>
       ) : (
@@ -120,14 +159,93 @@ export default function TrainerProgress() {
                       </Link>
                     )}
                   </td>
-                  <td>
-                    <code>{a.content_hash.slice(0, 8)}</code>
-                  </td>
+                  <td>{a.versionLabel}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      )}
+      <h2 id="part-report">Written report</h2>
+      {submissions.length === 0 ? (
+        <p>No report submitted.</p>
+      ) : (
+        <Table label="Report submissions" head={["Submission", "Submitted", "Status", "Marks"]}>
+          {submissions.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link to={`/marking/${s.id}`}>
+                  Version {s.version} ({s.candidateNumber})
+                </Link>
+                <br />
+                <span className="muted">{s.wordCount.toLocaleString("en-GB")} words</span>
+              </td>
+              <td>{formatMoment(s.submittedAt)}</td>
+              <td>
+                {TRAINER_STATUS_LABELS[trainerStatus(s.status as Parameters<typeof trainerStatus>[0], s.outcome as Parameters<typeof trainerStatus>[1])].split(":")[0]}
+                {s.releasedAt ? <span className="muted"> (released {formatDate(s.releasedAt)})</span> : null}
+              </td>
+              <td>
+                {s.marks.length === 0
+                  ? "Not marked yet"
+                  : s.marks.map((m, i) => (
+                      <span key={i} className="block">
+                        {m.role === "moderator" ? "Moderation" : "Mark"}: {m.outcome === "pass" ? "pass" : "refer"} by {m.by ?? "a former assessor"}, {formatDate(m.at)}
+                        {m.released ? " (released)" : ""}
+                      </span>
+                    ))}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <h2 id="part-agreement">Scope of practice agreement</h2>
+      {acceptances.length === 0 ? (
+        <p>Not accepted yet.</p>
+      ) : (
+        <ul>
+          {acceptances.map((a) => (
+            <li key={a.id}>
+              Accepted {formatMoment(a.accepted_at)} as &ldquo;{a.typed_name}&rdquo; (version {a.versionLabel})
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2 id="part-certificate">Certificate</h2>
+      {currentCertificate ? (
+        <p>
+          Current certificate <Link to={`/verify/${currentCertificate.id}`}>{currentCertificate.id}</Link>: <CertificateStatusChip live={currentCertificate.live} />
+        </p>
+      ) : (
+        <p>No certificate issued.</p>
+      )}
+      {certificates.length > 0 ? (
+        <ol className="stack" aria-label="Certificate history, newest first">
+          {certificates.map((c) => (
+            <li key={c.id}>
+              <code>{c.id}</code>: {certificateHistory(c)}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      <h2 id="part-audit">Audit entries</h2>
+      {audit.length === 0 ? (
+        <p>No audit entries.</p>
+      ) : (
+        <Table label="Audit entries about this trainer, newest first" head={["When", "Action", "By", "Subject"]}>
+          {audit.map((e) => (
+            <tr key={e.id}>
+              <td>{formatMoment(e.at)}</td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td>{e.actor ?? "the system"}</td>
+              <td>
+                {e.subjectType.replace(/_/g, " ")} {e.subjectId}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

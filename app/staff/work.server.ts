@@ -5,7 +5,7 @@
  */
 import type { DB } from "~db/connection";
 import type { Role } from "~db/schema";
-import { addDays, dateOf } from "~/utils/dates";
+import { addDays, ukToday } from "~/utils/dates";
 import { dbsQueueSummary } from "~/evidence/dbs-list.server";
 import { verificationQueueSummary } from "~/evidence/verification-queue.server";
 import { markingQueueSummary } from "~/marking/open-work.server";
@@ -33,7 +33,7 @@ const summarise = (s: { count: number; oldest: string | null }, now: Date): Queu
 
 export async function getStaffWork(db: DB, role: Role, now: Date): Promise<StaffWork> {
   const admin = role === "admin";
-  const today = dateOf(now);
+  const today = ukToday(now);
   const agreement = admin ? await getAgreementRule(db, now) : null;
   const [evidence, marking, dbs, expiring] = await Promise.all([
     verificationQueueSummary(db),

@@ -1,6 +1,7 @@
 /**
- * Calendar dates ('YYYY-MM-DD', UTC) for entry requirements. Expiry, re-check and retention rules
- * compare these as text, which sorts correctly.
+ * Calendar dates ('YYYY-MM-DD') for entry requirements. Expiry, re-check and retention rules
+ * compare these as text, which sorts correctly; "today" for every rule is the UK date (`ukToday`).
+ * The arithmetic below (addDays, addMonths) works on the calendar, with UTC midnight as its carrier.
  */
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -12,7 +13,7 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** The UTC calendar date of an instant. */
+/** The UTC calendar date of an instant: calendar arithmetic only; a rule's "today" is `ukToday`. */
 export function dateOf(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }

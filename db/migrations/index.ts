@@ -11,6 +11,9 @@ import * as randomCandidateNumbers from "./2026-11-30-2310-random-candidate-numb
 import * as severalNodes from "./2026-11-30-2330-several-nodes";
 import * as agreementPublication from "./2026-11-30-2400-agreement-publication";
 import * as submissionMarkingKey from "./2026-11-30-2401-submission-marking-key";
+import * as certificateSupersededBy from "./2026-11-30-2410-certificate-superseded-by";
+import * as invitationsAndEmailConfirmation from "./2026-12-01-0600-invitations-and-email-confirmation";
+import * as publicRegister from "./2026-12-01-0700-public-register";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -29,4 +32,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-2330-several-nodes": severalNodes,
   "2026-11-30-2400-agreement-publication": agreementPublication,
   "2026-11-30-2401-submission-marking-key": submissionMarkingKey,
+  "2026-11-30-2410-certificate-superseded-by": certificateSupersededBy,
+  "2026-12-01-0600-invitations-and-email-confirmation": invitationsAndEmailConfirmation,
+  "2026-12-01-0700-public-register": publicRegister,
 };

@@ -19,7 +19,7 @@ export async function seedAccounts(db: DB, accounts: SeedAccount[], now: Date): 
     if (exists) continue;
     const user = await db
       .insertInto("user")
-      .values({ email: account.email, name: account.name, role: account.role, password_hash: await hashPassword(account.password), disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+      .values({ email: account.email, name: account.name, role: account.role, password_hash: await hashPassword(account.password), disabled_at: null, email_confirmed_at: iso(now), created_at: iso(now), updated_at: iso(now) })
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(db, { actorUserId: null, action: "account.seeded", subjectType: "user", subjectId: user.id, details: { role: account.role } }, now);

@@ -10,7 +10,8 @@ import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
 import { randomCandidateNumber } from "~/utils/random.server";
 import { hashPassword } from "~/auth/password.server";
-import { acceptAgreement, getCurrentAgreement } from "~/agreement/agreement.server";
+import { getCurrentAgreement } from "~/agreement/agreement.server";
+import { acceptAgreement } from "~/approval/approval.server";
 import { currentModuleVersionId, getModule, listModules, registerModuleVersions } from "~/content/catalog.server";
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
@@ -31,7 +32,7 @@ export async function seedCertifiedTrainer(
   await registerModuleVersions(db, now);
   const user = await db
     .insertInto("user")
-    .values({ email: input.email, name: input.name, role: "trainer", password_hash: await hashPassword(input.password), disabled_at: null, created_at: iso(now), updated_at: iso(now) })
+    .values({ email: input.email, name: input.name, role: "trainer", password_hash: await hashPassword(input.password), disabled_at: null, email_confirmed_at: iso(now), created_at: iso(now), updated_at: iso(now) })
     .returning("id")
     .executeTakeFirstOrThrow();
   const userId = user.id;

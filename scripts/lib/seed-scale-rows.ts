@@ -28,7 +28,10 @@ export interface SeedContext {
   agreementVersion: string;
   passwordHash: string;
   pdf: Buffer | null;
+  /** A real signed credential every seeded certificate's credential row shares, or null for none. */
   credential: string | null;
+  /** The status list seeded credentials take their indexes from, and how many it holds. */
+  statusList: { id: number; issuerKeyId: number; used: number } | null;
 }
 
 /** Small deterministic generator (mulberry32), so a run at N trainers always seeds the same rows. */
@@ -65,7 +68,7 @@ export function planTrainer(index: number, ctx: SeedContext): TrainerPlan {
     index,
     profile,
     rng,
-    user: { email: `trainer${index}@scale.academy.invalid`, name, role: "trainer", password_hash: ctx.passwordHash, disabled_at: rng() < 0.01 ? created : null, created_at: created, updated_at: created },
+    user: { email: `trainer${index}@scale.academy.invalid`, name, role: "trainer", password_hash: ctx.passwordHash, disabled_at: rng() < 0.01 ? created : null, email_confirmed_at: created, created_at: created, updated_at: created },
   };
 }
 

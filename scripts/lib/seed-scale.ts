@@ -6,8 +6,11 @@
  *
  * Fast: rows are built in memory and inserted with multi-row INSERTs through Kysely, 500
  * trainers per transaction. Honest shortcuts: every certificate shares one real PDF
- * (rendered once by the real code for a real certified trainer) instead of 50,000 renders, no
- * signed credentials are issued for the seeded ones, and evidence rows point at files that are not written.
+ * (rendered once by the real code for a real certified trainer) instead of 50,000 renders; when
+ * a real signed credential is given, every certificate gets its credential row (on its own index
+ * of a status list of the academy's key, revoked when its certificate was revoked, replaced or
+ * suspended, as the real flows leave it) sharing that one credential's JSON instead of 50,000
+ * signatures; evidence rows point at files that are not written.
  */
 import type { Insertable } from "kysely";
 import type { DB } from "~db/connection";
@@ -15,6 +18,11 @@ import type { Database } from "~db/schema";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
 import { hashPassword } from "~/auth/password.server";
 import { currentModuleVersionId, getQuestionBank, getReportTask, listModules, registerModuleVersions } from "~/content/catalog.server";
+import { currentIssuerKey } from "~/certificates/credentials/keys.server";
+import { STATUS_LIST_LENGTH } from "~/certificates/credentials/status-list.server";
+import { revocationReasonFor } from "~/certificates/credentials/sync.server";
+import { certificateStatus } from "~/certificates/status";
+import { ukToday } from "~/utils/dates";
 import { certificateDates, entryRows, learningRows, planTrainer, type SeedContext, type TrainerPlan } from "./seed-scale-rows";
 
 const CHUNK = 500;
@@ -50,7 +58,37 @@ export async function seedContext(db: DB, now: Date, staffIds: number[], documen
     passwordHash: await hashPassword("scale seeded password"),
     pdf: documents.pdf,
     credential: documents.credential,
+    statusList: documents.credential ? await newStatusList(db, (await currentIssuerKey(db, now)).id, now) : null,
   };
+}
+
+async function newStatusList(db: DB, issuerKeyId: number, now: Date): Promise<{ id: number; issuerKeyId: number; used: number }> {
+  const list = await db.insertInto("status_list").values({ issuer_key_id: issuerKeyId, length: STATUS_LIST_LENGTH, credential_json: null, created_at: now.toISOString(), signed_at: null }).returning("id").executeTakeFirstOrThrow();
+  return { id: list.id, issuerKeyId, used: 0 };
+}
+
+/**
+ * The credential rows of seeded certificates (see the top of the file). Indexes are distinct: the
+ * n-th credential of a list takes n × 7919 modulo the list's length (odd, so never the same
+ * twice); a list takes half its length, as the real issuer's lists do, then a new one starts.
+ * Lists given revoked bits are marked for re-signing (the server signs them at start).
+ */
+async function credentialRows(db: DB, certificates: Insertable<Database["certificate"]>[], ctx: SeedContext): Promise<Insertable<Database["issued_credential"]>[]> {
+  if (!ctx.credential || !ctx.statusList) return [];
+  const rows: Insertable<Database["issued_credential"]>[] = [];
+  const today = ukToday(ctx.now);
+  const dirty = new Set<number>();
+  for (const cert of certificates) {
+    if (ctx.statusList.used >= STATUS_LIST_LENGTH / 2) ctx.statusList = await newStatusList(db, ctx.statusList.issuerKeyId, ctx.now);
+    const index = (ctx.statusList.used * 7919) % STATUS_LIST_LENGTH;
+    ctx.statusList.used += 1;
+    // Revoked, replaced or suspended by an admin needs no facts; a lapse of evidence is the hourly sync's to find.
+    const reason = revocationReasonFor(certificateStatus({ ...cert, superseded_by: cert.superseded_by ?? null, suspended_at: cert.suspended_at ?? null, revoked_at: cert.revoked_at ?? null }, null, today));
+    if (reason) dirty.add(ctx.statusList.id);
+    rows.push({ id: `${cert.id}c`, certificate_id: cert.id, status_list_id: ctx.statusList.id, status_index: index, identity_salt: "seeded", issued_at: cert.issued_at, revoked_at: reason ? cert.issued_at : null, revocation_reason: reason, json: ctx.credential });
+  }
+  if (dirty.size > 0) await db.updateTable("status_list").set((eb) => ({ version: eb("version", "+", 1) })).where("id", "in", [...dirty]).execute();
+  return rows;
 }
 
 function reportRows(plan: TrainerPlan, userId: number, ctx: SeedContext) {
@@ -148,6 +186,7 @@ async function seedChunk(db: DB, plans: TrainerPlan[], ctx: SeedContext): Promis
       }
       add("audit_event", auditRows(plan, userId, ctx, certificateId));
     });
+    add("issued_credential", await credentialRows(trx, t.certificate ?? [], ctx));
     for (const table of Object.keys(t) as (keyof Database)[]) await insertAll(trx, table, t[table] as never);
     await markReleasedSubmissions(trx, users.map((u) => u.id), ctx);
   });

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_DATABASE, E2E_EVIDENCE_DIR } from "../../playwright.config";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
-import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
+import { E2E_ADMIN } from "./support/accounts";
 import { passModuleAssessment, readCatalog } from "./support/content";
 import { withDatabaseOf } from "./support/database";
 import { asStaff, expectAccessible, signUp, uniqueEmail } from "./support/helpers";
@@ -127,7 +127,7 @@ test("item 16: the 404 page, the role-change notice and attempt counts read as p
   });
 });
 
-test("items 4, 6, 7, 8 and 11: a new trainer's first steps on a phone and a desktop, then their report on the marking page", async ({ page, browser }) => {
+test("items 4, 6, 7 and 8: a new trainer's first steps, on a phone and on a desktop", async ({ page }) => {
   test.setTimeout(420_000);
   await page.setViewportSize({ width: 1280, height: 900 });
   await signUp(page, { name: "Noor Newcomer", email: uniqueEmail("first"), password: "a long trainer password" });
@@ -203,12 +203,12 @@ test("items 4, 6, 7, 8 and 11: a new trainer's first steps on a phone and a desk
   await expect(navigator).toContainText(`Answered 0 of ${module.questionsPerAttempt}`);
   await expect(navigator.getByRole("link")).toHaveCount(module.questionsPerAttempt);
   const first = page.locator("li.attempt-question form").first();
-  await first.locator("input").first().check();
+  await first.locator('input[name="option"]').first().check();
   await expect(first.locator(".save-status")).toHaveText("Answer saved");
   await expect(navigator).toContainText(`Answered 1 of ${module.questionsPerAttempt}`);
-  await expect(navigator.getByRole("link", { name: "1 (answered)" })).toBeVisible();
+  await expect(navigator.getByRole("link", { name: "1 (answered)", exact: true })).toBeVisible();
   await expectAccessible(page);
-  await navigator.getByRole("link", { name: "2 (not answered)" }).click();
+  await navigator.getByRole("link", { name: "2 (not answered)", exact: true }).click();
   await expect(page).toHaveURL(/#q-2$/);
   await page.getByRole("link", { name: "Review my answers" }).click();
   await page.getByRole("button", { name: "Submit my answers" }).click();
@@ -246,46 +246,4 @@ test("items 4, 6, 7, 8 and 11: a new trainer's first steps on a phone and a desk
   await expect(preview.locator("p").first()).toHaveText("To: Dr A. Consultant\nFrom: Noor Newcomer\nClient: Ms B", { useInnerText: true });
   await expect(preview.locator("p br")).toHaveCount(2);
   await expectAccessible(page);
-
-  // 11. The marking page: the submission at full width beside the rubric, one legend per
-  // criterion, and a failed save that moves focus to an error summary counting the fields.
-  const words = Array.from({ length: 80 }, (_, i) => `word${i}`).join(" ");
-  await page.getByRole("textbox", { name: "Your report" }).fill(`To: Dr A. Consultant\nFrom: Noor Newcomer\nClient: Ms B\n\n## Progress\n\n${words}`);
-  await expect(page.locator(".save-status")).toHaveText(/Draft saved at/);
-  await page.getByLabel(/This is my own work and my final version/).check();
-  await page.getByRole("button", { name: "Submit my report" }).click();
-  await page.getByRole("link", { name: "Version 1" }).click();
-  const submissionId = Number(page.url().split("/").pop());
-  const rubric = readCatalog().modules.find((m) => m.slug === "report-writing")!.reportTask!.rubric;
-  await asStaff(browser, E2E_ASSESSOR, async (marker) => {
-    await marker.setViewportSize({ width: 1280, height: 900 });
-    await marker.goto(`/marking/${submissionId}`);
-    await marker.getByRole("button", { name: "Start marking" }).click();
-    const submission = await marker.getByRole("region", { name: "Submission" }).boundingBox();
-    const rubricPanel = await marker.locator(".marking-rubric").boundingBox();
-    expect(submission!.width).toBeGreaterThan(600);
-    expect(rubricPanel!.x).toBeGreaterThan(submission!.x + submission!.width - 1);
-    for (const criterion of rubric) {
-      await expect(marker.locator(`[data-criterion="${criterion.id}"] legend`)).toHaveText(`${criterion.title}${criterion.mustMeet ? " (must be met to pass)" : ""}`);
-    }
-    await expect(marker.locator("main")).not.toContainText("Level for");
-    await expectAccessible(marker);
-    await marker.screenshot({ path: `${SCREENSHOTS}/marking.png`, fullPage: true });
-    await marker.getByRole("button", { name: "Save the mark" }).click();
-    const summary = marker.locator(".error-summary");
-    await expect(summary).toBeFocused();
-    const fieldErrors = await marker.locator(".field__error").count();
-    expect(fieldErrors).toBeGreaterThan(rubric.length);
-    await expect(summary).toContainText(`Correct the ${fieldErrors} fields marked below`);
-    await expectAccessible(marker);
-    // Marked: the table says each level once ("Met", not "Met Met").
-    for (const criterion of rubric) await marker.locator(`[data-criterion="${criterion.id}"]`).getByLabel(new RegExp(`^${criterion.levels.find((l) => l.met)!.label}:`)).check();
-    await marker.getByLabel("Pass", { exact: true }).check();
-    await marker.getByLabel("Overall feedback for the trainer").fill("Clear and factual.");
-    await marker.getByRole("button", { name: "Save the mark" }).click();
-    const levels = await marker.getByRole("region", { name: "Marks by criterion" }).locator("tbody td:nth-child(2)").allInnerTexts();
-    expect(levels).toHaveLength(rubric.length);
-    for (const level of levels) expect(level.trim()).not.toMatch(/^(Met\s+Met|Not met\s+Not met)$/);
-    await expectAccessible(marker);
-  });
 });

@@ -70,7 +70,7 @@ test("the approval story alternating between two app servers on one PostgreSQL d
 
   // 1. Node A: the trainer signs up and records the entry requirements, uploading evidence.
   const trainer = await on(browser, nodeA);
-  await signUp(trainer.page, { name, email, password });
+  await signUp(trainer.page, { name, email, password }, { database: nodeA.database });
   await addQualification(trainer.page, { name: "two-node-certificate.pdf", mimeType: "application/pdf", buffer: evidence });
   await trainer.page.getByRole("button", { name: "Submit for verification" }).click();
   await expect(trainer.page.getByRole("status")).toContainText("Your qualification has been submitted");

@@ -2,11 +2,14 @@
  * Statement counting and query plans for the scale tests (issue 19).
  *
  * SQLite: EXPLAIN QUERY PLAN, whose lines say "SCAN t" for a full table scan and "SEARCH t USING
- * INDEX i" for an index read. For PostgreSQL (when DATABASE_URL selects it) add a branch to
- * `queryPlan` that runs `SET enable_seqscan = off; EXPLAIN …` and maps "Seq Scan on t" to
- * "SCAN t" and "Index Scan using i on t" to "SEARCH t USING INDEX i": the tests stay the same.
+ * INDEX i" for an index read. PostgreSQL (when DATABASE_URL selects it): EXPLAIN with sequential
+ * scans discouraged (`SET LOCAL enable_seqscan = off`, since a small test table is otherwise
+ * read whole whatever its indexes), its lines mapped to the same words ("Seq Scan on t" is
+ * "SCAN t", "Index Scan using i on t" is "SEARCH t USING INDEX i"): a plan that still scans
+ * has no usable index. The tests read the same on both engines.
  */
-import { CompiledQuery, Kysely, SqliteDialect } from "kysely";
+import { CompiledQuery, Kysely, SqliteDialect, sql } from "kysely";
+import { isPostgres } from "~db/dialect";
 import type SQLite from "better-sqlite3";
 import type { DB } from "~db/connection";
 import type { Database } from "~db/schema";
@@ -36,6 +39,7 @@ export function recordingDb(sqlite: SQLite.Database): { db: DB; record: <T>(run:
 
 /** The plan of a compiled query, one line per step. */
 export async function queryPlan(db: DB, query: CompiledQuery): Promise<string[]> {
+  if (isPostgres(db)) return postgresPlan(db, query);
   const result = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]));
   return result.rows.map((r) => r.detail);
 }
@@ -51,4 +55,25 @@ export function fullScans(plan: string[], sql: string): string[] {
     .map((line) => line.replace(/^SCAN /, "").split(" ")[0]!)
     .filter((table) => !["actions", "queue", "CONSTANT"].includes(table))
     .filter((table) => !new RegExp(`order by "${table}"\\."id" (asc|desc), "${table}"\\."id" (asc|desc) limit`).test(sql));
+}
+
+/** PostgreSQL's plan in SQLite's words (see the top of this file). */
+async function postgresPlan(db: DB, query: CompiledQuery): Promise<string[]> {
+  const lines = await db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+    const result = await trx.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`EXPLAIN ${query.sql}`, [...query.parameters]));
+    return result.rows.map((r) => r["QUERY PLAN"]);
+  });
+  let heap = "";
+  return lines.flatMap((line) => {
+    const seq = /Seq Scan on (\S+)/.exec(line);
+    if (seq) return [`SCAN ${seq[1]}`];
+    const index = /Index (?:Only )?Scan (?:Backward )?using (\S+) on (\S+)/.exec(line);
+    if (index) return [`SEARCH ${index[2]} USING INDEX ${index[1]}`];
+    const bitmapHeap = /Bitmap Heap Scan on (\S+)/.exec(line);
+    if (bitmapHeap) heap = bitmapHeap[1]!;
+    const bitmapIndex = /Bitmap Index Scan on (\S+)/.exec(line);
+    if (bitmapIndex) return [`SEARCH ${heap} USING INDEX ${bitmapIndex[1]}`];
+    return [];
+  });
 }

@@ -1,20 +1,7 @@
-import { Migrator, sql } from "kysely";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "~db/connection";
-import { isPostgres, PostgresSchemaPlugin } from "~db/dialect";
 import { migrations } from "~db/migrations/index";
-import { createDatabase, databaseName, testPostgresUrl, uniqueDatabaseName } from "../helpers/postgres";
-
-/** An empty database (no migrations yet): in-memory SQLite, or a new PostgreSQL database. */
-async function emptyDatabase(): Promise<DB> {
-  const url = testPostgresUrl();
-  if (!url) return openDatabase(":memory:").db;
-  const name = uniqueDatabaseName(process.env.ATA_TEST_PG_RUN ?? `${databaseName(url)}_adhoc`);
-  return openDatabase({ engine: "postgres", url: await createDatabase(url, name), poolSize: 2 }).db;
-}
-
-const migrator = (db: DB, list: typeof migrations) =>
-  new Migrator({ db: isPostgres(db) ? db.withPlugin(new PostgresSchemaPlugin()) : db, provider: { getMigrations: async () => list } });
+import { emptyDatabase, migrator } from "../helpers/migrations";
 
 /**
  * Issue 16.11: submissions made before the fix carry a number computed from the trainer's user id.

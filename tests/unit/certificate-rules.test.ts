@@ -136,15 +136,17 @@ describe("eligibility", () => {
 
   it("a module pass exactly one validity period old is no longer current; a day younger still is", () => {
     const facts = eligibleFacts();
-    facts.modules[3]!.passed!.at = "2025-06-02T00:00:00.000Z";
+    // Midnight at the start of 2 June 2025 in the UK (23:00 UTC on 1 June, summer time): the UK day
+    // decides, as it does for every date people see (issue 16.14).
+    facts.modules[3]!.passed!.at = "2025-06-01T23:00:00.000Z";
     facts.entry.insurance!.endDate = "2028-01-01";
     facts.entry.dbs!.recheckDueOn = "2028-01-01";
     expect(evaluateEligibility(facts, today)).toMatchObject({ eligible: true, expiresOn: "2026-06-02", expiryBasis: "annual refresher date" });
-    facts.modules[3]!.passed!.at = "2025-06-01T23:59:59.000Z";
+    // One second earlier is 23:59:59 on 1 June in the UK: exactly one validity period old.
+    facts.modules[3]!.passed!.at = "2025-06-01T22:59:59.000Z";
     const stale = evaluateEligibility(facts, today);
-    // 23:59:59 UTC on 1 June is 00:59 on 2 June in the UK: people see the UK day (issue 16.14).
     expect(stale.eligible ? [] : stale.unmet.map(({ key, detail }) => ({ key, detail }))).toEqual([
-      { key: "module:manual-handling", detail: "Passed 2 June 2025: the annual refresher is due; retake the end-of-module assessment." },
+      { key: "module:manual-handling", detail: "Passed 1 June 2025: the annual refresher is due; retake the end-of-module assessment." },
     ]);
     expect(stale.checklist.find((c) => c.key === "module:manual-handling")).toMatchObject({ done: false, href: "/modules/manual-handling" });
   });

@@ -3,13 +3,14 @@ import { PDFDocument } from "pdf-lib";
 import type { DB } from "~db/connection";
 import { issueCertificateIfEligible } from "~/certificates/issue.server";
 import { finish, reevaluate } from "~/approval/approval.server";
-import { getPublicCertificateView } from "~/certificates/public.server";
+import { getPublicCertificateView, liveStatusOf } from "~/certificates/public.server";
 import { revokeCertificate, suspendCertificate, reinstateCertificate } from "~/certificates/admin.server";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { iso, DAY, addMs } from "~/utils/clock";
 import { addDays, dateOf, londonDayOf } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
+import { addRenewedInsurance } from "../helpers/renewal";
 
 let db: DB;
 let staffId: number;
@@ -24,6 +25,19 @@ beforeAll(async () => {
   db = await createTestDb();
   await registerModuleVersions(db, now);
   staffId = (await createUser(db, { role: "assessor" })).id;
+});
+
+describe("the day is the UK day (issue 16.14)", () => {
+  it("a certificate expiring on 30 June reads expired from 00:30 on 30 June in summer time, while UTC still says 29 June", async () => {
+    const trainer = await seed({ insuranceEndsOn: "2026-06-30" });
+    const cert = await db.selectFrom("certificate").selectAll().where("id", "=", trainer.certificateId).executeTakeFirstOrThrow();
+    expect(cert.expires_on).toBe("2026-06-30");
+    // 23:30 on 29 June in London (22:30 UTC): the day before.
+    expect(await liveStatusOf(db, cert, new Date("2026-06-29T22:30:00Z"))).toEqual({ status: "valid", reason: null });
+    // 00:30 on 30 June in London (23:30 UTC on 29 June).
+    expect(await liveStatusOf(db, cert, new Date("2026-06-29T23:30:00Z"))).toEqual({ status: "expired", reason: "the expiry date has passed" });
+    expect(await getPublicCertificateView(db, trainer.certificateId, new Date("2026-06-29T23:30:00Z"))).toMatchObject({ status: "expired" });
+  });
 });
 
 describe("issuing certificates", () => {
@@ -50,7 +64,9 @@ describe("issuing certificates", () => {
     expect(await issueCertificateIfEligible(db, trainer.userId, addMs(now, DAY))).toEqual({ issued: false, reason: "already certified on these facts" });
   });
 
-  it("never issues two certificates under concurrent triggers", async () => {
+  // The real race, several processes each with its own connection, is tests/unit/races.test.ts (and
+  // concurrency-postgres.test.ts on PostgreSQL); here the calls share one connection, which runs them in turn.
+  it("the same trigger arriving three times issues one certificate", async () => {
     const trainer = await seed({ acceptAgreement: false });
     const { getCurrentAgreement } = await import("~/agreement/agreement.server");
     await db.insertInto("agreement_acceptance").values({ user_id: trainer.userId, agreement_version: getCurrentAgreement()!.version, typed_name: "x", accepted_at: iso(now) }).execute();
@@ -71,11 +87,7 @@ describe("issuing certificates", () => {
     const lapsed = await getPublicCertificateView(db, trainer.certificateId, later);
     expect(lapsed).toMatchObject({ status: "suspended", statusLabel: "Suspended", reason: "insurance lapsed" });
 
-    const evidence = await db.selectFrom("insurance_policy").select("evidence_file_id").where("user_id", "=", trainer.userId).executeTakeFirstOrThrow();
-    await db
-      .insertInto("insurance_policy")
-      .values({ user_id: trainer.userId, insurer: "Renewed Ltd", policy_number: "R-2", public_liability_pence: 600_000_000, professional_indemnity_pence: 200_000_000, limit_basis: "aggregate", covered_activities: "PT", territory: "UK", start_date: dateOf(later), end_date: addDays(dateOf(later), 365), evidence_file_id: evidence.evidence_file_id, status: "verified", decided_by_user_id: staffId, decided_at: iso(later), rejection_reason: null, expired_at: null, created_at: iso(later) })
-      .execute();
+    await addRenewedInsurance(db, trainer.userId, staffId, later);
     // What a verification decision does: issue in its transaction, then finish after commit.
     const renewed = await db.transaction().execute((trx) => reevaluate(trx, trainer.userId, later));
     if (!renewed.issued) throw new Error(`not renewed: ${renewed.reason}`);

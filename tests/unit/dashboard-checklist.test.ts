@@ -12,6 +12,7 @@ import { ApprovalChecklist } from "~/certificates/checklist";
 import { evaluateEligibility } from "~/certificates/eligibility";
 import { loadTrainerFacts } from "~/certificates/facts.server";
 import { currentModuleVersionId, listModules, registerModuleVersions, versionLabel } from "~/content/catalog.server";
+import { iso } from "~/utils/clock";
 import { addDays, addMonths, dateOf } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
@@ -32,8 +33,8 @@ interface RenderedItem {
 const decode = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** Renders the dashboard checklist for a trainer and reads back what the page shows per item. */
-async function renderChecklist(userId: number): Promise<{ html: string; items: RenderedItem[] }> {
-  const eligibility = evaluateEligibility(await loadTrainerFacts(db, userId), today);
+async function renderChecklist(userId: number, on = today): Promise<{ html: string; items: RenderedItem[] }> {
+  const eligibility = evaluateEligibility(await loadTrainerFacts(db, userId), on);
   const html = renderToStaticMarkup(createElement(StaticRouter, { location: "/dashboard" }, createElement(ApprovalChecklist, { checklist: eligibility.checklist })));
   const items = [...html.matchAll(/<li class="checklist__item" data-item="([^"]+)">(.*?)<\/li>/g)].map(([, key, body]) => ({
     key: key!,
@@ -95,5 +96,55 @@ describe("the dashboard checklist", () => {
       { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "Start → /agreement" },
     ]);
     expect(html).toContain("0 of 9 done.");
+  });
+
+  it("a year on, for a certified trainer whose facts have lapsed: each item says in words what lapsed", async () => {
+    const { userId } = await seedCertifiedTrainer(
+      db,
+      { name: "Lapsed Trainer", email: "lapsed@example.test", password: "seeded password 1", staffUserId: staffId, acceptAgreement: false },
+      "http://academy.test",
+      now,
+    );
+    // An earlier agreement version accepted; the insurance's cover below the academy's minimum.
+    await db.insertInto("agreement_acceptance").values({ user_id: userId, agreement_version: "an-earlier-version", typed_name: "Lapsed Trainer", accepted_at: iso(now) }).execute();
+    await db.updateTable("insurance_policy").set({ public_liability_pence: 100, professional_indemnity_pence: 100 }).where("user_id", "=", userId).execute();
+    const later = addDays(today, 400); // past the insurance end (day 300), the DBS re-check (about day 345) and a year since the passes
+    const { html, items } = await renderChecklist(userId, later);
+    expect(items).toEqual([
+      { key: "qualification", status: "Done", label: "Personal training qualification (Level 3 or above), verified", detail: "Verified: Level 3 Diploma in Personal Training.", fix: null },
+      {
+        key: "insurance",
+        status: "To do",
+        label: "Insurance verified, in date and meeting the minimum cover",
+        detail: "The verified insurance has ended. Public liability cover is below the minimum. Professional indemnity cover is below the minimum.",
+        fix: "Renew → /requirements",
+      },
+      { key: "dbs", status: "To do", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: "The DBS re-check is due.", fix: "Update → /requirements" },
+      ...listModules().map((m) => ({
+        key: `module:${m.slug}`,
+        status: "To do",
+        label: `Module assessment passed: ${m.title}`,
+        detail: "Passed 1 June 2026: the annual refresher is due; retake the end-of-module assessment.",
+        fix: `Retake the assessment → /modules/${m.slug}`,
+      })),
+      { key: "report", status: "Done", label: "Report-writing task passed", detail: "Passed 1 June 2026.", fix: null },
+      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "A new version of the agreement has been published; read and accept it.", fix: "Read and accept → /agreement" },
+    ]);
+    expect(html).toContain("2 of 9 done.");
+  });
+
+  it("for a trainer whose verified insurance starts tomorrow: the insurance item says it has not started", async () => {
+    const { userId } = await seedCertifiedTrainer(
+      db,
+      { name: "Early Trainer", email: "early@example.test", password: "seeded password 1", staffUserId: staffId, acceptAgreement: true },
+      "http://academy.test",
+      now,
+    );
+    await db.updateTable("insurance_policy").set({ start_date: addDays(today, 1) }).where("user_id", "=", userId).execute();
+    const { items } = await renderChecklist(userId);
+    expect(items.filter((i) => i.status === "To do")).toEqual([
+      { key: "insurance", status: "To do", label: "Insurance verified, in date and meeting the minimum cover", detail: "The verified insurance has not started yet.", fix: "Renew → /requirements" },
+    ]);
+    expect(items.find((i) => i.key === "agreement")).toEqual({ key: "agreement", status: "Done", label: "Current scope of practice and communication agreement accepted", detail: "Accepted 1 June 2026.", fix: null });
   });
 });

@@ -82,11 +82,13 @@ describe("insurance expiry", () => {
   it("marks a verified policy expired the day after its end date, once, and the trainer sees it expired", async () => {
     const { db, trainer, assessor } = await setup();
     const policy = await verifiedPolicy(db, trainer.id, assessor.id, "2026-08-31");
-    expect((await runEntryRequirementJobs(db, at("2026-08-31", "23:00:00"))).insuranceExpired).toBe(0);
-    const first = await runEntryRequirementJobs(db, at("2026-09-01", "00:30:00"));
+    // 23:30 on 31 August in the UK (22:30 UTC, summer time): the policy's last day.
+    expect((await runEntryRequirementJobs(db, at("2026-08-31", "22:30:00"))).insuranceExpired).toBe(0);
+    // 00:30 on 1 September in the UK, while UTC still says 31 August: the UK day decides (issue 16.14).
+    const first = await runEntryRequirementJobs(db, at("2026-08-31", "23:30:00"));
     expect(first.insuranceExpired).toBe(1);
     const row = await db.selectFrom("insurance_policy").select("expired_at").where("id", "=", policy.id).executeTakeFirstOrThrow();
-    expect(row.expired_at).toBe("2026-09-01T00:30:00.000Z");
+    expect(row.expired_at).toBe("2026-08-31T23:30:00.000Z");
     expect((await runEntryRequirementJobs(db, at("2026-09-01", "01:30:00"))).insuranceExpired).toBe(0);
     expect((await auditActions(db)).filter((a) => a === "insurance.expired")).toHaveLength(1);
     expect(await emailsTo(db, trainer.email)).toContain("Your insurance has expired");

@@ -3,11 +3,12 @@ import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DB } from "~db/connection";
 import type { Certificate, IssuedCredential } from "~db/schema";
+import { iso } from "~/utils/clock";
 import { randomToken } from "~/utils/random.server";
 import { createDocumentLoader } from "./documents.server";
 import { currentIssuerKey, issuerKeyById, ISSUER_NAME, type IssuerKey } from "./keys.server";
 import { buildOpenBadgeCredential } from "./open-badge";
-import { allocateStatusSlot, statusListUrl } from "./status-list.server";
+import { allocateStatusSlot, drawStatusSlots, revokeIssuedCredential, statusListUrl } from "./status-list.server";
 
 /**
  * Issues a certificate's Open Badges 3.0 credential: a random never-used status list index, the
@@ -24,14 +25,17 @@ export async function issueCredential(db: DB, cert: Certificate, baseUrl: string
   return signAndStore(db, cert, key, { credentialId, identitySalt, listId: slot.listId, index: slot.index, issuedAt: now }, baseUrl);
 }
 
-async function signAndStore(
-  db: DB,
-  cert: Certificate,
+/** What a credential is built from: the certificate's snapshot and the trainer's email. */
+export type CredentialSubject = Pick<Certificate, "id" | "trainer_name" | "issued_at" | "expires_on" | "modules_json" | "report_json" | "scope_json" | "agreement_version">;
+
+/** Builds and signs a certificate's credential for a reserved (or drawn) status slot: CPU work, no database. */
+async function signCredential(
+  cert: CredentialSubject,
+  email: string,
   key: IssuerKey,
   slot: { credentialId: string; identitySalt: string; listId: number; index: number; issuedAt: Date },
   baseUrl: string,
-): Promise<IssuedCredential> {
-  const user = await db.selectFrom("user").select("email").where("id", "=", cert.user_id).executeTakeFirstOrThrow();
+): Promise<string> {
   const unsigned = buildOpenBadgeCredential({
     baseUrl,
     credentialId: slot.credentialId,
@@ -46,15 +50,91 @@ async function signAndStore(
       scope: JSON.parse(cert.scope_json) as { may: string[]; mayNot: string[] },
       agreementVersion: cert.agreement_version,
     },
-    identity: { email: user.email, salt: slot.identitySalt },
+    identity: { email, salt: slot.identitySalt },
     status: { listUrl: statusListUrl(baseUrl, slot.listId), index: slot.index },
     issuedAt: slot.issuedAt,
   });
   const suite = new DataIntegrityProof({ signer: key.keyPair.signer(), cryptosuite, date: slot.issuedAt });
   const signed = await vc.issue({ credential: unsigned, suite, documentLoader: createDocumentLoader(), now: slot.issuedAt });
-  const json = JSON.stringify(signed);
+  return JSON.stringify(signed);
+}
+
+async function signAndStore(
+  db: DB,
+  cert: Certificate,
+  key: IssuerKey,
+  slot: { credentialId: string; identitySalt: string; listId: number; index: number; issuedAt: Date },
+  baseUrl: string,
+): Promise<IssuedCredential> {
+  const user = await db.selectFrom("user").select("email").where("id", "=", cert.user_id).executeTakeFirstOrThrow();
+  const json = await signCredential(cert, user.email, key, slot, baseUrl);
   await db.updateTable("issued_credential").set({ json }).where("id", "=", slot.credentialId).where("json", "is", null).execute();
   return db.selectFrom("issued_credential").selectAll().where("id", "=", slot.credentialId).executeTakeFirstOrThrow();
+}
+
+/** Certificates signed per batch: one query for the slots, one transaction for the rows. */
+const ISSUE_BATCH = 200;
+
+/**
+ * Issues the credentials of many certificates (the start-up backfill, the hourly sync), set-based:
+ * per batch, one query finds free indexes of the open list, each credential is signed (the
+ * unavoidable CPU work), and the batch is stored in one transaction by one multi-row insert.
+ * `revocationReason` (for a certificate no longer valid) stores the credential revoked at once,
+ * its list marked for re-signing. A row that loses a race (an index or the certificate's one live
+ * credential taken meanwhile by another issuer) goes through the one-at-a-time path, which
+ * retries or finds the other issuer's credential. Returns how many credentials were issued.
+ */
+export async function issueCredentials(
+  db: DB,
+  subjects: { cert: CredentialSubject; email: string; revocationReason: string | null }[],
+  baseUrl: string,
+  now: Date,
+): Promise<number> {
+  if (subjects.length === 0) return 0;
+  const key = await currentIssuerKey(db, now);
+  let issued = 0;
+  let queue = subjects;
+  while (queue.length > 0) {
+    // Indexes for as many as the open list has room for; the rest go on in the next list.
+    const slots = await drawStatusSlots(db, key, queue.length, now);
+    const taking = queue.slice(0, slots.length);
+    queue = queue.slice(slots.length);
+    for (let start = 0; start < taking.length; start += ISSUE_BATCH) {
+      const batch = taking.slice(start, start + ISSUE_BATCH);
+      const rows: IssuedCredential[] = [];
+      for (const [i, subject] of batch.entries()) {
+        const drawn = slots[start + i]!;
+        const slot = { credentialId: randomToken(20), identitySalt: randomToken(16), listId: drawn.listId, index: drawn.index, issuedAt: now };
+        const json = await signCredential(subject.cert, subject.email, key, slot, baseUrl);
+        rows.push({
+          id: slot.credentialId, certificate_id: subject.cert.id, status_list_id: slot.listId, status_index: slot.index, identity_salt: slot.identitySalt,
+          issued_at: iso(now), revoked_at: subject.revocationReason ? iso(now) : null, revocation_reason: subject.revocationReason, json,
+        });
+      }
+      const stored = await db.transaction().execute(async (trx) => {
+        const inserted = await trx.insertInto("issued_credential").values(rows).onConflict((oc) => oc.doNothing()).returning("id").execute();
+        const ids = new Set(inserted.map((r) => r.id));
+        const revokedLists = [...new Set(rows.filter((r) => r.revoked_at && ids.has(r.id)).map((r) => r.status_list_id))];
+        if (revokedLists.length > 0) await trx.updateTable("status_list").set((eb) => ({ version: eb("version", "+", 1) })).where("id", "in", revokedLists).execute();
+        return ids;
+      });
+      issued += stored.size;
+      for (const [i, row] of rows.entries()) {
+        if (!stored.has(row.id)) issued += await issueAfterLostRace(db, batch[i]!, baseUrl, now);
+      }
+    }
+  }
+  return issued;
+}
+
+/** A batch row that lost a race: nothing to do if another issuer gave the certificate its live credential, else drawn again one at a time. */
+async function issueAfterLostRace(db: DB, subject: { cert: CredentialSubject; revocationReason: string | null }, baseUrl: string, now: Date): Promise<number> {
+  const live = await db.selectFrom("issued_credential").select("id").where("certificate_id", "=", subject.cert.id).where("revoked_at", "is", null).executeTakeFirst();
+  if (live) return 0;
+  const cert = await db.selectFrom("certificate").selectAll().where("id", "=", subject.cert.id).executeTakeFirstOrThrow();
+  const credential = await issueCredential(db, cert, baseUrl, now);
+  if (subject.revocationReason) await revokeIssuedCredential(db, credential.id, subject.revocationReason, now);
+  return 1;
 }
 
 /** A credential whose index was reserved but not yet signed (an interrupted issue) is signed now. */

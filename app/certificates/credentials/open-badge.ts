@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { formatDate } from "~/utils/dates";
 
 /**
  * The Open Badges 3.0 credential for a certificate, before signing. Pure: built only from the
@@ -51,7 +52,8 @@ export function identityHash(identifier: string, salt: string): string {
   return `sha256$${createHash("sha256").update(`${identifier}${salt}`, "utf8").digest("hex")}`;
 }
 
-const day = (instant: string) => instant.slice(0, 10);
+/** The UK day of an instant, as people read it (one date rule, issue 16.14): "1 June 2026". */
+const day = (instant: string) => formatDate(instant);
 
 function evidence(c: OpenBadgeInput["certificate"]) {
   const modules = c.modules.map((m) => ({

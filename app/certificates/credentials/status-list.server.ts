@@ -74,6 +74,51 @@ export async function allocateStatusSlot(
 }
 
 /**
+ * Draws up to `count` random indexes never used in the key's open list, for a batch of new
+ * credentials (fewer when the list fills up: draw again for the rest, in the next list). One
+ * query reads the indexes in use. Another issuer may take one of them before the batch is
+ * stored: the unique index refuses the second, and the caller draws that one again.
+ */
+export async function drawStatusSlots(db: DB, key: IssuerKey, count: number, now: Date, draw: (max: number) => number = (max) => randomInt(max)): Promise<{ listId: number; index: number }[]> {
+  const listId = await openListFor(db, key, now);
+  const used = new Set((await db.selectFrom("issued_credential").select("status_index").where("status_list_id", "=", listId).execute()).map((r) => r.status_index));
+  const room = Math.min(count, LIST_CAPACITY - used.size);
+  const slots: { listId: number; index: number }[] = [];
+  while (slots.length < room) {
+    const index = draw(STATUS_LIST_LENGTH);
+    if (used.has(index)) continue;
+    used.add(index);
+    slots.push({ listId, index });
+  }
+  return slots;
+}
+
+/**
+ * Sets the revocation bits of many credentials, a thousand per transaction: one UPDATE per
+ * reason and batch, and each list touched marked once for re-signing (call resignStatusLists
+ * after). Credentials already revoked are left as they are. Returns how many bits changed.
+ */
+export async function revokeIssuedCredentials(db: DB, revocations: { credentialId: string; reason: string }[], now: Date): Promise<number> {
+  let changed = 0;
+  for (let start = 0; start < revocations.length; start += 1000) {
+    const batch = revocations.slice(start, start + 1000);
+    changed += await db.transaction().execute(async (trx) => {
+      const lists = new Set<number>();
+      let n = 0;
+      for (const reason of new Set(batch.map((r) => r.reason))) {
+        const ids = batch.filter((r) => r.reason === reason).map((r) => r.credentialId);
+        const rows = await trx.updateTable("issued_credential").set({ revoked_at: iso(now), revocation_reason: reason }).where("id", "in", ids).where("revoked_at", "is", null).returning("status_list_id").execute();
+        for (const row of rows) lists.add(row.status_list_id);
+        n += rows.length;
+      }
+      if (lists.size > 0) await trx.updateTable("status_list").set((eb) => ({ version: eb("version", "+", 1) })).where("id", "in", [...lists]).execute();
+      return n;
+    });
+  }
+  return changed;
+}
+
+/**
  * Sets a credential's revocation bit (in the caller's transaction, if any). The list is marked
  * for re-signing; call resignStatusLists after commit. True when the bit changed now.
  */

@@ -2,8 +2,11 @@ import type { DB } from "~db/connection";
 import type { Certificate } from "~db/schema";
 import { invalidatePublicView, liveStatusOf } from "../public.server";
 import type { LiveStatus } from "../status";
-import { issueCredential, signPending } from "./issue-credential.server";
-import { resignStatusLists, revokeIssuedCredential } from "./status-list.server";
+import { ukToday } from "~/utils/dates";
+import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
+import { liveStatusIs, liveStatusOfRow, statusFactColumns } from "../status-sql.server";
+import { issueCredential, issueCredentials, signPending } from "./issue-credential.server";
+import { resignStatusLists, revokeIssuedCredential, revokeIssuedCredentials } from "./status-list.server";
 
 /**
  * Keeps each certificate's credential in step with its live status. A credential's revocation
@@ -47,45 +50,88 @@ export async function refreshCertificateCredential(db: DB, certificateId: string
 }
 
 /**
- * Every certificate that could need a change: the current ones, and any whose credential is
- * still live. Run hourly with the entry-requirement jobs (evidence lapses) and at start.
+ * The certificates whose credential needs work, found by one query with the facts their live
+ * status reads (set-based, ADR 0014): a live credential whose certificate is revoked, superseded
+ * or suspended; a valid certificate without a live credential; a live credential never signed.
+ * The SQL narrows (status-sql.server.ts, proven equal to the pure rule); the pure rule decides.
  */
-export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date): Promise<{ revoked: number; issued: number; listsSigned: number }> {
-  const certs = await db
+async function credentialWork(db: DB, today: string, agreement: AgreementRule | null) {
+  return db
     .selectFrom("certificate")
-    .selectAll()
+    .innerJoin("user", "user.id", "certificate.user_id")
+    .leftJoin("issued_credential as live", (join) => join.onRef("live.certificate_id", "=", "certificate.id").on("live.revoked_at", "is", null))
+    .select((eb) => [
+      ...SUBJECT_COLUMNS,
+      "user.email",
+      ...statusFactColumns(eb, agreement),
+      "live.id as credential_id",
+      eb.case().when("live.json", "is", null).then(1).else(0).end().as("unsigned"),
+    ])
     .where((eb) =>
       eb.or([
-        eb.and([eb("revoked_at", "is", null), eb("superseded_by", "is", null)]),
-        eb("id", "in", eb.selectFrom("issued_credential").select("certificate_id").where("revoked_at", "is", null)),
+        eb.and([
+          eb("live.id", "is not", null),
+          eb.or([liveStatusIs(eb, "revoked", today, agreement), liveStatusIs(eb, "superseded", today, agreement), liveStatusIs(eb, "suspended", today, agreement)]),
+        ]),
+        eb.and([liveStatusIs(eb, "valid", today, agreement), eb.or([eb("live.id", "is", null), eb("live.json", "is", null)])]),
       ]),
     )
     .execute();
-  const summary = { revoked: 0, issued: 0, listsSigned: 0 };
-  for (const cert of certs) {
-    const done = await reconcile(db, cert, baseUrl, now);
-    if (done) summary[done] += 1;
+}
+
+const SUBJECT_COLUMNS = [
+  "certificate.id",
+  "certificate.trainer_name",
+  "certificate.issued_at",
+  "certificate.modules_json",
+  "certificate.report_json",
+  "certificate.scope_json",
+  "certificate.agreement_version",
+] as const;
+
+/**
+ * Brings every credential in line with its certificate's live status: run hourly with the
+ * entry-requirement jobs (evidence lapses) and at start. Set-based: one query finds the work,
+ * revocation bits are set a thousand per transaction, new credentials are signed and stored in
+ * batches, and each changed status list is re-signed once.
+ */
+export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date): Promise<{ revoked: number; issued: number; listsSigned: number }> {
+  const today = ukToday(now);
+  const agreement = await getAgreementRule(db, now);
+  const revocations: { credentialId: string; reason: string }[] = [];
+  const toIssue: Parameters<typeof issueCredentials>[1] = [];
+  for (const row of await credentialWork(db, today, agreement)) {
+    const live = liveStatusOfRow(row, today, agreement);
+    const reason = revocationReasonFor(live);
+    if (reason && row.credential_id) revocations.push({ credentialId: row.credential_id, reason });
+    else if (live.status === "valid" && !row.credential_id) toIssue.push({ cert: row, email: row.email, revocationReason: null });
+    // An issue interrupted between reserving the index and signing (rare): signed now.
+    else if (live.status === "valid" && row.credential_id && Number(row.unsigned) === 1) await signPending(db, row.credential_id, baseUrl);
   }
-  summary.listsSigned = await resignStatusLists(db, baseUrl, now);
-  return summary;
+  const revoked = await revokeIssuedCredentials(db, revocations, now);
+  const issued = await issueCredentials(db, toIssue, baseUrl, now);
+  const listsSigned = await resignStatusLists(db, baseUrl, now);
+  return { revoked, issued, listsSigned };
 }
 
 /**
  * The data step run at start after migrations (idempotent): every certificate issued before
- * OB 3.0 credentials existed gets one (the same certificate, a re-issued credential), revoked at
- * once if the certificate is no longer valid, so every credential ever handed out can be checked.
+ * OB 3.0 credentials existed gets one (the same certificate, a re-issued credential), stored
+ * revoked at once if the certificate is no longer valid, so every credential ever handed out can
+ * be checked. One query finds them with their live-status facts; they are signed and stored in
+ * batches (issueCredentials).
  */
 export async function upgradeCertificatesToOpenBadges(db: DB, baseUrl: string, now: Date): Promise<number> {
+  const today = ukToday(now);
+  const agreement = await getAgreementRule(db, now);
   const missing = await db
     .selectFrom("certificate")
-    .selectAll()
+    .innerJoin("user", "user.id", "certificate.user_id")
+    .select((eb) => [...SUBJECT_COLUMNS, "user.email", ...statusFactColumns(eb, agreement)])
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom("issued_credential").select("issued_credential.id").whereRef("issued_credential.certificate_id", "=", "certificate.id"))))
+    .orderBy("certificate.issued_at")
     .execute();
-  for (const cert of missing) {
-    const issued = await issueCredential(db, cert, baseUrl, now);
-    const reason = revocationReasonFor(await liveStatusOf(db, cert, now));
-    if (reason) await revokeIssuedCredential(db, issued.id, reason, now);
-  }
+  await issueCredentials(db, missing.map((row) => ({ cert: row, email: row.email, revocationReason: revocationReasonFor(liveStatusOfRow(row, today, agreement)) })), baseUrl, now);
   await resignStatusLists(db, baseUrl, now);
   return missing.length;
 }

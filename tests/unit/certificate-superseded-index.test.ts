@@ -1,0 +1,42 @@
+/**
+ * Completing a new certificate's documents looks up the certificate it replaced
+ * (`superseded_by = <new id>`, documents.server.ts). Issue 19: that lookup reads an index, not
+ * every certificate. Runs on SQLite, and on PostgreSQL when DATABASE_URL selects it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DB } from "~db/connection";
+import { replacedBy } from "~/certificates/documents.server";
+import { iso } from "~/utils/clock";
+import { createTestDb, createUser } from "../helpers/db";
+import { fullScans, queryPlan } from "../helpers/query-plan";
+
+const now = new Date("2026-06-01T09:00:00Z");
+const id = (n: number) => `superseded${String(n).padStart(4, "0")}`.padEnd(32, "b");
+let db: DB;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  const user = await createUser(db);
+  // A trainer's chain of renewals: each certificate replaced by the next, the last one current.
+  const rows = Array.from({ length: 40 }, (_, n) => ({
+    id: id(n), user_id: user.id, trainer_name: "Chain Trainer", issued_at: iso(now), expires_on: "2027-06-01", expiry_basis: "validity period" as const, validity_ends_on: "2027-06-01",
+    agreement_version: "v1", modules_json: "[]", report_json: "{}", scope_json: "{}", issuer: "RMR", eligibility_key: `k${n}`,
+    superseded_by: n < 39 ? id(n + 1) : null, superseded_at: n < 39 ? iso(now) : null, suspended_at: null, suspension_reason: null, suspended_by: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null,
+  }));
+  await db.insertInto("certificate").values(rows).execute();
+});
+
+afterAll(async () => {
+  await db.destroy();
+});
+
+describe("certificate_superseded_by", () => {
+  it("finds the certificate a new one replaced through the index, never by reading them all", async () => {
+    expect(await replacedBy(db, id(39)).execute()).toEqual([{ id: id(38) }]);
+    expect(await replacedBy(db, id(0)).execute()).toEqual([]);
+    const query = replacedBy(db, id(39)).compile();
+    const plan = await queryPlan(db, query);
+    expect(plan).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH certificate USING (COVERING )?INDEX certificate_superseded_by/)]));
+    expect(fullScans(plan, query.sql)).toEqual([]);
+  });
+});
