@@ -21,7 +21,7 @@ export default tseslint.config(
     // environment to its child processes, ensure-chromium reads CHROMIUM_PATH for the tests, test:mutation hands each
     // rule module's test files to vitest in Stryker's workers through ATA_MUTATION_TEST_FILES).
     files: ["app/**", "scripts/**"],
-    ignores: ["app/utils/env.server.ts", "scripts/bench.ts", "scripts/bench-scale.ts", "scripts/dev.ts", "scripts/ensure-chromium.ts", "scripts/mutation.ts", "scripts/vitest.mutation.config.ts"],
+    ignores: ["app/utils/env.server.ts", "scripts/bench.ts", "scripts/bench-scale.ts", "scripts/bench-backup.ts", "scripts/dev.ts", "scripts/ensure-chromium.ts", "scripts/mutation.ts", "scripts/vitest.mutation.config.ts"],
     rules: {
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings through getEnv() (app/utils/env.server.ts), where they are validated." }],
     },

@@ -144,6 +144,22 @@ export function Layout({ children }: { children: ReactNode }) {
             Approved Trainer Academy · RMR Medical-Legal Personal Trainer
             Framework · <a href="/verify">Verify a certificate</a>
           </p>
+          <nav aria-label="About the academy">
+            <ul className="inline-list">
+              <li>
+                <a href="/privacy">Privacy notice</a>
+              </li>
+              <li>
+                <a href="/accessibility">Accessibility statement</a>
+              </li>
+              <li>
+                <a href="/terms">Terms of use</a>
+              </li>
+              <li>
+                <a href="/contact">Contact</a>
+              </li>
+            </ul>
+          </nav>
         </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

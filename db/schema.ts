@@ -40,6 +40,8 @@ export interface Database {
   report_mark_criterion: ReportMarkCriterionTable;
   report_resolution: ReportResolutionTable;
   register_listing: RegisterListingTable;
+  concern: ConcernTable;
+  concern_event: ConcernEventTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -552,3 +554,40 @@ export interface RegisterListingTable {
   withdrawn_at: string | null;
   updated_at: string;
 }
+
+/** A concern about a trainer (ADR 0030). Never public. */
+export interface ConcernTable {
+  id: Generated<number>;
+  reference: string;
+  trainer_user_id: number;
+  certificate_id: string;
+  /** Set when a member of staff raised it (then it needs no email confirmation). */
+  raised_by_user_id: number | null;
+  raiser_name: string;
+  raiser_organisation: string | null;
+  raiser_email: string;
+  relationship: string;
+  category: string;
+  what_happened: string;
+  happened_when: string;
+  status: "unconfirmed" | "open" | "closed";
+  confirm_secret_hash: string | null;
+  confirmed_at: string | null;
+  severity: string | null;
+  handler_user_id: number | null;
+  outcome: string | null;
+  closed_at: string | null;
+  created_at: string;
+}
+
+/** One step of a concern's timeline. Append-only. */
+export interface ConcernEventTable {
+  id: Generated<number>;
+  concern_id: number;
+  occurred_at: string;
+  actor_user_id: number | null;
+  kind: string;
+  note: string | null;
+}
+export type Concern = Selectable<ConcernTable>;
+export type ConcernEvent = Selectable<ConcernEventTable>;

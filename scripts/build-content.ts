@@ -6,8 +6,10 @@
  *   modules.json                 public: metadata, compiled sections, knowledge checks without answers
  *   answer-bank.server.json      server-only: answer keys and explanations
  *   agreement.json               the scope of practice agreement (content/agreement/index.mdx), if present
+ *   pages.json                   the public pages (content/pages/<slug>/index.mdx): privacy notice,
+ *                                accessibility statement, terms of use, contact (ADR 0020)
  *
- * Each module and the agreement get a human version label ("2026.2") from the versions.json beside
+ * Each module, the agreement and each page get a human version label ("2026.2") from the versions.json beside
  * them; a changed hash gets the next label, written back (see scripts/lib/content/versions.ts).
  *
  * Options: --dir <content dir> (default content), --out <output dir> (default <dir>/.generated),
@@ -18,8 +20,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
-import { toPublicQuestion, type AnswerBank, type CompiledAgreement, type CompiledModule, type PublicCatalog } from "../app/content/types";
-import { parseAgreement, parseModule, type ParsedModule } from "./lib/content/parse";
+import { toPublicQuestion, type AnswerBank, type CompiledAgreement, type CompiledModule, type CompiledPage, type PublicCatalog } from "../app/content/types";
+import { parseAgreement, parseModule, parsePage, type ParsedModule, type ParsedPage } from "./lib/content/parse";
 import { applyLabel, type LabelMode } from "./lib/content/versions";
 
 function option(name: string, fallback: string): string {
@@ -90,7 +92,24 @@ async function main() {
   const agreementSource = fs.existsSync(agreementFile) ? fs.readFileSync(agreementFile, "utf8") : null;
   const agreement = agreementSource === null ? null : parseAgreement(path.relative(process.cwd(), agreementFile), agreementSource);
 
-  const errors = [...parsed.flatMap((p) => p.module.errors), ...(agreement?.errors ?? [])];
+  const pagesDir = path.join(contentDir, "pages");
+  const pageFolders = fs.existsSync(pagesDir) ? fs.readdirSync(pagesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  const pages: { slug: string; file: string; source: string; page: ParsedPage }[] = [];
+  for (const slug of pageFolders) {
+    const file = path.relative(process.cwd(), path.join(pagesDir, slug, "index.mdx"));
+    if (!/^[a-z0-9-]+$/.test(slug)) {
+      pages.push({ slug, file, source: "", page: { frontmatter: null, version: "", errors: [`${file}:1:1: page folder names are lower-case letters, digits and hyphens`] } });
+      continue;
+    }
+    if (!fs.existsSync(file)) {
+      pages.push({ slug, file, source: "", page: { frontmatter: null, version: "", errors: [`${file}:1:1: missing index.mdx`] } });
+      continue;
+    }
+    const source = fs.readFileSync(file, "utf8");
+    pages.push({ slug, file, source, page: parsePage(file, source) });
+  }
+
+  const errors = [...parsed.flatMap((p) => p.module.errors), ...(agreement?.errors ?? []), ...pages.flatMap((p) => p.page.errors)];
   const labels = new Map<string, ReturnType<typeof applyLabel>>();
   if (errors.length === 0) {
     for (const { folder, file, module } of parsed) {
@@ -100,6 +119,9 @@ async function main() {
     if (agreement && agreementSource !== null) {
       const file = path.relative(process.cwd(), agreementFile);
       labels.set("(agreement)", applyLabel({ file, source: agreementSource, contentHash: agreement.version, authored: agreement.frontmatter!.versionLabel ?? null, mode: labelMode, year }));
+    }
+    for (const { slug, file, source, page } of pages) {
+      labels.set(`(page ${slug})`, applyLabel({ file, source, contentHash: page.version, authored: page.frontmatter!.versionLabel ?? null, mode: labelMode, year }));
     }
     for (const outcome of labels.values()) {
       if (outcome.error) errors.push(outcome.error);
@@ -156,6 +178,14 @@ async function main() {
     fs.writeFileSync(path.join(outDir, "agreement.json"), JSON.stringify(compiledAgreement));
     console.log(`  ✓ agreement: version ${label.label} (${agreement.version.slice(0, 12)})`);
   }
+  const compiledPages: Record<string, CompiledPage> = {};
+  for (const { slug, source, page } of pages) {
+    const label = labels.get(`(page ${slug})`)!;
+    const body = source.replace(/^---\n[\s\S]*?\n---\n/, "");
+    compiledPages[slug] = { ...page.frontmatter!, slug, version: page.version, versionLabel: label.label, versionHistory: label.history, code: await compileSection(body) };
+    console.log(`  ✓ page ${slug}: version ${label.label} (${page.version.slice(0, 12)})`);
+  }
+  fs.writeFileSync(path.join(outDir, "pages.json"), JSON.stringify(compiledPages));
   fs.writeFileSync(path.join(outDir, "modules.json"), JSON.stringify(catalog));
   fs.writeFileSync(path.join(outDir, "answer-bank.server.json"), JSON.stringify(bank));
   console.log(`Content built: ${catalog.modules.length} modules in ${Date.now() - started} ms → ${path.relative(process.cwd(), outDir)}/`);

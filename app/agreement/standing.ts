@@ -16,5 +16,10 @@ export interface AgreementStanding {
 
 /** The window has ended without the trainer accepting the version in force. */
 export function agreementOverdue(agreement: AgreementStanding, today: string): boolean {
-  return !agreement.acceptedCurrent && agreement.windowEndsOn !== null && today >= agreement.windowEndsOn;
+  return (
+    !agreement.acceptedCurrent &&
+    // Stryker disable next-line ConditionalExpression: `windowEndsOn !== null` -> true is equivalent: today >= null is false for a date string (it compares as NaN), so a null window is never overdue either way.
+    agreement.windowEndsOn !== null &&
+    today >= agreement.windowEndsOn
+  );
 }

@@ -154,16 +154,20 @@ export function toPublicView(cert: CertificateRecord, live: { status: Certificat
 
 /** The did:key that signed a certificate's latest credential (what a relying party checks). */
 export async function latestCredentialIssuer(db: DB, certificateId: string): Promise<string | null> {
-  const row = await db
+  const row = await latestCredentialIssuerQuery(db, certificateId).executeTakeFirst();
+  return row?.did ?? null;
+}
+
+/** An index seek (issued_credential_certificate), then the list and its key by primary key. */
+export function latestCredentialIssuerQuery(db: DB, certificateId: string) {
+  return db
     .selectFrom("issued_credential")
     .innerJoin("status_list", "status_list.id", "issued_credential.status_list_id")
     .innerJoin("credential_issuer_key", "credential_issuer_key.id", "status_list.issuer_key_id")
     .select("credential_issuer_key.did")
     .where("issued_credential.certificate_id", "=", certificateId)
     .where("issued_credential.json", "is not", null)
-    .orderBy("issued_credential.issued_at", "desc")
-    .executeTakeFirst();
-  return row?.did ?? null;
+    .orderBy("issued_credential.issued_at", "desc");
 }
 
 export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "revoked_at" | "superseded_by" | "suspended_at" | "expires_on" | "validity_ends_on">, now: Date) {

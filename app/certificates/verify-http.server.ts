@@ -31,10 +31,9 @@ export function page(title: string, body: string, cssHref: string, generatedAt: 
 
 const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`;
 
-/** Where the page links: the site's public address (Open Graph) and the issuer's concerns address. */
+/** Where the page links: the site's public address (Open Graph). */
 export interface CertificatePageLinks {
   baseUrl: string;
-  concernEmail: string;
 }
 
 /** The Open Graph card a shared link previews: who, and the status today. */
@@ -56,11 +55,6 @@ export function openGraphCard(view: PublicCertificateView, baseUrl: string): Rec
 function historyList(view: PublicCertificateView): string {
   const items = view.history.map((e) => `<li><time datetime="${escapeHtml(e.on)}">${escapeHtml(formatLongDate(e.on))}</time> <span class="status-history__event">${escapeHtml(e.label)}</span></li>`);
   return `<h2>Status history</h2><ol class="status-history">${items.join("")}</ol>`;
-}
-
-function concernLink(view: PublicCertificateView, concernEmail: string): string {
-  const subject = encodeURIComponent(`Concern about certificate ${view.id}`);
-  return `<h2>Report a concern</h2><p>If you are worried about this trainer's practice, or this page does not match what you were shown, tell the issuer. Concerns are read by the framework's governance team.</p><p><a class="button button--secondary" href="mailto:${escapeHtml(concernEmail)}?subject=${subject}">Report a concern to the issuer</a> <span class="muted">(opens your email program, to ${escapeHtml(concernEmail)})</span></p>`;
 }
 
 export function renderCertificatePage(view: PublicCertificateView, cssHref: string, generatedAt: Date, links: CertificatePageLinks): string {
@@ -95,7 +89,8 @@ ${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(f
 ${view.reportTaskPassedOn ? `<tr><td>Report-writing task (marked by an assessor)</td><td>${escapeHtml(formatLongDate(view.reportTaskPassedOn))}</td><td>—</td></tr>` : ""}
 </tbody></table></div>
 ${historyList(view)}
-${concernLink(view, links.concernEmail)}
+<h2>Something wrong?</h2>
+<p><a href="/verify/${escapeHtml(view.id)}/concern">Raise a concern with the issuer</a> about this trainer. The academy&#39;s governance team reviews every concern; nothing you send is published.</p>
 <h2 class="no-print">Other formats</h2>
 <ul class="no-print"><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li>${view.credentialIssuerDid ? `<li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (Open Badges 3.0, JSON)</a>: check it on <a href="/verify">the verification page</a> or with any Open Badges 3.0 verifier</li>` : ""}</ul>`;
   return page(`${view.statusLabel}: ${view.name} · Certificate verification`, body, cssHref, generatedAt, openGraphCard(view, links.baseUrl));
@@ -147,7 +142,7 @@ export interface VerifyHandlerOptions {
   cssHref: () => Promise<string>;
   /** VERIFY_RATE_LIMIT_PER_MINUTE and the number of processes sharing it. */
   limit: { perMinute: number; processes: number };
-  /** PUBLIC_BASE_URL and CONCERN_EMAIL. */
+  /** PUBLIC_BASE_URL. */
   links: CertificatePageLinks;
 }
 

@@ -132,6 +132,26 @@ export interface CompiledAgreement extends z.infer<typeof agreementFrontmatterSc
   code: string;
 }
 
+/** A public page written as content (privacy notice, accessibility statement, terms, contact; ADR 0020). */
+export const pageFrontmatterSchema = z.object({
+  title: z.string().min(3),
+  /** One sentence for the page's description and the footer's title attribute. */
+  summary: z.string().min(10).max(300),
+  /** The day the text was last checked against what the code does (YYYY-MM-DD). */
+  lastReviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date such as 2026-12-01"),
+  versionNotes: z.string().min(3),
+  versionLabel: z.string().regex(VERSION_LABEL, 'a year, a dot and a number, in quotes, such as "2026.1"').optional(),
+});
+
+export interface CompiledPage extends z.infer<typeof pageFrontmatterSchema> {
+  slug: string;
+  /** SHA-256 of the page's source (without its label line). */
+  version: string;
+  versionLabel: string;
+  versionHistory: Record<string, string>;
+  code: string;
+}
+
 // --- The report-writing task ---------------------------------------------------------------
 
 /** One level of a rubric criterion, e.g. "Not met", "Partly met", "Met". */

@@ -3,6 +3,7 @@
  * enquiry. Run through `validate` in app/utils/forms.ts, which refuses control characters first.
  */
 import { z } from "zod";
+import { organisation, personName, replyEmail } from "~/utils/contact-fields";
 import { isArea } from "./areas";
 
 export const PROFILE_MAX = 500;
@@ -39,18 +40,9 @@ export const listingSchema = z.object({
 export type ListingInput = z.infer<typeof listingSchema>;
 
 export const enquirySchema = z.object({
-  name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Keep your name to 100 characters or fewer."),
-  organisation: z
-    .string()
-    .optional()
-    .transform((v) => (v ?? "").trim())
-    .refine((v) => v.length <= 150, "Keep the organisation to 150 characters or fewer."),
-  email: z
-    .string({ error: "Enter your email address, so the trainer can reply." })
-    .trim()
-    .min(1, "Enter your email address, so the trainer can reply.")
-    .max(254, "That email address is too long.")
-    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter an email address like name@example.co.uk."),
+  name: personName(),
+  organisation: organisation(),
+  email: replyEmail("Enter your email address, so the trainer can reply."),
   message: z
     .string({ error: "Write your enquiry." })
     .trim()

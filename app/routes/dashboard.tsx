@@ -241,6 +241,12 @@ function StaffDashboard({ admin, work }: { admin: boolean; work: StaffWork }) {
             </li>
             <li className="card">
               <h2>
+                <Link to="/admin/concerns">Concerns</Link>
+              </h2>
+              <p>Concerns about approved trainers: triage, notes, actions, outcome.</p>
+            </li>
+            <li className="card">
+              <h2>
                 <Link to="/admin/register">Public register</Link>
               </h2>
               <p>Whether search engines may index the register of approved trainers.</p>

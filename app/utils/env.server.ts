@@ -73,8 +73,6 @@ const schema = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASS: z.string().optional(),
   SMTP_FROM: z.string().default("Approved Trainer Academy <no-reply@academy.invalid>"),
-  /** Where "Report a concern to the issuer" on a verification page writes to. */
-  CONCERN_EMAIL: z.email({ error: "must be an email address" }).default("concerns@academy.invalid"),
   /** Certificate lookups per IP per minute on the public verification pages (split between processes). */
   VERIFY_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000_000).default(60),
   /**

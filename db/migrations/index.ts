@@ -14,6 +14,8 @@ import * as submissionMarkingKey from "./2026-11-30-2401-submission-marking-key"
 import * as certificateSupersededBy from "./2026-11-30-2410-certificate-superseded-by";
 import * as invitationsAndEmailConfirmation from "./2026-12-01-0600-invitations-and-email-confirmation";
 import * as publicRegister from "./2026-12-01-0700-public-register";
+import * as issuedCredentialCertificate from "./2026-12-01-0800-issued-credential-certificate";
+import * as concerns from "./2026-12-01-0810-concerns";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -35,4 +37,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-2410-certificate-superseded-by": certificateSupersededBy,
   "2026-12-01-0600-invitations-and-email-confirmation": invitationsAndEmailConfirmation,
   "2026-12-01-0700-public-register": publicRegister,
+  "2026-12-01-0800-issued-credential-certificate": issuedCredentialCertificate,
+  "2026-12-01-0810-concerns": concerns,
 };

@@ -165,9 +165,11 @@ export async function createBackup(config: DatabaseConfig, evidenceDir: string, 
     };
     await fsp.writeFile(path.join(top, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await fsp.writeFile(path.join(top, CHECKSUMS), files.map((f) => `${f.sha256}  ${f.path}\n`).join(""), { mode: 0o600 });
-    const archive = path.join(path.resolve(outDir), `${name}.tar.gz`);
+    // A pg_dump custom-format file is compressed already: gzip would spend minutes for nothing.
+    const compressed = config.engine === "sqlite";
+    const archive = path.join(path.resolve(outDir), `${name}.${compressed ? "tar.gz" : "tar"}`);
     const temporary = `${archive}.part`;
-    await tar(["-czf", temporary, "-C", staging, name]);
+    await tar([compressed ? "-czf" : "-cf", temporary, "-C", staging, name]);
     await fsp.chmod(temporary, 0o600);
     await fsp.rename(temporary, archive);
     return { archive, manifest, milliseconds: performance.now() - started };
@@ -341,7 +343,8 @@ export async function restoreBackup(archive: string, target: RestoreTarget): Pro
   await checkTargetIsEmpty(target);
   const extracted = await fsp.mkdtemp(path.join(os.tmpdir(), "academy-restore-"));
   try {
-    await tar(["-xzf", path.resolve(archive), "-C", extracted, "--no-same-owner"]);
+    // tar recognises a gzip-compressed archive by itself (`.tar.gz` from SQLite, `.tar` from PostgreSQL).
+    await tar(["-xf", path.resolve(archive), "-C", extracted, "--no-same-owner"]);
     const { top, manifest } = await verifyExtracted(extracted);
     if (manifest.engine !== target.engine) {
       throw new OperatorError(

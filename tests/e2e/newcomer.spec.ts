@@ -71,8 +71,8 @@ test("items 2 and 3: the verification page shows version labels, the status hist
   await expect(history.nth(0).locator("time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}$/);
   await expect(page.locator("body")).not.toContainText("Private complaint");
   await expect(page.locator("body")).not.toContainText("Complaint closed");
-  // The concern link writes to the issuer, naming the certificate.
-  await expect(page.getByRole("link", { name: "Report a concern to the issuer" })).toHaveAttribute("href", `mailto:concerns@academy.invalid?subject=Concern%20about%20certificate%20${trainer.certificateId}`);
+  // The concern link (issue 12's flow) is there.
+  await expect(page.getByRole("link", { name: "Raise a concern with the issuer" })).toHaveAttribute("href", `/verify/${trainer.certificateId}/concern`);
   // The Open Graph card a shared link previews.
   await expect(page.locator('meta[property="og:title"]')).toHaveAttribute("content", `Valid: ${name}, Medical-Legal Approved Trainer certificate`);
   await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", `${baseURL}/verify/${trainer.certificateId}`);
@@ -92,7 +92,7 @@ test("items 2 and 3: the verification page shows version labels, the status hist
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   await expect(page.getByRole("heading", { name: "Other formats" })).toBeHidden();
   await expect(page.locator("ol.status-history")).toBeVisible();
-  await expect(page.getByText("concerns@academy.invalid")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Raise a concern with the issuer" })).toBeVisible();
   await page.emulateMedia({ media: "screen" });
   await expect(page.getByRole("heading", { name: "Other formats" })).toBeVisible();
 });

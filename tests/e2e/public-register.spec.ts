@@ -5,25 +5,11 @@
  * No email address or enquiry text reaches the register's HTML or its .data. axe on every page.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { E2E_DATABASE, E2E_EVIDENCE_DIR } from "../../playwright.config";
-import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
-import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
+import { E2E_DATABASE } from "../../playwright.config";
+import { E2E_ADMIN } from "./support/accounts";
+import { seedCertifiedInE2e as seedCertified } from "./support/certified";
 import { withDatabaseOf } from "./support/database";
-import { expectAccessible, signIn, signOut, uniqueEmail } from "./support/helpers";
-
-// Seeded evidence goes where the e2e server keeps it (read once, by the first getEnv()).
-process.env.EVIDENCE_DIR = E2E_EVIDENCE_DIR;
-
-const PASSWORD = "register trainer password";
-
-async function seedCertified(name: string, baseURL: string) {
-  const email = uniqueEmail("register");
-  const trainer = await withDatabaseOf(E2E_DATABASE, async (db) => {
-    const assessor = await db.selectFrom("user").select("id").where("email", "=", E2E_ASSESSOR.email).executeTakeFirstOrThrow();
-    return seedCertifiedTrainer(db, { name, email, password: PASSWORD, staffUserId: assessor.id }, baseURL, new Date());
-  });
-  return { ...trainer, name, email };
-}
+import { expectAccessible, signIn, signOut } from "./support/helpers";
 
 async function joinRegister(page: Page, area: string, profile: string) {
   await page.goto("/dashboard");
@@ -59,11 +45,11 @@ test("a trainer joins the register, is found by area and contacted through the a
   const suspended = await seedCertified("Sami Suspended", baseURL!);
 
   // 1. Both trainers join the register from their own page; a bad form gets field messages first.
-  await signIn(page, suspended.email, PASSWORD);
+  await signIn(page, suspended.email, suspended.password);
   await joinRegister(page, "Gwynedd", "Supporting return to walking after lower-limb injury.");
   await signOut(page);
 
-  await signIn(page, listed.email, PASSWORD);
+  await signIn(page, listed.email, listed.password);
   await page.goto("/register/your-listing");
   await expectAccessible(page);
   await page.getByLabel("First part of your postcode (optional)").fill("LL55 4TY");

@@ -185,7 +185,7 @@ describe("restore drill", () => {
     const repack = async (name: string, change: (top: string) => void) => {
       fs.rmSync(unpacked, { recursive: true, force: true });
       fs.mkdirSync(unpacked, { recursive: true });
-      await exec("tar", ["-xzf", archive, "-C", unpacked]);
+      await exec("tar", ["-xf", archive, "-C", unpacked]);
       const [top] = fs.readdirSync(unpacked);
       change(path.join(unpacked, top!));
       const out = path.join(work, name);

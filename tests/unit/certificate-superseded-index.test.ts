@@ -1,11 +1,14 @@
 /**
- * Completing a new certificate's documents looks up the certificate it replaced
- * (`superseded_by = <new id>`, documents.server.ts). Issue 19: that lookup reads an index, not
- * every certificate. Runs on SQLite, and on PostgreSQL when DATABASE_URL selects it.
+ * Lookups by certificate that must read an index, not every row (issue 19), on SQLite and, when
+ * DATABASE_URL selects it, PostgreSQL: the certificate a new one replaced (`superseded_by = <new
+ * id>`, documents.server.ts), and a certificate's credentials (the verification page's issuer,
+ * the start-up backfill's "no credential yet").
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import { replacedBy } from "~/certificates/documents.server";
+import { latestCredentialIssuerQuery } from "~/certificates/public.server";
+import { withoutCredential } from "~/certificates/credentials/sync.server";
 import { iso } from "~/utils/clock";
 import { createTestDb, createUser } from "../helpers/db";
 import { fullScans, queryPlan } from "../helpers/query-plan";
@@ -38,5 +41,18 @@ describe("certificate_superseded_by", () => {
     const plan = await queryPlan(db, query);
     expect(plan).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH certificate USING (COVERING )?INDEX certificate_superseded_by/)]));
     expect(fullScans(plan, query.sql)).toEqual([]);
+  });
+});
+
+describe("issued_credential_certificate", () => {
+  it("finds a certificate's credentials, and the certificates without one, through the index", async () => {
+    const issuer = latestCredentialIssuerQuery(db, id(39)).compile();
+    const issuerPlan = await queryPlan(db, issuer);
+    expect(issuerPlan).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH issued_credential USING (COVERING )?INDEX issued_credential_certificate/)]));
+    expect(fullScans(issuerPlan, issuer.sql).filter((t) => t !== "status_list" && t !== "credential_issuer_key")).toEqual([]);
+    const missing = db.selectFrom("certificate").select("certificate.id").where(withoutCredential).compile();
+    const missingPlan = await queryPlan(db, missing);
+    expect(missingPlan).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH issued_credential USING (COVERING )?INDEX issued_credential_certificate/)]));
+    expect(fullScans(missingPlan, missing.sql).filter((t) => t !== "certificate")).toEqual([]);
   });
 });

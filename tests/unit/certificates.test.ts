@@ -164,7 +164,7 @@ describe("verification page rendering", () => {
       },
       "/build/app.css",
       new Date("2026-06-01T10:00:00Z"),
-      { baseUrl: "https://academy.example", concernEmail: "concerns@academy.example" },
+      { baseUrl: "https://academy.example" },
     );
     expect(html).not.toContain("<script>alert");
     expect(html).not.toContain("<img src=x");
@@ -174,7 +174,6 @@ describe("verification page rendering", () => {
     // Open Graph: a shared link previews the status (escaped like everything else).
     expect(html).toContain('<meta property="og:title" content="Valid: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;, Medical-Legal Approved Trainer certificate">');
     expect(html).toContain('<meta property="og:url" content="https://academy.example/verify/abcdefghijklmnopqrstuvwxyz234567">');
-    expect(html).toContain('href="mailto:concerns@academy.example?subject=Concern%20about%20certificate%20abcdefghijklmnopqrstuvwxyz234567">Report a concern to the issuer</a>');
     expect(html).toContain('<time datetime="2026-06-01">1 June 2026</time> <span class="status-history__event">Issued</span>');
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
  * domains by issuing certificates. A domain that imports certificates or approval again would bring
  * back the `agreement ↔ certificates` cycle and a trigger that issues on its own.
  */
-const DOMAINS = ["evidence", "assessment", "agreement", "marking", "learning"];
+const DOMAINS = ["evidence", "assessment", "agreement", "marking", "learning", "concerns"];
 const UPWARD = /from\s+["']~\/(certificates|approval)\//;
 
 function sources(dir: string): string[] {

@@ -215,6 +215,10 @@ describe("insurance form", () => {
 
   it("checks the policy number's characters and the free-text limits", () => {
     expect(problems(schema, { ...insurance, policyNumber: "#PT-1" })).toEqual({ policyNumber: "Policy numbers use letters, digits, spaces, slashes, dots and hyphens only." });
+    // A good start does not excuse what follows: every character is checked, to the last.
+    for (const policyNumber of ["PT-77#99", "PT-778899!", "PT_1"]) {
+      expect(problems(schema, { ...insurance, policyNumber })).toEqual({ policyNumber: "Policy numbers use letters, digits, spaces, slashes, dots and hyphens only." });
+    }
     expect(parsed(schema, { ...insurance, policyNumber: "p 1/2.3-4" }).policyNumber).toBe("p 1/2.3-4");
     expect(problems(schema, { ...insurance, insurer: "i".repeat(121), policyNumber: "P".repeat(61), territory: "t".repeat(121), coveredActivities: "c".repeat(1001) })).toEqual({
       insurer: "The insurer's name must be at most 120 characters.",
@@ -374,6 +378,9 @@ describe("staff decisions", () => {
     expect(problems(schema, { checkedOn: "2025-05-31", result: "current" })).toEqual({
       checkedOn: "The date of the status check must be within the last 12 months (on or after 1 June 2025): check the year.",
     });
+    expect(problems(schema, { result: "current" })).toEqual({ checkedOn: "Enter the date of the status check." });
+    expect(problems(schema, { checkedOn: " ", result: "current" })).toEqual({ checkedOn: "Enter the date of the status check." });
+    expect(problems(schema, { checkedOn: "2026-02-30", result: "current" })).toEqual({ checkedOn: "Enter the date of the status check as a real date, like 2025-03-31." });
   });
 });
 

@@ -1,4 +1,6 @@
+import type { ExpressionBuilder } from "kysely";
 import type { DB } from "~db/connection";
+import type { Database } from "~db/schema";
 import type { Certificate } from "~db/schema";
 import { invalidatePublicView, liveStatusOf } from "../public.server";
 import type { LiveStatus } from "../status";
@@ -114,6 +116,10 @@ export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date)
   return { revoked, issued, listsSigned };
 }
 
+/** A certificate that has never had a credential: one seek of issued_credential_certificate per certificate. */
+export const withoutCredential = ({ not, exists, selectFrom }: ExpressionBuilder<Database, "certificate">) =>
+  not(exists(selectFrom("issued_credential").select("issued_credential.id").whereRef("issued_credential.certificate_id", "=", "certificate.id")));
+
 /**
  * The data step run at start after migrations (idempotent): every certificate issued before
  * OB 3.0 credentials existed gets one (the same certificate, a re-issued credential), stored
@@ -128,7 +134,7 @@ export async function upgradeCertificatesToOpenBadges(db: DB, baseUrl: string, n
     .selectFrom("certificate")
     .innerJoin("user", "user.id", "certificate.user_id")
     .select((eb) => [...SUBJECT_COLUMNS, "user.email", ...statusFactColumns(eb, agreement)])
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("issued_credential").select("issued_credential.id").whereRef("issued_credential.certificate_id", "=", "certificate.id"))))
+    .where(withoutCredential)
     .orderBy("certificate.issued_at")
     .execute();
   await issueCredentials(db, missing.map((row) => ({ cert: row, email: row.email, revocationReason: revocationReasonFor(liveStatusOfRow(row, today, agreement)) })), baseUrl, now);

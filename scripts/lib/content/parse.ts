@@ -15,7 +15,8 @@ import { unified } from "unified";
 import { checkBlueprint, undrawableQuestions } from "./blueprint-check";
 import { keyPositionWarning, longestKeyError } from "./option-balance";
 import YAML, { LineCounter, isMap, isScalar, isSeq } from "yaml";
-import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType, type ReportTaskDefinition, type RubricCriterion } from "../../../app/content/types";
+import type { z } from "zod";
+import { QUESTION_TYPES, agreementFrontmatterSchema, frontmatterSchema, pageFrontmatterSchema, type AnswerKey, type Frontmatter, type QuestionType, type ReportTaskDefinition, type RubricCriterion } from "../../../app/content/types";
 
 type Node = Root | RootContent;
 type JsxElement = MdxJsxFlowElement | MdxJsxTextElement;
@@ -555,8 +556,11 @@ export interface ParsedAgreement {
   errors: string[];
 }
 
-/** The agreement is plain Markdown with frontmatter: no components, no code. */
-export function parseAgreement(file: string, source: string): ParsedAgreement {
+/**
+ * Plain Markdown with frontmatter (the agreement, the public pages): no components, no code.
+ * Validates the frontmatter with `schema`; `what` names the document in messages.
+ */
+function parsePlainMarkdown<S extends z.ZodType>(file: string, source: string, schema: S, what: string): { frontmatter: z.infer<S> | null; version: string; errors: string[] } {
   const errors: string[] = [];
   const version = contentHashOf(source);
   let tree: Root;
@@ -567,20 +571,36 @@ export function parseAgreement(file: string, source: string): ParsedAgreement {
     return { frontmatter: null, version, errors: [`${file}:${e.line ?? 1}:${e.column ?? 1}: MDX syntax error: ${e.reason ?? e.message}`] };
   }
   const yamlNode = tree.children[0]?.type === "yaml" ? tree.children[0] : undefined;
-  let frontmatter: ParsedAgreement["frontmatter"] = null;
+  let frontmatter: z.infer<S> | null = null;
   if (!yamlNode || !("value" in yamlNode)) errors.push(`${file}:1:1: missing frontmatter`);
   else {
-    const parsed = agreementFrontmatterSchema.safeParse(YAML.parse(yamlNode.value));
+    const parsed = schema.safeParse(YAML.parse(yamlNode.value));
     if (parsed.success) frontmatter = parsed.data;
     else for (const issue of parsed.error.issues) errors.push(`${file}:${yamlNode.position?.start.line ?? 1}:1: frontmatter ${issue.path.join(".")}: ${issue.message}`);
   }
   const walk = (node: Node) => {
     for (const child of childrenOf(node)) {
       if (isJsx(child) || child.type === "mdxjsEsm" || child.type === "mdxFlowExpression" || child.type === "mdxTextExpression") {
-        errors.push(`${file}:${child.position?.start.line ?? 1}:${child.position?.start.column ?? 1}: the agreement is plain Markdown: no components or code`);
+        errors.push(`${file}:${child.position?.start.line ?? 1}:${child.position?.start.column ?? 1}: ${what} is plain Markdown: no components or code`);
       } else walk(child);
     }
   };
   walk(tree);
   return { frontmatter, version, errors };
+}
+
+/** The agreement is plain Markdown with frontmatter: no components, no code. */
+export function parseAgreement(file: string, source: string): ParsedAgreement {
+  return parsePlainMarkdown(file, source, agreementFrontmatterSchema, "the agreement");
+}
+
+export interface ParsedPage {
+  frontmatter: ReturnType<typeof pageFrontmatterSchema.parse> | null;
+  version: string;
+  errors: string[];
+}
+
+/** A public page (content/pages/<slug>/index.mdx): plain Markdown with frontmatter, like the agreement. */
+export function parsePage(file: string, source: string): ParsedPage {
+  return parsePlainMarkdown(file, source, pageFrontmatterSchema, "a page");
 }
