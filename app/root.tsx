@@ -1,8 +1,25 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
-import { useEffect, type ReactNode } from "react";
+import type {
+  LinksFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import {
+  errorPageTitle,
+  GeneralErrorBoundary,
+} from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import { navigationFor, ROLE_LABELS } from "~/navigation";
 import styles from "~/styles/app.css";
@@ -12,9 +29,13 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [
-  { title: "Approved Trainer Academy" },
-  { name: "description", content: "RMR's Medical-Legal Personal Trainer Framework: training, evidence and approval for personal trainers in rehabilitation." },
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? errorPageTitle(error) : "Approved Trainer Academy" },
+  {
+    name: "description",
+    content:
+      "RMR's Medical-Legal Personal Trainer Framework: training, evidence and approval for personal trainers in rehabilitation.",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,45 +47,74 @@ function SiteHeader() {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
   const items = navigationFor(user?.role ?? null);
+  // On narrow screens (once the page's script runs) the navigation and account folds behind a
+  // "Menu" button; without JavaScript, or on wider screens, it is always shown.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   return (
     <header className="site-header">
       <div className="site-header__inner">
         <a className="brand" href="/">
-          <span className="brand__mark" aria-hidden="true">RMR</span>
+          <span className="brand__mark" aria-hidden="true">
+            RMR
+          </span>
           <span className="brand__name">Approved Trainer Academy</span>
         </a>
-        <nav aria-label="Main" className="main-nav">
-          <ul>
-            {items.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} end={item.end} reloadDocument={item.reloadDocument}>
-                  {item.label}
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="site-menu"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          <span aria-hidden="true" className="menu-button__icon">
+            {menuOpen ? "✕" : "☰"}
+          </span>{" "}
+          Menu
+        </button>
+        <div
+          id="site-menu"
+          className="site-menu"
+          data-open={menuOpen ? "true" : "false"}
+        >
+          <nav aria-label="Main" className="main-nav">
+            <ul>
+              {items.map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    end={item.end}
+                    reloadDocument={item.reloadDocument}
+                  >
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="account">
+            {user ? (
+              <>
+                <span className="account__who">
+                  <span className="account__name">{user.name}</span>
+                  <span className="role-badge">{ROLE_LABELS[user.role]}</span>
+                </span>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="button button--quiet">
+                    Sign out
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <>
+                <NavLink to="/login">Sign in</NavLink>
+                <NavLink to="/signup" className="button button--small">
+                  Create an account
                 </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="account">
-          {user ? (
-            <>
-              <span className="account__who">
-                <span className="account__name">{user.name}</span>
-                <span className="role-badge">{ROLE_LABELS[user.role]}</span>
-              </span>
-              <Form method="post" action="/logout">
-                <button type="submit" className="button button--quiet">
-                  Sign out
-                </button>
-              </Form>
-            </>
-          ) : (
-            <>
-              <NavLink to="/login">Sign in</NavLink>
-              <NavLink to="/signup" className="button button--small">
-                Create an account
-              </NavLink>
-            </>
-          )}
+              </>
+            )}
+          </div>
         </div>
       </div>
     </header>
@@ -91,7 +141,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <p>
-            Approved Trainer Academy · RMR Medical-Legal Personal Trainer Framework · <a href="/verify">Verify a certificate</a>
+            Approved Trainer Academy · RMR Medical-Legal Personal Trainer
+            Framework · <a href="/verify">Verify a certificate</a>
           </p>
           <nav aria-label="About the academy">
             <ul className="inline-list">

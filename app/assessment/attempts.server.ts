@@ -6,9 +6,9 @@ import { recordAudit } from "~/audit/audit.server";
 import type { OnRequirementMet } from "~/utils/reaction";
 import { randomToken } from "~/utils/random.server";
 import { ok, refuse, type Result } from "~/utils/result";
-import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank } from "~/content/catalog.server";
+import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank, versionLabel } from "~/content/catalog.server";
 import type { AnswerKey, PublicQuestion, QuestionType } from "~/content/types";
-import { drawPaper, withAttemptOptionIds, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
+import { drawPaper, withAttemptOptionIds, hasPassed, percentShown, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
 import { formatDate, formatMoment } from "~/utils/dates";
 
 
@@ -305,6 +305,8 @@ export interface GradedQuestion extends AttemptQuestionView {
   correct: boolean;
   correctOptionIds: string[];
   explanation: string[];
+  /** The teaching section the question tests, if the author named one. */
+  section: string | null;
 }
 
 export interface AttemptResult {
@@ -316,9 +318,13 @@ export interface AttemptResult {
   score: number;
   total: number;
   percent: number;
+  /** The score to one decimal place, "91.7" (`percentShown`). */
+  percentShown: string;
   passMark: number;
   passed: boolean;
   versionHash: string;
+  /** The module version's human label ("2026.1"). */
+  versionLabel: string;
   questions: GradedQuestion[];
 }
 
@@ -347,9 +353,11 @@ export async function getAttemptResult(db: DB, attemptId: string, viewer: { id: 
       score: attempt.score ?? 0,
       total: attempt.total,
       percent: attempt.percent ?? 0,
+      percentShown: percentShown(attempt.score ?? 0, attempt.total),
       passMark: attempt.pass_mark,
       passed: attempt.passed === 1,
       versionHash: attempt.content_hash,
+      versionLabel: versionLabel(attempt.content_hash),
       questions: rows.map((row) => {
         const key = JSON.parse(row.question_json) as AnswerKey;
         return {
@@ -357,6 +365,7 @@ export async function getAttemptResult(db: DB, attemptId: string, viewer: { id: 
           correct: row.correct === 1,
           correctOptionIds: key.options.filter((o) => o.correct).map((o) => o.id),
           explanation: key.explanation,
+          section: key.section ?? null,
         };
       }),
     },

@@ -82,6 +82,18 @@ export function scorePercent(correct: number, total: number): number {
   return total === 0 ? 0 : Math.floor((correct * 100) / total);
 }
 
+/**
+ * The score as people read it, to one decimal place ("91.7", for 11 of 12), never rounded up
+ * past the whole percent that decided the pass: 79.96 reads "79.9", not "80.0" (the pass rule
+ * compares the whole percent, `scorePercent`, with the pass mark).
+ */
+export function percentShown(correct: number, total: number): string {
+  if (total === 0) return "0.0";
+  const tenths = Math.round((correct * 1000) / total);
+  const whole = scorePercent(correct, total);
+  return (Math.min(tenths, whole * 10 + 9) / 10).toFixed(1);
+}
+
 export function hasPassed(percent: number, passMark: number): boolean {
   return percent >= passMark;
 }

@@ -215,16 +215,17 @@ export async function createFirstAdmin(
 // ---------------------------------------------------------------------------------------------
 // Administration of accounts.
 
-export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Result> {
+/** Changes a user's role (never one's own); returns the user's name, for the notice that names them. */
+export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Result<{ name: string; changed: boolean }>> {
   if (actorId === userId) return refuse(403, "You cannot change your own role. Ask another administrator.");
-  return db.transaction().execute(async (trx): Promise<Result> => {
-    const user = await trx.selectFrom("user").select(["id", "role"]).where("id", "=", userId).executeTakeFirst();
+  return db.transaction().execute(async (trx): Promise<Result<{ name: string; changed: boolean }>> => {
+    const user = await trx.selectFrom("user").select(["id", "role", "name"]).where("id", "=", userId).executeTakeFirst();
     if (!user) return refuse(404, "That account does not exist.");
-    if (user.role === role) return ok();
+    if (user.role === role) return ok({ name: user.name, changed: false });
     await trx.updateTable("user").set({ role, updated_at: iso(now) }).where("id", "=", userId).execute();
     await invalidateUserSessions(trx, userId);
     await recordAudit(trx, { actorUserId: actorId, action: "account.role_changed", subjectType: "user", subjectId: userId, details: { from: user.role, to: role } }, now);
-    return ok();
+    return ok({ name: user.name, changed: true });
   });
 }
 

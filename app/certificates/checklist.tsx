@@ -3,7 +3,8 @@ import type { ChecklistItem } from "./eligibility";
 
 /**
  * The trainer's approval checklist on the dashboard: each item of the eligibility rule with its
- * label, whether it is done, the detail (what satisfied it, or why not) and a link to fix it.
+ * label, whether it is done, the detail (what satisfied it, or why not) and a link to do it
+ * ("Start", or what to do again). The first item not done is the dashboard's "Start here" step.
  */
 export function ApprovalChecklist({ checklist }: { checklist: ChecklistItem[] }) {
   const done = checklist.filter((c) => c.done).length;
@@ -24,7 +25,8 @@ export function ApprovalChecklist({ checklist }: { checklist: ChecklistItem[] })
               {item.done ? null : (
                 <p>
                   <Link to={item.href} reloadDocument={item.href === "/agreement"}>
-                    Fix this<span className="visually-hidden">: {item.label}</span>
+                    {item.action}
+                    <span className="visually-hidden">: {item.label}</span>
                   </Link>
                 </p>
               )}

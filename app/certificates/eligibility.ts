@@ -10,7 +10,7 @@ export interface ModuleFact {
   slug: string;
   title: string;
   /** The pass of the module's summative assessment, if any. */
-  passed: { at: string; version: string } | null;
+  passed: { at: string; version: string; label: string } | null;
 }
 
 export interface TrainerFacts {
@@ -27,6 +27,8 @@ export interface ChecklistItem {
   /** Why it is not done (or what satisfied it). */
   detail: string;
   href: string;
+  /** What the link to it says while it is not done: "Start" until something was done before, then what to do again. */
+  action: string;
 }
 
 export type ExpiryBasis = "validity period" | "insurance end date" | "DBS re-check date" | "annual refresher date";
@@ -38,12 +40,13 @@ export type Eligibility =
 export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibility {
   const entry = entryRequirementsMet(facts.entry, today);
   const reasonsAbout = (pattern: RegExp) => entry.reasons.filter((r) => pattern.test(r));
-  const item = (key: string, label: string, problems: string[], okDetail: string, href: string): ChecklistItem => ({
+  const item = (key: string, label: string, problems: string[], okDetail: string, href: string, again: string | null = null): ChecklistItem => ({
     key,
     label,
     done: problems.length === 0,
     detail: problems.length === 0 ? okDetail : problems.join(" "),
     href,
+    action: again ?? "Start",
   });
 
   const { qualification, insurance, dbs } = facts.entry;
@@ -60,6 +63,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
         : // Stryker disable next-line StringLiteral: a done item always has its fact (no fact means a problem, and then the problems are the detail), so this "" is never shown.
           "",
       "/requirements",
+      qualification ? "Update" : null,
     ),
     item(
       "insurance",
@@ -69,6 +73,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
         : // Stryker disable next-line StringLiteral: a done item always has its fact (no fact means a problem, and then the problems are the detail), so this "" is never shown.
           "",
       "/requirements",
+      insurance ? "Renew" : null,
     ),
     item(
       "dbs",
@@ -78,16 +83,18 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
         : // Stryker disable next-line StringLiteral: a done item always has its fact (no fact means a problem, and then the problems are the detail), so this "" is never shown.
           "",
       "/requirements",
+      dbs ? "Update" : null,
     ),
     ...facts.modules.map((m) =>
       item(
         `module:${m.slug}`,
         `Module assessment passed: ${m.title}`,
         passCurrent(m) ? [] : m.passed ? [`Passed ${formatDate(m.passed.at)}: the annual refresher is due; retake the end-of-module assessment.`] : ["The end-of-module assessment has not been passed yet."],
-        m.passed ? `Passed ${formatDate(m.passed.at)} (version ${m.passed.version.slice(0, 8)}).`
+        m.passed ? `Passed ${formatDate(m.passed.at)} (version ${m.passed.label}).`
           : // Stryker disable next-line StringLiteral: a module without a pass is never done, so this "" is never shown (its problem is).
             "",
         `/modules/${m.slug}`,
+        m.passed ? "Retake the assessment" : null,
       ),
     ),
     item(
@@ -109,6 +116,7 @@ export function evaluateEligibility(facts: TrainerFacts, today: string): Eligibi
         : // Stryker disable next-line StringLiteral: the agreement is done only when an accepted version is recorded, and it is recorded with its date, so this "" is never shown.
           "",
       "/agreement",
+      facts.agreement.acceptedVersion ? "Read and accept" : null,
     ),
   ];
 

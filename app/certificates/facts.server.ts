@@ -1,6 +1,6 @@
 import type { DB } from "~db/connection";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
-import { listModules } from "~/content/catalog.server";
+import { listModules, versionLabel } from "~/content/catalog.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
 import { getReportTaskOutcome } from "~/marking/outcome.server";
 import type { TrainerFacts } from "./eligibility";
@@ -29,7 +29,7 @@ export async function loadTrainerFacts(db: DB, userId: number): Promise<TrainerF
     entry,
     modules: listModules().map((m) => {
       const pass = passes.find((p) => p.module_slug === m.slug);
-      return { slug: m.slug, title: m.title, passed: pass ? { at: pass.submitted_at!, version: pass.content_hash } : null };
+      return { slug: m.slug, title: m.title, passed: pass ? { at: pass.submitted_at!, version: pass.content_hash, label: versionLabel(pass.content_hash) } : null };
     }),
     reportTask: { passed: report.passed, releasedAt: report.releasedAt, version: reportVersion },
     agreement: {

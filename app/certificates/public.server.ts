@@ -7,6 +7,7 @@ import { LruCache } from "~/utils/lru";
 import { londonDayOf, ukToday } from "~/utils/dates";
 import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
+import { versionLabel } from "~/content/catalog.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */
@@ -19,13 +20,55 @@ export interface PublicCertificateView {
   issuedOn: string;
   expiresOn: string;
   expiryBasis: string;
-  modules: { title: string; passedOn: string; version: string }[];
+  /** `version`: the label people read ("2026.1"); `contentHash`: the exact content passed (for machines). */
+  modules: { title: string; passedOn: string; version: string; contentHash: string }[];
   reportTaskPassedOn: string | null;
   scope: { may: string[]; mayNot: string[]; agreementVersion: string };
   issuer: string;
   supersededBy: string | null;
   /** The DID that signed the certificate's latest Open Badges credential, if one was issued. */
   credentialIssuerDid: string | null;
+  /** What happened to the certificate, oldest first, by day (UK). Public categories only: never a staff member's reason. */
+  history: StatusEvent[];
+}
+
+export interface StatusEvent {
+  /** YYYY-MM-DD, the day in the UK. */
+  on: string;
+  event: "issued" | "suspended" | "reinstated" | "revoked" | "superseded";
+  /** The public wording shown beside the event. */
+  label: string;
+}
+
+const HISTORY_ACTIONS = { "certificate.suspended": "suspended", "certificate.reinstated": "reinstated", "certificate.revoked": "revoked" } as const;
+const HISTORY_LABELS: Record<StatusEvent["event"], string> = {
+  issued: "Issued",
+  suspended: "Suspended by the framework's governance",
+  reinstated: "Reinstated",
+  revoked: "Revoked by the framework's governance",
+  superseded: "Replaced by a newer certificate",
+};
+
+/**
+ * The certificate's status history from its own dates and the audit trail's staff decisions
+ * (suspended, reinstated, revoked). Only the event and its day are public: the reasons staff
+ * wrote stay in the audit trail. Suspensions the rules compute live (insurance lapsed, for
+ * example) are not events; the status box says them.
+ */
+export async function statusHistory(db: DB, cert: Pick<Certificate, "id" | "issued_at" | "superseded_at">): Promise<StatusEvent[]> {
+  const rows = await db
+    .selectFrom("audit_event")
+    .select(["action", "occurred_at"])
+    .where("subject_id", "=", cert.id)
+    .where("subject_type", "=", "certificate")
+    .where("action", "in", Object.keys(HISTORY_ACTIONS))
+    .orderBy("id")
+    .execute();
+  const events: { at: string; event: StatusEvent["event"] }[] = [{ at: cert.issued_at, event: "issued" }];
+  for (const row of rows) events.push({ at: row.occurred_at, event: HISTORY_ACTIONS[row.action as keyof typeof HISTORY_ACTIONS] });
+  if (cert.superseded_at) events.push({ at: cert.superseded_at, event: "superseded" });
+  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return events.map((e) => ({ on: londonDayOf(e.at), event: e.event, label: HISTORY_LABELS[e.event] }));
 }
 
 /** Well-formed certificate ids: 32 base32 characters (160 random bits). */
@@ -85,7 +128,7 @@ export function listenForCertificateChanges(databaseUrl: string) {
 /** Everything a certificate row holds except its documents (PDF, signed credential): what a view needs. */
 export type CertificateRecord = Omit<Certificate, "pdf" | "credential_jwt">;
 
-export function toPublicView(cert: CertificateRecord, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null = null): PublicCertificateView {
+export function toPublicView(cert: CertificateRecord, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null, history: StatusEvent[]): PublicCertificateView {
   const modules = JSON.parse(cert.modules_json) as { title: string; passedAt: string; version: string }[];
   const report = JSON.parse(cert.report_json) as { releasedAt: string | null };
   const scope = JSON.parse(cert.scope_json) as { may: string[]; mayNot: string[] };
@@ -98,13 +141,14 @@ export function toPublicView(cert: CertificateRecord, live: { status: Certificat
     issuedOn: londonDayOf(cert.issued_at),
     expiresOn: cert.expires_on,
     expiryBasis: cert.expiry_basis,
-    modules: modules.map((m) => ({ title: m.title, passedOn: londonDayOf(m.passedAt), version: m.version.slice(0, 8) })),
+    modules: modules.map((m) => ({ title: m.title, passedOn: londonDayOf(m.passedAt), version: versionLabel(m.version), contentHash: m.version })),
     reportTaskPassedOn: report.releasedAt ? londonDayOf(report.releasedAt) : null,
     // The version people know ("2026.1"), from the agreement's recorded labels; else the hash's start.
     scope: { may: scope.may, mayNot: scope.mayNot, agreementVersion: getCurrentAgreement()?.versionHistory[cert.agreement_version] ?? cert.agreement_version.slice(0, 8) },
     issuer: cert.issuer,
     supersededBy: live.status === "superseded" ? cert.superseded_by : null,
     credentialIssuerDid,
+    history,
   };
 }
 
@@ -152,7 +196,7 @@ export async function getPublicCertificateView(db: DB, id: string, now: Date): P
     ])
     .where("id", "=", key)
     .executeTakeFirst();
-  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id)) : null;
+  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id), await statusHistory(db, cert)) : null;
   cache().set(key, { at: now.getTime(), view });
   return view;
 }

@@ -20,15 +20,44 @@ export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({
 
 
 /** The frame of the lean public pages (verification, issuer): no JavaScript, strict CSP. */
-export function page(title: string, body: string, cssHref: string, generatedAt: Date): string {
-  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)}</title><link rel="stylesheet" href="${escapeHtml(cssHref)}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to main content</a><header class="site-header"><div class="site-header__inner"><a class="brand" href="/"><span class="brand__mark" aria-hidden="true">RMR</span><span class="brand__name">Approved Trainer Academy</span></a><nav aria-label="Main" class="main-nav"><ul><li><a href="/verify">Verify a certificate</a></li></ul></nav></div></header><main id="main" class="page verify">${body}</main><footer class="site-footer"><p>Certificate verification · RMR Medical-Legal Personal Trainer Framework · Page generated ${escapeHtml(
+export function page(title: string, body: string, cssHref: string, generatedAt: Date, meta: Record<string, string> = {}): string {
+  const metaTags = Object.entries(meta)
+    .map(([property, content]) => `<meta property="${escapeHtml(property)}" content="${escapeHtml(content)}">`)
+    .join("");
+  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)}</title>${metaTags}<link rel="stylesheet" href="${escapeHtml(cssHref)}"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head><body><a class="skip-link" href="#main">Skip to main content</a><header class="site-header"><div class="site-header__inner"><a class="brand" href="/"><span class="brand__mark" aria-hidden="true">RMR</span><span class="brand__name">Approved Trainer Academy</span></a><nav aria-label="Main" class="main-nav"><ul><li><a href="/verify">Verify a certificate</a></li></ul></nav></div></header><main id="main" class="page verify">${body}</main><footer class="site-footer"><p>Certificate verification · RMR Medical-Legal Personal Trainer Framework · Page generated ${escapeHtml(
     `${formatMoment(generatedAt)} (UK time)`,
   )}</p></footer></body></html>`;
 }
 
 const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`;
 
-export function renderCertificatePage(view: PublicCertificateView, cssHref: string, generatedAt: Date): string {
+/** Where the page links: the site's public address (Open Graph). */
+export interface CertificatePageLinks {
+  baseUrl: string;
+}
+
+/** The Open Graph card a shared link previews: who, and the status today. */
+export function openGraphCard(view: PublicCertificateView, baseUrl: string): Record<string, string> {
+  const title = `${view.statusLabel}: ${view.name}, Medical-Legal Approved Trainer certificate`;
+  const description =
+    view.status === "valid"
+      ? `Valid today. Issued ${formatLongDate(view.issuedOn)}, expires ${formatLongDate(view.expiresOn)}. Issued by ${view.issuer}.`
+      : `Not currently valid (${view.reason ?? view.statusLabel.toLowerCase()}). Issued by ${view.issuer}.`;
+  return {
+    "og:type": "website",
+    "og:site_name": "Approved Trainer Academy",
+    "og:title": title,
+    "og:description": description,
+    "og:url": `${baseUrl.replace(/\/$/, "")}/verify/${view.id}`,
+  };
+}
+
+function historyList(view: PublicCertificateView): string {
+  const items = view.history.map((e) => `<li><time datetime="${escapeHtml(e.on)}">${escapeHtml(formatLongDate(e.on))}</time> <span class="status-history__event">${escapeHtml(e.label)}</span></li>`);
+  return `<h2>Status history</h2><ol class="status-history">${items.join("")}</ol>`;
+}
+
+export function renderCertificatePage(view: PublicCertificateView, cssHref: string, generatedAt: Date, links: CertificatePageLinks): string {
   const reason = view.reason && view.status !== "valid" ? ` <span class="verify-status__reason">— ${escapeHtml(view.reason)}</span>` : "";
   const superseded = view.supersededBy ? `<p>This certificate has been replaced. <a href="/verify/${escapeHtml(view.supersededBy)}">See the current certificate</a>.</p>` : "";
   const body = `
@@ -55,15 +84,16 @@ ${superseded}
 </div>
 <p class="muted">From the scope of practice and communication agreement, version ${escapeHtml(view.scope.agreementVersion)}.</p>
 <h2>Training completed</h2>
-<div class="table-wrap" role="region" aria-label="Modules passed" tabindex="0"><table><thead><tr><th scope="col">Module</th><th scope="col">Passed</th><th scope="col">Content version</th></tr></thead><tbody>
-${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(formatLongDate(m.passedOn))}</td><td><code>${escapeHtml(m.version)}</code></td></tr>`).join("")}
+<div class="table-wrap" role="region" aria-label="Modules passed" tabindex="0"><table><thead><tr><th scope="col">Module</th><th scope="col">Passed</th><th scope="col">Module version</th></tr></thead><tbody>
+${view.modules.map((m) => `<tr><td>${escapeHtml(m.title)}</td><td>${escapeHtml(formatLongDate(m.passedOn))}</td><td>${escapeHtml(m.version)}</td></tr>`).join("")}
 ${view.reportTaskPassedOn ? `<tr><td>Report-writing task (marked by an assessor)</td><td>${escapeHtml(formatLongDate(view.reportTaskPassedOn))}</td><td>—</td></tr>` : ""}
 </tbody></table></div>
+${historyList(view)}
 <h2>Something wrong?</h2>
 <p><a href="/verify/${escapeHtml(view.id)}/concern">Raise a concern with the issuer</a> about this trainer. The academy&#39;s governance team reviews every concern; nothing you send is published.</p>
-<h2>Other formats</h2>
-<ul><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li>${view.credentialIssuerDid ? `<li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (Open Badges 3.0, JSON)</a>: check it on <a href="/verify">the verification page</a> or with any Open Badges 3.0 verifier</li>` : ""}</ul>`;
-  return page(`${view.statusLabel}: ${view.name} · Certificate verification`, body, cssHref, generatedAt);
+<h2 class="no-print">Other formats</h2>
+<ul class="no-print"><li><a href="/verify/${escapeHtml(view.id)}.json">These facts as JSON</a></li>${view.credentialIssuerDid ? `<li><a href="/verify/${escapeHtml(view.id)}/credential">Signed credential (Open Badges 3.0, JSON)</a>: check it on <a href="/verify">the verification page</a> or with any Open Badges 3.0 verifier</li>` : ""}</ul>`;
+  return page(`${view.statusLabel}: ${view.name} · Certificate verification`, body, cssHref, generatedAt, openGraphCard(view, links.baseUrl));
 }
 
 export function renderNotFoundPage(cssHref: string, generatedAt: Date): string {
@@ -112,10 +142,12 @@ export interface VerifyHandlerOptions {
   cssHref: () => Promise<string>;
   /** VERIFY_RATE_LIMIT_PER_MINUTE and the number of processes sharing it. */
   limit: { perMinute: number; processes: number };
+  /** PUBLIC_BASE_URL. */
+  links: CertificatePageLinks;
 }
 
 /** GET /verify/:id, /verify/:id.json and /verify/:id/credential. */
-export function verifyHandler({ cssHref, limit }: VerifyHandlerOptions) {
+export function verifyHandler({ cssHref, limit, links }: VerifyHandlerOptions) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const now = serverClock();
@@ -152,7 +184,7 @@ export function verifyHandler({ cssHref, limit }: VerifyHandlerOptions) {
         return res.status(200).type("application/vc+ld+json").send(json);
       }
       if (asJson) return res.status(200).json(publicJson(view, now));
-      return res.status(200).type("html").send(renderCertificatePage(view, await cssHref(), now));
+      return res.status(200).type("html").send(renderCertificatePage(view, await cssHref(), now, links));
     } catch (error) {
       next(error);
     }

@@ -10,12 +10,30 @@ const FRIENDLY: Record<number, { title: string; body: string }> = {
   500: { title: "Something went wrong on our side", body: "The error has been logged. Please try again in a moment; nothing you entered has been lost if it was saved." },
 };
 
+/** Bare status words a loader may throw: the page's own title and text already say them. */
+const BARE_DETAILS = new Set(["not found", "forbidden", "bad request", "unauthorized"]);
+
+function friendlyFor(error: unknown) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return { status, friendly: FRIENDLY[status] ?? FRIENDLY[status >= 500 ? 500 : 400]! };
+}
+
+/** The tab title of an error page ("Page not found · Approved Trainer Academy"), for routes' `meta`. */
+export function errorPageTitle(error: unknown): string {
+  return `${friendlyFor(error).friendly.title} · Approved Trainer Academy`;
+}
+
+/** The tab title of the page for a status code, e.g. 404. */
+export function statusPageTitle(status: number): string {
+  return `${(FRIENDLY[status] ?? FRIENDLY[500]!).title} · Approved Trainer Academy`;
+}
+
 /** One friendly page for every error, chosen by status code. Never shows stack traces. */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const friendly = FRIENDLY[status] ?? FRIENDLY[status >= 500 ? 500 : 400]!;
-  const detail = isRouteErrorResponse(error) && typeof error.data === "string" && status < 500 ? error.data : null;
+  const { status, friendly } = friendlyFor(error);
+  const said = isRouteErrorResponse(error) && typeof error.data === "string" && status < 500 ? error.data : null;
+  const detail = said && !BARE_DETAILS.has(said.trim().toLowerCase()) ? said : null;
   if (!isRouteErrorResponse(error)) console.error(error);
   return (
     <section className="error-page" aria-labelledby="error-title">

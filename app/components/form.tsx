@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -212,9 +212,15 @@ export function CheckboxField({ name, label, hint, error, defaultChecked }: Chec
  */
 export function ErrorSummary({ message, fieldErrors }: { message?: string | null; fieldErrors?: Record<string, string> }) {
   const count = fieldErrors ? Object.keys(fieldErrors).length : 0;
+  const ref = useRef<HTMLDivElement>(null);
+  // Each failed send moves focus here, so a keyboard or screen-reader user hears what to correct
+  // (GOV.UK's error summary pattern), and how many fields to correct.
+  useEffect(() => {
+    ref.current?.focus();
+  }, [message, fieldErrors]);
   if (!message && count === 0) return null;
   return (
-    <div className="alert alert--error" role="alert">
+    <div className="alert alert--error error-summary" role="alert" tabIndex={-1} ref={ref}>
       {message ? <p className="alert__line">{message}</p> : null}
       {count > 0 ? <p className="alert__line">Nothing was saved. Correct the {count === 1 ? "field" : `${count} fields`} marked below and send the form again.</p> : null}
     </div>

@@ -6,6 +6,12 @@ const TYPE_HINT: Record<PublicQuestion["type"], string> = {
   "true-false": "Choose true or false.",
 };
 
+/** Authors often end a prompt with the hint the page shows anyway ("Select all that apply."): say it once. */
+const TRAILING_HINT = /\s*(Select all that apply|Choose one answer|Choose true or false)\.?\s*$/i;
+export function promptWithoutHint(question: Pick<PublicQuestion, "prompt">): string[] {
+  return question.prompt.map((p, i) => (i === question.prompt.length - 1 ? p.replace(TRAILING_HINT, "") : p)).filter((p) => p !== "");
+}
+
 /**
  * One question as a native fieldset of radios (single, true/false) or checkboxes (select all
  * that apply). `reveal` marks the correct options once the server has graded the answer.
@@ -33,7 +39,7 @@ export function QuestionFieldset({
     <fieldset className="question" aria-describedby={hintId}>
       <legend className="question__legend">
         {legendPrefix ? <span className="question__number">{legendPrefix}</span> : null}
-        {question.prompt.map((p, i) => (
+        {promptWithoutHint(question).map((p, i) => (
           <span key={i} className="question__prompt">
             {p}
           </span>

@@ -87,7 +87,15 @@ export async function currentModuleVersionId(db: DB, slug: string, now: Date): P
   return id;
 }
 
-/** A short, human version label: the first 8 characters of the content hash. */
+/**
+ * The human label of a module version ("2026.2"), from the recorded history of every module
+ * (content/modules/<slug>/versions.json). A hash no record knows (content built elsewhere) shows
+ * its first 8 characters rather than nothing.
+ */
 export function versionLabel(contentHash: string): string {
+  for (const module of listModules()) {
+    const label = module.versionHistory?.[contentHash];
+    if (label) return label;
+  }
   return contentHash.slice(0, 8);
 }

@@ -279,7 +279,7 @@ export const verificationDecisionSchema = z.discriminatedUnion(
         .string({ error: "Give the reason for rejecting, so the trainer can put it right." })
         .trim()
         .min(10, "Give the reason for rejecting in at least 10 characters, so the trainer can put it right.")
-        .max(1000, "Keep the reason to at most 1000 characters."),
+        .max(1000, "Keep the reason to 1,000 characters or fewer."),
     }),
   ],
   { error: "Choose accept or reject." },

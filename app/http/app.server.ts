@@ -46,7 +46,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public") }
     cssHref = links.find((l) => l.rel === "stylesheet")?.href ?? "";
     return cssHref;
   };
-  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler({ cssHref: stylesheet, limit: { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS } }));
+  app.get(["/verify/:id", "/verify/:id/:part"], verifyHandler({ cssHref: stylesheet, limit: { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS }, links: { baseUrl: env.PUBLIC_BASE_URL } }));
   // Open Badges 3.0: status lists, credentials at their ids, and the pinned issuer (ADR 0013).
   app.get("/credentials/status/:listId", statusListHandler);
   app.get("/credentials/:credentialId", credentialHandler);

@@ -2,6 +2,7 @@ import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
 import { getRetakeDecisions, describeRetakeDecision } from "~/assessment/attempts.server";
 import { currentModuleVersionId, getModule, listModules, versionLabel } from "~/content/catalog.server";
+import { percentShown } from "~/assessment/rules";
 
 export type ModuleState = "not-started" | "in-progress" | "passed";
 
@@ -19,7 +20,8 @@ export interface ModuleProgress {
   state: ModuleState;
   passedAt: string | null;
   passedVersion: string | null;
-  passedPercent: number | null;
+  /** The passing score to one decimal place, "91.7" (`percentShown`). */
+  passedPercent: string | null;
   resumeSectionId: string;
   openAttemptId: string | null;
   attemptsTaken: number;
@@ -58,7 +60,7 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
     db
       .selectFrom("assessment_attempt")
       .innerJoin("module_version", "module_version.id", "assessment_attempt.module_version_id")
-      .select(["assessment_attempt.id", "assessment_attempt.module_slug", "assessment_attempt.submitted_at", "assessment_attempt.passed", "assessment_attempt.percent", "module_version.content_hash"])
+      .select(["assessment_attempt.id", "assessment_attempt.module_slug", "assessment_attempt.submitted_at", "assessment_attempt.passed", "assessment_attempt.score", "assessment_attempt.total", "module_version.content_hash"])
       .where("assessment_attempt.user_id", "=", userId)
       .orderBy("assessment_attempt.started_at")
       .execute(),
@@ -87,7 +89,7 @@ export async function getModuleProgress(db: DB, userId: number, now: Date): Prom
       state: pass ? "passed" : completed.length > 0 || mine.length > 0 || lastVisited ? "in-progress" : "not-started",
       passedAt: pass?.submitted_at ?? null,
       passedVersion: pass ? versionLabel(pass.content_hash) : null,
-      passedPercent: pass?.percent ?? null,
+      passedPercent: pass ? percentShown(pass.score ?? 0, pass.total) : null,
       resumeSectionId: (lastVisited && sectionIds.has(lastVisited) ? lastVisited : undefined) ?? firstIncomplete ?? module.sections[0]!.id,
       openAttemptId: open?.id ?? null,
       attemptsTaken: mine.filter((a) => a.submitted_at !== null).length,
@@ -109,6 +111,8 @@ export async function listAttemptsForTrainer(db: DB, userId: number) {
       "assessment_attempt.started_at",
       "assessment_attempt.submitted_at",
       "assessment_attempt.percent",
+      "assessment_attempt.score",
+      "assessment_attempt.total",
       "assessment_attempt.passed",
       "module_version.content_hash",
       "module_version.title",

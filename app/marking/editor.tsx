@@ -92,7 +92,8 @@ export function ReportEditor({ storageKey, initialBody, savedAt, error }: { stor
       ) : null}
       <label htmlFor="report-body">Your report</label>
       <p className="field__hint" id="report-body-hint">
-        Saved automatically as you type. Use <code>#</code> or <code>##</code> for headings, <code>-</code> for bullet points, <code>1.</code> for numbered lists, <code>**bold**</code> and{" "}
+        Saved automatically as you type. A new line stays a new line (for To, From and Client lines); leave a blank line between paragraphs. Headings: start a line with <code>#</code> or{" "}
+        <code>##</code> and a space. Lists: start each line with <code>-</code> and a space for bullet points, or <code>1.</code> for a numbered list. <code>**bold**</code> and{" "}
         <code>*italic*</code>. Other formatting and HTML show as typed.
       </p>
       {error ? (

@@ -157,7 +157,14 @@ export async function getMarkingView(db: DB, submissionId: number, viewer: Staff
   let notice: string | null = null;
   if (row.status === "in_marking" && row.marker_id !== viewer.id) notice = `${name(row.marker_id)} is marking this submission.`;
   if (row.status === "in_moderation" && row.moderator_id !== viewer.id) notice = `${name(row.moderator_id)} is moderating this submission.`;
-  if (row.status === "marked" && row.marker_id === viewer.id) notice = "You marked this submission. A second assessor must moderate it.";
+  if (row.status === "marked" && row.marker_id === viewer.id) {
+    // A team with one assessor cannot find a second one: say who can moderate instead.
+    const otherAssessors = await db.selectFrom("user").select("id").where("role", "=", "assessor").where("disabled_at", "is", null).where("id", "<>", viewer.id).where("id", "<>", row.user_id).limit(1).execute();
+    notice =
+      otherAssessors.length > 0
+        ? "You marked this submission. A second assessor must moderate it (an admin can moderate it too)."
+        : "You marked this submission. You are the only assessor, so an admin moderates it: any admin can open it from the “To moderate” queue.";
+  }
   if (row.status === "disputed" && !can.resolve) notice = isAdmin ? "You marked or moderated this submission, so another admin must resolve the disagreement." : "The moderator disagrees with the marker. An admin will decide.";
   return {
     ok: true,
@@ -275,7 +282,7 @@ export interface MarkInput {
 function checkFeedback(feedback: string, required: boolean): Record<string, string> {
   const text = feedback.trim();
   if (required && text === "") return { feedback: "Write overall feedback for the trainer: what works, and what to change." };
-  if (text.length > MAX_FEEDBACK_CHARS) return { feedback: `Keep the feedback under ${MAX_FEEDBACK_CHARS.toLocaleString("en-GB")} characters.` };
+  if (text.length > MAX_FEEDBACK_CHARS) return { feedback: `Keep the feedback to ${MAX_FEEDBACK_CHARS.toLocaleString("en-GB")} characters or fewer (it has ${text.length.toLocaleString("en-GB")}).` };
   return {};
 }
 

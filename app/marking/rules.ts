@@ -51,7 +51,7 @@ export function checkMark(rubric: RubricCriterion[], judgements: CriterionJudgem
     }
     const comment = judgement.comment.trim();
     if (!level.met && comment === "") fieldErrors[`comment.${criterion.id}`] = `Say why "${criterion.title}" is not met, so the trainer knows what to change.`;
-    if (comment.length > MAX_COMMENT_CHARS) fieldErrors[`comment.${criterion.id}`] = `Keep the comment under ${MAX_COMMENT_CHARS.toLocaleString("en-GB")} characters.`;
+    if (comment.length > MAX_COMMENT_CHARS) fieldErrors[`comment.${criterion.id}`] = `Keep the comment to ${MAX_COMMENT_CHARS.toLocaleString("en-GB")} characters or fewer (it has ${comment.length.toLocaleString("en-GB")}).`;
     criteria.push({ criterionId: criterion.id, levelId: level.id, comment, met: level.met });
   }
   if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };

@@ -84,7 +84,10 @@ export function CriteriaTable({ rows }: { rows: CriterionResultRow[] }) {
                 {c.mustMeet ? <span className="muted"> (must be met)</span> : null}
               </th>
               <td>
-                {c.level ?? "—"} {c.met === null ? null : <span className={`status ${c.met ? "status--good" : "status--bad"}`}>{c.met ? "Met" : "Not met"}</span>}
+                {/* The level, and whether it meets the criterion, said once: a level called "Met" needs no "Met" badge beside it. */}
+                {c.met === null ? "—" : null}
+                {c.level !== null && c.level.toLowerCase() !== (c.met ? "met" : "not met") ? `${c.level} ` : null}
+                {c.met === null ? null : <span className={`status ${c.met ? "status--good" : "status--bad"}`}>{c.met ? "Met" : "Not met"}</span>}
               </td>
               <td className="pre-wrap">{c.comment || "—"}</td>
             </tr>

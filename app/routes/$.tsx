@@ -1,4 +1,7 @@
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import type { MetaFunction } from "@remix-run/node";
+import { GeneralErrorBoundary, statusPageTitle } from "~/components/error-boundary";
+
+export const meta: MetaFunction = () => [{ title: statusPageTitle(404) }];
 
 export async function loader() {
   throw new Response("Not found", { status: 404 });

@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const schema = z.object({
   intent: z.enum(["suspend", "reinstate", "revoke"], { error: "Choose an action." }),
   id: z.string().regex(/^[a-z2-7]{32}$/, "That certificate ID is not valid."),
-  reason: z.string().trim().min(10, "Give a reason of at least 10 characters; it goes in the audit trail.").max(1000, "Keep the reason under 1,000 characters."),
+  reason: z.string().trim().min(10, "Give a reason of at least 10 characters; it goes in the audit trail.").max(1000, "Keep the reason to 1,000 characters or fewer."),
 });
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -49,13 +49,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = parsed.value;
   const db = getDb();
   const now = serverClock();
-  const result =
-    input.intent === "role"
-      ? await changeUserRole(db, admin.id, input.userId, input.role, now)
-      : await setUserDisabled(db, admin.id, input.userId, input.intent === "disable", now);
+  if (input.intent === "role") {
+    const changed = await changeUserRole(db, admin.id, input.userId, input.role, now);
+    if (!changed.ok) return data({ error: changed.message ?? Object.values(changed.fieldErrors)[0] ?? "That change was refused.", done: null, fieldErrors: NO_FIELD_ERRORS, values: null }, { status: changed.status });
+    const { name, changed: didChange } = changed.value;
+    const label = ROLE_LABELS[input.role].toLowerCase();
+    const role = `${/^[aeiou]/.test(label) ? "an" : "a"} ${label}`;
+    const done = didChange ? `${name} is now ${role}. They have been signed out everywhere and sign in again with their new role.` : `${name} was already ${role}; nothing changed.`;
+    return { error: undefined, done, fieldErrors: NO_FIELD_ERRORS, values: null };
+  }
+  const result = await setUserDisabled(db, admin.id, input.userId, input.intent === "disable", now);
   if (!result.ok) return data({ error: result.message ?? Object.values(result.fieldErrors)[0] ?? "That change was refused.", done: null, fieldErrors: NO_FIELD_ERRORS, values: null }, { status: result.status });
-  const done = input.intent === "role" ? "Role changed. That user has been signed out everywhere." : input.intent === "disable" ? "Account disabled and signed out everywhere." : "Account re-enabled.";
-  return { error: undefined, done, fieldErrors: NO_FIELD_ERRORS, values: null };
+  return { error: undefined, done: input.intent === "disable" ? "Account disabled and signed out everywhere." : "Account re-enabled.", fieldErrors: NO_FIELD_ERRORS, values: null };
 }
 
 export default function AdminUsers() {

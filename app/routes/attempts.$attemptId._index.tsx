@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { ok: true as const, error: null, answered: result.value.answered };
 }
 
-function SavedQuestion({ question, total }: { question: AttemptQuestionView; total: number }) {
+function SavedQuestion({ question, total, onAnswered }: { question: AttemptQuestionView; total: number; onAnswered: (answered: boolean) => void }) {
   const fetcher = useFetcher<typeof action>();
   const [dirty, setDirty] = useState(false);
   const status =
@@ -54,6 +54,7 @@ function SavedQuestion({ question, total }: { question: AttemptQuestionView; tot
           legendPrefix={`Question ${question.position} of ${total}`}
           onChange={(selected) => {
             setDirty(true);
+            onAnswered(selected.length > 0);
             const body = new FormData();
             body.set("questionId", question.id);
             for (const id of selected) body.append("option", id);
@@ -78,14 +79,38 @@ function SavedQuestion({ question, total }: { question: AttemptQuestionView; tot
 export default function TakeAttempt() {
   const attempt = useLoaderData<typeof loader>();
   const total = attempt.questions.length;
+  // Which questions have an answer, as the trainer chooses (the server's copy on load).
+  const [answered, setAnswered] = useState(() => new Set(attempt.questions.filter((q) => q.selected.length > 0).map((q) => q.id)));
+  const mark = (id: string, isAnswered: boolean) =>
+    setAnswered((current) => {
+      const next = new Set(current);
+      if (isAnswered) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   return (
     <section aria-labelledby="attempt-title" className="attempt">
       <p className="eyebrow">{attempt.moduleTitle}</p>
       <h1 id="attempt-title">End-of-module assessment</h1>
       <p>Your answers are saved as you choose them; you can leave and come back. You will review every answer before submitting. Pass mark: {attempt.passMark}%.</p>
+      <nav className="question-nav card" aria-label="Questions">
+        <p className="question-nav__count" aria-live="polite">
+          Answered {answered.size} of {total}
+        </p>
+        <ol className="question-nav__list">
+          {attempt.questions.map((q) => (
+            <li key={q.id}>
+              <a href={`#q-${q.position}`} className={answered.has(q.id) ? "question-nav__link question-nav__link--answered" : "question-nav__link"}>
+                {q.position}
+                <span className="visually-hidden">{answered.has(q.id) ? " (answered)" : " (not answered)"}</span>
+              </a>
+            </li>
+          ))}
+        </ol>
+      </nav>
       <ol className="attempt-questions">
         {attempt.questions.map((q) => (
-          <SavedQuestion key={q.id} question={q} total={total} />
+          <SavedQuestion key={q.id} question={q} total={total} onAnswered={(isAnswered) => mark(q.id, isAnswered)} />
         ))}
       </ol>
       <p>

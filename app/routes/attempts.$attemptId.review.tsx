@@ -5,7 +5,7 @@ import { submitAttempt } from "~/approval/approval.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
-import { FormError } from "~/components/form";
+import { CheckboxField, FormError } from "~/components/form";
 import { readForm } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Review your answers · Approved Trainer Academy" }];
@@ -20,8 +20,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
-  // The button sends no fields; reading the body still refuses one that is not a form.
-  await readForm(request);
+  const form = await readForm(request);
+  // Unanswered questions score nothing: submitting with some needs the trainer's confirmation.
+  const current = await getAttemptForTrainer(getDb(), params.attemptId ?? "", user.id);
+  if (current.ok && !current.value.submitted) {
+    const unanswered = current.value.questions.filter((q) => q.selected.length === 0).length;
+    if (unanswered > 0 && !form.get("confirmUnanswered"))
+      return data({ error: `Tick the box to submit with ${unanswered === 1 ? "one question" : `${unanswered} questions`} unanswered, or answer them first.` }, { status: 400 });
+  }
   const result = await submitAttempt(getDb(), { attemptId: params.attemptId ?? "", userId: user.id }, serverClock());
   if (!result.ok) return data({ error: result.message }, { status: result.status });
   return redirect(`/attempts/${params.attemptId}/result`);
@@ -54,7 +60,7 @@ export default function ReviewAttempt() {
           . Unanswered questions score nothing.
         </div>
       ) : null}
-      <FormError error={actionData?.error} />
+      {unanswered.length === 0 ? <FormError error={actionData?.error} /> : null}
       <ol className="review-list">
         {attempt.questions.map((q) => (
           <li key={q.id} className="card">
@@ -75,13 +81,22 @@ export default function ReviewAttempt() {
       </ol>
       <h2>Submit for grading</h2>
       <p>Once submitted, your answers are final and are graded straight away.</p>
-      <Form method="post" className="inline-form">
+      <Form method="post" className="stack">
+        {unanswered.length > 0 ? (
+          <CheckboxField
+            name="confirmUnanswered"
+            label={`Submit with ${unanswered.length === 1 ? "one question" : `${unanswered.length} questions`} unanswered (they score nothing)`}
+            error={actionData?.error ?? undefined}
+          />
+        ) : null}
+        <div className="inline-form">
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Grading…" : "Submit my answers"}
         </button>
         <Link className="button button--secondary" to={`/attempts/${attempt.id}`}>
           Back to the questions
         </Link>
+        </div>
       </Form>
     </section>
   );

@@ -41,6 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Dashboard() {
   const { name, role, modules, checklist, certificate, reportTask, work, reacceptance } = useLoaderData<typeof loader>();
   const passed = modules.filter((m) => m.state === "passed").length;
+  // One clear next step: the first checklist item not done (nothing when certified).
+  const nextStep = certificate ? null : (checklist.find((c) => !c.done) ?? null);
   const [params] = useSearchParams();
   return (
     <section aria-labelledby="dashboard-title">
@@ -95,6 +97,20 @@ export default function Dashboard() {
               </p>
               <p>
                 <Link to="/register/your-listing">Your listing on the public register</Link>: choose whether case managers and solicitors can find you there.
+              </p>
+            </section>
+          ) : null}
+          {nextStep ? (
+            <section className="card start-here" aria-labelledby="start-here-title">
+              <h2 id="start-here-title">{checklist.some((c) => c.done) || modules.some((m) => m.state !== "not-started") ? "Your next step" : "Start here"}</h2>
+              <p>
+                <strong>{nextStep.label}.</strong> {nextStep.detail}
+              </p>
+              <p>
+                <Link className="button" to={nextStep.href} reloadDocument={nextStep.href === "/agreement"}>
+                  {nextStep.action}
+                  <span className="visually-hidden">: {nextStep.label}</span>
+                </Link>
               </p>
             </section>
           ) : null}

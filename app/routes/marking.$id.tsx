@@ -85,14 +85,11 @@ function MarkFields({ rubric, errors }: { rubric: RubricCriterion[]; errors: Rec
   return (
     <>
       {rubric.map((c) => (
-        <fieldset key={c.id} className="criterion-fieldset" data-criterion={c.id}>
-          <legend>
-            {c.title}
-            {c.mustMeet ? " (must be met to pass)" : ""}
-          </legend>
+        // One fieldset per criterion, its legend the criterion's title (no second "Level for …" legend inside it).
+        <div key={c.id} className="criterion-fieldset" data-criterion={c.id}>
           <RadioGroup
             name={`level.${c.id}`}
-            legend={`Level for ${c.title}`}
+            legend={`${c.title}${c.mustMeet ? " (must be met to pass)" : ""}`}
             error={errors[`level.${c.id}`]}
             options={c.levels.map((l) => ({
               value: l.id,
@@ -104,7 +101,7 @@ function MarkFields({ rubric, errors }: { rubric: RubricCriterion[]; errors: Rec
             }))}
           />
           <TextareaField name={`comment.${c.id}`} label={`Comment on ${c.title}`} hint="Required when the criterion is not met." rows={3} error={errors[`comment.${c.id}`]} />
-        </fieldset>
+        </div>
       ))}
       <RadioGroup
         name="outcome"
@@ -164,16 +161,20 @@ export default function MarkSubmission() {
         {view.can.returnToQueue ? intentButton("return", "Return to the queue", true) : null}
       </div>
 
-      <div className="marking-layout">
-        <section className="panel" aria-labelledby="scenario-title" tabIndex={0}>
+      {/* The submission at reading width with the rubric in a panel beside it (below it on narrow screens); the scenario above, folded. */}
+      <details className="panel marking-scenario">
+        <summary>Scenario and instructions the trainer was given</summary>
+        <section aria-labelledby="scenario-title">
           <h2 id="scenario-title">Scenario</h2>
           <TaskScenario task={view.task} level={3} idPrefix="scenario" />
         </section>
-        <section className="panel" aria-labelledby="submission-title" tabIndex={0}>
+      </details>
+      <div className="marking-layout">
+        <section className="panel marking-submission" aria-labelledby="submission-title">
           <h2 id="submission-title">Submission</h2>
           <MarkdownLite text={view.body} headingLevel={3} className="prose report-body" />
         </section>
-        <section className="panel" aria-labelledby="rubric-title" tabIndex={0}>
+        <section className="panel marking-rubric" aria-labelledby="rubric-title" tabIndex={0}>
           <h2 id="rubric-title">{view.can.mark ? "Your mark" : view.can.moderate ? "Moderation" : view.can.resolve ? "Resolve the disagreement" : "Rubric"}</h2>
           {hasFieldErrors ? <ErrorSummary fieldErrors={errors} /> : null}
           {hasFieldErrors && actionData?.error ? <FormError error={actionData.error} /> : null}

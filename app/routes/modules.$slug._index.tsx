@@ -34,6 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function ModuleOverview() {
   const { module, progress } = useLoaderData<typeof loader>();
   const started = progress.sectionsDone > 0 || progress.state !== "not-started";
+  // Every section read and not yet passed: the assessment is the next thing to do.
+  const readyForAssessment = progress.sectionsDone === progress.sectionsTotal && progress.state !== "passed";
   return (
     <article aria-labelledby="module-title" className="module-overview">
       <p className="eyebrow">Mandatory module</p>
@@ -42,13 +44,33 @@ export default function ModuleOverview() {
       <p>
         <ModuleStateBadge state={progress.state} /> <span className="muted">About {module.estimatedMinutes} minutes · version {module.version}</span>
       </p>
+      {readyForAssessment ? (
+        <div className="alert alert--success" role="status">
+          <p>
+            <strong>All {progress.sectionsTotal} sections read.</strong> You are ready for the end-of-module assessment.
+          </p>
+        </div>
+      ) : null}
       <p>
-        <Link className="button" to={`/modules/${module.slug}/${progress.resumeSectionId}`} reloadDocument>
-          {started ? "Continue where you left off" : "Start the module"}
-        </Link>{" "}
-        <Link className="button button--secondary" to={`/modules/${module.slug}/assessment`}>
-          End-of-module assessment
-        </Link>
+        {readyForAssessment ? (
+          <>
+            <Link className="button" to={`/modules/${module.slug}/assessment`}>
+              Start the assessment
+            </Link>{" "}
+            <Link className="button button--secondary" to={`/modules/${module.slug}/${module.sections[0]!.id}`} reloadDocument>
+              Read the sections again
+            </Link>
+          </>
+        ) : (
+          <>
+            <Link className="button" to={`/modules/${module.slug}/${progress.resumeSectionId}`} reloadDocument>
+              {started ? "Continue where you left off" : "Start the module"}
+            </Link>{" "}
+            <Link className="button button--secondary" to={`/modules/${module.slug}/assessment`}>
+              End-of-module assessment
+            </Link>
+          </>
+        )}
       </p>
       <div className="progress-summary">
         <label htmlFor="module-progress">

@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { startAttempt } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
-import { getModule } from "~/content/catalog.server";
+import { getModule, versionLabel } from "~/content/catalog.server";
+import { percentShown } from "~/assessment/rules";
 import { getDb } from "~/db.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
 import { FormError } from "~/components/form";
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     module: { slug: module.slug, title: module.title, passMark: module.passMark, questionsPerAttempt: module.questionsPerAttempt },
     progress,
-    attempts: attempts.map((a) => ({ id: a.id, submittedAt: a.submitted_at!, percent: a.percent ?? 0, passed: a.passed === 1, version: a.content_hash.slice(0, 8) })),
+    attempts: attempts.map((a) => ({ id: a.id, submittedAt: a.submitted_at!, percent: percentShown(a.score ?? 0, a.total), passed: a.passed === 1, version: versionLabel(a.content_hash) })),
   };
 }
 
@@ -94,9 +95,7 @@ export default function AssessmentStart() {
                     <td>{formatDate(a.submittedAt)}</td>
                     <td>{a.percent}%</td>
                     <td>{a.passed ? <span className="status status--good">Passed</span> : <span className="status status--bad">Not passed</span>}</td>
-                    <td>
-                      <code>{a.version}</code>
-                    </td>
+                    <td>{a.version}</td>
                     <td>
                       <Link to={`/attempts/${a.id}/result`}>See the feedback</Link>
                     </td>

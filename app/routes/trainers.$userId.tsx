@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const unlockSchema = z.object({
   slug: z.string().min(1),
-  reason: z.string().trim().min(10, "Give a reason of at least 10 characters (it goes in the audit trail).").max(1000, "Keep the reason under 1,000 characters."),
+  reason: z.string().trim().min(10, "Give a reason of at least 10 characters (it goes in the audit trail).").max(1000, "Keep the reason to 1,000 characters or fewer."),
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -109,7 +109,7 @@ export default function TrainerProgress() {
             </label>
             <progress id={`p-${m.slug}`} max={m.sectionsTotal} value={m.sectionsDone} />
             <p className="muted">
-              {m.passedAt ? `Passed ${formatDate(m.passedAt)} (${m.passedPercent}%), version ${m.passedVersion}` : `${m.attemptsTaken} attempt(s) submitted`}
+              {m.passedAt ? `Passed ${formatDate(m.passedAt)} (${m.passedPercent}%), version ${m.passedVersion}` : `${m.attemptsTaken === 0 ? "No attempts" : m.attemptsTaken === 1 ? "1 attempt" : `${m.attemptsTaken} attempts`} submitted`}
             </p>
             {m.retakeMessage && m.retakeMessage.startsWith("This assessment is locked") ? (
               <Form method="post" className="stack">

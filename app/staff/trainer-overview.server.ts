@@ -17,6 +17,7 @@ import { dateOf } from "~/utils/dates";
 import { getTrainerRequirements } from "~/evidence/requirements.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
 import { versionLabel } from "~/content/catalog.server";
+import { percentShown } from "~/assessment/rules";
 
 /** The newest audit entries shown; the audit trail page has the rest (filtered by subject). */
 export const OVERVIEW_AUDIT_LIMIT = 100;
@@ -137,7 +138,8 @@ export async function getTrainerOverview(db: DB, trainer: { id: number }, viewer
     /** Only admins may open the DBS record (and its details); assessors see the decision. */
     dbsRecordLink: viewerRole === "admin" && dbs ? `/admin/dbs/${dbs.id}` : null,
     modules,
-    attempts: attempts.map((a) => ({ ...a, versionLabel: versionLabel(a.content_hash) })),
+    // Scores to one decimal place, as the trainer saw them (issue 13.16).
+    attempts: attempts.map((a) => ({ ...a, percent: percentShown(a.score ?? 0, a.total), versionLabel: versionLabel(a.content_hash) })),
     submissions: groupSubmissions(submissionRows),
     acceptances: acceptances.map((a) => ({ ...a, versionLabel: versionLabel(a.agreement_version) })),
     certificates,

@@ -1,24 +1,16 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
 import { markReportAsPass, passModuleAssessment, readCatalog } from "./support/content";
 import { DAY, addQualification, date, fillInsurance, randomDbsNumber, recordDbs } from "./support/entry";
-import { expectAccessible, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
+import { asStaff, expectAccessible, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
 import { tinyPdf } from "../helpers/evidence";
 
 const catalog = readCatalog();
-
-async function asStaff(browser: Browser, account: { email: string; password: string }, run: (page: Page) => Promise<void>) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, account.email, account.password);
-  await run(page);
-  await context.close();
-}
 
 async function verifyInsurance(browser: Browser, trainerName: string) {
   await asStaff(browser, E2E_ASSESSOR, async (page) => {
@@ -129,7 +121,7 @@ test("from sign-up to a valid public certificate; lapse, renewal and supersessio
   await page.goto("/dashboard");
   await expect(page.locator('[data-item="report"] .status')).toHaveText("Done");
   await expect(page.locator('[data-item="agreement"] .status')).toHaveText("To do");
-  await page.locator('[data-item="agreement"]').getByRole("link", { name: /Fix this/ }).click();
+  await page.locator('[data-item="agreement"]').getByRole("link", { name: /^Start/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Scope of practice and communication agreement" })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole("button", { name: "Accept the agreement" }).click();
@@ -164,7 +156,7 @@ test("from sign-up to a valid public certificate; lapse, renewal and supersessio
   await expect(verifier.getByRole("heading", { level: 1 })).toHaveText(name);
   for (const module of catalog.modules) {
     const row = verifier.getByRole("row").filter({ hasText: module.title });
-    await expect(row).toContainText(module.contentHash.slice(0, 8));
+    await expect(row).toContainText(module.versionLabel);
   }
   await expect(verifier.getByRole("heading", { name: "This trainer may not" })).toBeVisible();
   await expect(verifier.locator('meta[name="robots"]')).toHaveAttribute("content", /noindex/);

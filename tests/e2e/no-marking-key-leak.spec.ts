@@ -106,7 +106,7 @@ test("the marking key is shown to assessors and moderators, never to the trainer
   const task = readCatalog().modules.find((m) => m.slug === "report-writing")!.reportTask!;
   for (const criterion of task.rubric) {
     const level = criterion.levels.find((l) => l.met)!;
-    await marker.locator(`fieldset[data-criterion="${criterion.id}"]`).getByLabel(new RegExp(`^${level.label}:`)).check();
+    await marker.locator(`[data-criterion="${criterion.id}"]`).getByLabel(new RegExp(`^${level.label}:`)).check();
   }
   await marker.getByLabel("Pass", { exact: true }).check();
   await marker.getByLabel("Overall feedback for the trainer").fill("Clear and factual.");

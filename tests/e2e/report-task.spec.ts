@@ -33,7 +33,7 @@ async function staffPage(browser: Browser, account: { email: string; password: s
 /** Fills the rubric: every criterion met, or every must-meet one not met (with a comment). */
 async function fillRubric(page: Page, mode: "all-met" | "must-meet-unmet") {
   for (const criterion of task.rubric) {
-    const fieldset = page.locator(`fieldset[data-criterion="${criterion.id}"]`);
+    const fieldset = page.locator(`[data-criterion="${criterion.id}"]`);
     const level = mode === "all-met" || !criterion.mustMeet ? criterion.levels.find((l) => l.met)! : criterion.levels.find((l) => !l.met)!;
     await fieldset.getByLabel(new RegExp(`^${level.label}:`)).check();
     if (!level.met) await fieldset.getByLabel(`Comment on ${criterion.title}`).fill(`Needs work on ${criterion.title.toLowerCase()}.`);
@@ -131,6 +131,8 @@ test("a trainer writes, is referred with feedback released after moderation, res
   await expect(submission.getByText(XSS_IMG)).toBeVisible();
   expect(await submission.locator("script, img").count()).toBe(0);
   expect(await marker.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
+  // The scenario is folded above the submission (issue 13.11), one click away.
+  await marker.getByText("Scenario and instructions the trainer was given").click();
   await expect(marker.getByRole("region", { name: "Scenario" }).getByRole("heading", { name: "Goals agreed by the team" })).toBeVisible();
   await expectAccessible(marker);
   await marker.getByRole("button", { name: "Start marking" }).click();
@@ -151,7 +153,7 @@ test("a trainer writes, is referred with feedback released after moderation, res
   await marker.getByLabel("Refer (the trainer resubmits)").check();
   await marker.getByRole("button", { name: "Save the mark" }).click();
   await expect(marker.getByText("Status: Marked: waiting for moderation")).toBeVisible();
-  await expect(marker.getByText("You marked this submission. A second assessor must moderate it.")).toBeVisible();
+  await expect(marker.getByText("You marked this submission. A second assessor must moderate it (an admin can moderate it too).")).toBeVisible();
 
   // Before release the trainer sees no mark or feedback, not even in the page's data.
   await page.goto(submissionUrl);

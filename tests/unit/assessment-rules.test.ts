@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drawPaper, hasPassed, isAnswerCorrect, retakeDecision, scorePercent, seededRandom, shuffle, validateSelection, withAttemptOptionIds } from "~/assessment/rules";
+import { drawPaper, hasPassed, isAnswerCorrect, percentShown, retakeDecision, scorePercent, seededRandom, shuffle, validateSelection, withAttemptOptionIds } from "~/assessment/rules";
 
 describe("grading", () => {
   it("single choice: only the one correct option", () => {
@@ -31,6 +31,22 @@ describe("grading", () => {
     expect(scorePercent(0, 0)).toBe(0);
     expect(hasPassed(80, 80)).toBe(true);
     expect(hasPassed(79, 80)).toBe(false);
+  });
+
+  it("shows the score to one decimal place, never rounded up past the whole percent that decided (issue 13.16)", () => {
+    expect(percentShown(11, 12)).toBe("91.7");
+    expect(percentShown(10, 12)).toBe("83.3");
+    expect(percentShown(9, 12)).toBe("75.0");
+    expect(percentShown(12, 12)).toBe("100.0");
+    expect(percentShown(0, 12)).toBe("0.0");
+    expect(percentShown(0, 0)).toBe("0.0");
+    expect(percentShown(1, 3)).toBe("33.3");
+    expect(percentShown(2, 3)).toBe("66.7");
+    // 79.96%: the pass rule reads 79 (not passed at 80); the page must not say "80.0".
+    expect(scorePercent(1999, 2500)).toBe(79);
+    expect(percentShown(1999, 2500)).toBe("79.9");
+    expect(percentShown(1998, 2500)).toBe("79.9");
+    expect(percentShown(2000, 2500)).toBe("80.0");
   });
 
   it("refuses malformed selections before they are saved", () => {

@@ -13,7 +13,7 @@ function eligibleFacts(): TrainerFacts {
       dbs: { id: 3, decision: "suitable", decidedAt: "2026-05-03T10:00:00.000Z", recheckDueOn: "2027-05-03" },
       policy: { ...DEFAULT_POLICY },
     },
-    modules: ["safeguarding", "medical-legal", "report-writing", "manual-handling"].map((slug) => ({ slug, title: slug, passed: { at: "2026-05-10T10:00:00.000Z", version: "a".repeat(64) } })),
+    modules: ["safeguarding", "medical-legal", "report-writing", "manual-handling"].map((slug) => ({ slug, title: slug, passed: { at: "2026-05-10T10:00:00.000Z", version: "a".repeat(64), label: "2026.1" } })),
     reportTask: { passed: true, releasedAt: "2026-05-20T10:00:00.000Z", version: "b".repeat(64) },
     agreement: { currentVersion: "v2", acceptedVersion: "v2", acceptedAt: "2026-05-21T10:00:00.000Z" },
   };
@@ -85,18 +85,19 @@ describe("eligibility", () => {
   it("labels every checklist item and says what satisfied it, with where to go", () => {
     const result = evaluateEligibility(eligibleFacts(), today);
     expect(result.checklist).toEqual([
-      { key: "qualification", label: "Personal training qualification (Level 3 or above), verified", done: true, detail: "Verified: Level 3 Certificate in Personal Training.", href: "/requirements" },
-      { key: "insurance", label: "Insurance verified, in date and meeting the minimum cover", done: true, detail: "Verified, in force until 2027-03-31.", href: "/requirements" },
-      { key: "dbs", label: "Enhanced DBS check recorded as suitable and not due for re-check", done: true, detail: "Suitable; re-check due 2027-05-03.", href: "/requirements" },
+      { key: "qualification", label: "Personal training qualification (Level 3 or above), verified", done: true, detail: "Verified: Level 3 Certificate in Personal Training.", href: "/requirements", action: "Update" },
+      { key: "insurance", label: "Insurance verified, in date and meeting the minimum cover", done: true, detail: "Verified, in force until 2027-03-31.", href: "/requirements", action: "Renew" },
+      { key: "dbs", label: "Enhanced DBS check recorded as suitable and not due for re-check", done: true, detail: "Suitable; re-check due 2027-05-03.", href: "/requirements", action: "Update" },
       ...["safeguarding", "medical-legal", "report-writing", "manual-handling"].map((slug) => ({
         key: `module:${slug}`,
         label: `Module assessment passed: ${slug}`,
         done: true,
-        detail: "Passed 10 May 2026 (version aaaaaaaa).",
+        detail: "Passed 10 May 2026 (version 2026.1).",
         href: `/modules/${slug}`,
+        action: "Retake the assessment",
       })),
-      { key: "report", label: "Report-writing task passed", done: true, detail: "Passed 20 May 2026.", href: "/report-task" },
-      { key: "agreement", label: "Current scope of practice and communication agreement accepted", done: true, detail: "Accepted 21 May 2026.", href: "/agreement" },
+      { key: "report", label: "Report-writing task passed", done: true, detail: "Passed 20 May 2026.", href: "/report-task", action: "Start" },
+      { key: "agreement", label: "Current scope of practice and communication agreement accepted", done: true, detail: "Accepted 21 May 2026.", href: "/agreement", action: "Read and accept" },
     ]);
   });
 

@@ -7,7 +7,7 @@ import { getPublicCertificateView, liveStatusOf } from "~/certificates/public.se
 import { revokeCertificate, suspendCertificate, reinstateCertificate } from "~/certificates/admin.server";
 import { registerModuleVersions } from "~/content/catalog.server";
 import { iso, DAY, addMs } from "~/utils/clock";
-import { addDays, dateOf } from "~/utils/dates";
+import { addDays, dateOf, londonDayOf } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
 import { addRenewedInsurance } from "../helpers/renewal";
@@ -110,6 +110,18 @@ describe("issuing certificates", () => {
     expect(await issueCertificateIfEligible(db, trainer.userId, now)).toEqual({ issued: false, reason: "the trainer's last certificate was revoked" });
     const actions = await db.selectFrom("audit_event").select("action").where("subject_id", "=", trainer.certificateId).execute();
     expect(actions.map((a) => a.action)).toEqual(["certificate.issued", "certificate.suspended", "certificate.reinstated", "certificate.revoked"]);
+    // The public status history: each decision with its day, never the reason the admin wrote.
+    const view = await getPublicCertificateView(db, trainer.certificateId, addMs(now, 10_000));
+    expect(view!.history.map((e) => e.event)).toEqual(["issued", "suspended", "reinstated", "revoked"]);
+    expect(view!.history.every((e) => e.on === londonDayOf(iso(now)))).toBe(true);
+    for (const secret of ["Complaint under investigation", "Investigation closed", "Serious breach"]) expect(JSON.stringify(view)).not.toContain(secret);
+  });
+
+  it("a superseded certificate's history ends with its replacement", async () => {
+    const trainer = await seed({ insuranceEndsOn: addDays(dateOf(now), 20) });
+    await db.updateTable("certificate").set({ superseded_at: iso(addMs(now, 3 * DAY)), superseded_by: trainer.certificateId }).where("id", "=", trainer.certificateId).execute();
+    const view = await getPublicCertificateView(db, trainer.certificateId, addMs(now, 4 * DAY));
+    expect(view!.history.map((e) => [e.event, e.on])).toEqual([["issued", londonDayOf(iso(now))], ["superseded", londonDayOf(iso(addMs(now, 3 * DAY)))]]);
   });
 
   it("the public view carries no email, insurer, DBS detail or internal id", async () => {
@@ -117,8 +129,13 @@ describe("issuing certificates", () => {
     const view = await getPublicCertificateView(db, trainer.certificateId, now);
     const json = JSON.stringify(view);
     expect(json).toContain("Private Person");
+    // People read the module version's label; the exact content hash stays in the JSON for machines.
+    for (const m of view!.modules) {
+      expect(m.version).toMatch(/^\d{4}\.\d+$/);
+      expect(m.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    }
     for (const secret of ["@example.test", "Seeded Insurance", "SEED-PL-1", "suitable", "barred", "user_id", String(trainer.userId) + ","]) expect(json).not.toContain(secret);
-    expect(Object.keys(view!).sort()).toEqual(["expiresOn", "expiryBasis", "id", "issuedOn", "issuer", "modules", "name", "reason", "reportTaskPassedOn", "scope", "status", "statusLabel", "supersededBy"].concat("credentialIssuerDid").sort());
+    expect(Object.keys(view!).sort()).toEqual(["expiresOn", "expiryBasis", "id", "issuedOn", "issuer", "modules", "name", "reason", "reportTaskPassedOn", "scope", "status", "statusLabel", "supersededBy"].concat("credentialIssuerDid", "history").sort());
     expect(await getPublicCertificateView(db, "abcdefghijklmnopqrstuvwxyz234567", now)).toBeNull();
     expect(await getPublicCertificateView(db, "../../etc/passwd", now)).toBeNull();
   });
@@ -137,20 +154,26 @@ describe("verification page rendering", () => {
         issuedOn: "2026-06-01",
         expiresOn: "2027-03-31",
         expiryBasis: "insurance end date",
-        modules: [{ title: "<img src=x onerror=alert(1)>", passedOn: "2026-05-10", version: "abcdef12" }],
+        modules: [{ title: "<img src=x onerror=alert(1)>", passedOn: "2026-05-10", version: "2026.1", contentHash: "abcdef12" }],
         reportTaskPassedOn: "2026-05-20",
         scope: { may: ["a & b"], mayNot: ["<b>"], agreementVersion: "12345678" },
         credentialIssuerDid: null,
         issuer: "RMR",
         supersededBy: null,
+        history: [{ on: "2026-06-01", event: "issued", label: "Issued" }],
       },
       "/build/app.css",
       new Date("2026-06-01T10:00:00Z"),
+      { baseUrl: "https://academy.example" },
     );
     expect(html).not.toContain("<script>alert");
     expect(html).not.toContain("<img src=x");
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(html).toContain("a &amp; b");
     expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
+    // Open Graph: a shared link previews the status (escaped like everything else).
+    expect(html).toContain('<meta property="og:title" content="Valid: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;, Medical-Legal Approved Trainer certificate">');
+    expect(html).toContain('<meta property="og:url" content="https://academy.example/verify/abcdefghijklmnopqrstuvwxyz234567">');
+    expect(html).toContain('<time datetime="2026-06-01">1 June 2026</time> <span class="status-history__event">Issued</span>');
   });
 });

@@ -11,7 +11,7 @@ import type { DB } from "~db/connection";
 import { ApprovalChecklist } from "~/certificates/checklist";
 import { evaluateEligibility } from "~/certificates/eligibility";
 import { loadTrainerFacts } from "~/certificates/facts.server";
-import { currentModuleVersionId, listModules, registerModuleVersions } from "~/content/catalog.server";
+import { currentModuleVersionId, listModules, registerModuleVersions, versionLabel } from "~/content/catalog.server";
 import { iso } from "~/utils/clock";
 import { addDays, addMonths, dateOf } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
@@ -41,7 +41,8 @@ async function renderChecklist(userId: number, on = today): Promise<{ html: stri
     status: /<span class="status [^"]+">([^<]*)<\/span>/.exec(body!)![1]!,
     label: decode(/<h3 class="checklist__title">([^<]*)<\/h3>/.exec(body!)![1]!),
     detail: decode(/<\/h3><p>([^<]*)<\/p>/.exec(body!)![1]!),
-    fix: /<a [^>]*href="([^"]+)"[^>]*>Fix this/.exec(body!)?.[1] ?? null,
+    // The link to do it: "<what it says> → <where it goes>".
+    fix: ((m) => (m ? `${m[2]} → ${m[1]}` : null))(/<a [^>]*href="([^"]+)"[^>]*>([^<]*)<span class="visually-hidden">/.exec(body!)),
   }));
   return { html, items };
 }
@@ -73,24 +74,26 @@ describe("the dashboard checklist", () => {
       { key: "qualification", status: "Done", label: "Personal training qualification (Level 3 or above), verified", detail: "Verified: Level 3 Diploma in Personal Training.", fix: null },
       { key: "insurance", status: "Done", label: "Insurance verified, in date and meeting the minimum cover", detail: `Verified, in force until ${addDays(today, 300)}.`, fix: null },
       { key: "dbs", status: "Done", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: `Suitable; re-check due ${addMonths(addDays(today, -20), 12)}.`, fix: null },
-      ...modules.map((m) => ({ key: `module:${m.slug}`, status: "Done", label: `Module assessment passed: ${m.title}`, detail: `Passed 1 June 2026 (version ${m.hash.slice(0, 8)}).`, fix: null })),
+      ...modules.map((m) => ({ key: `module:${m.slug}`, status: "Done", label: `Module assessment passed: ${m.title}`, detail: `Passed 1 June 2026 (version ${versionLabel(m.hash)}).`, fix: null })),
       { key: "report", status: "Done", label: "Report-writing task passed", detail: "Passed 1 June 2026.", fix: null },
-      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "/agreement" },
+      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "Start → /agreement" },
     ]);
     expect(html).toContain("8 of 9 done.");
-    expect(html).toContain("Fix this<span class=\"visually-hidden\">: Current scope of practice and communication agreement accepted</span>");
+    expect(html).toContain("Start<span class=\"visually-hidden\">: Current scope of practice and communication agreement accepted</span>");
+    expect(html).not.toContain("Fix this");
+    expect(modules.every((m) => /^\d{4}\.\d+$/.test(versionLabel(m.hash)))).toBe(true);
   });
 
   it("for a new trainer: every item to do, each saying what is missing and linking to where to fix it", async () => {
     const trainer = await createUser(db, { role: "trainer", name: "New Trainer" });
     const { html, items } = await renderChecklist(trainer.id);
     expect(items).toEqual([
-      { key: "qualification", status: "To do", label: "Personal training qualification (Level 3 or above), verified", detail: "No verified personal training qualification at Level 3 or above.", fix: "/requirements" },
-      { key: "insurance", status: "To do", label: "Insurance verified, in date and meeting the minimum cover", detail: "No verified insurance.", fix: "/requirements" },
-      { key: "dbs", status: "To do", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: "No Enhanced DBS check recorded as suitable.", fix: "/requirements" },
-      ...listModules().map((m) => ({ key: `module:${m.slug}`, status: "To do", label: `Module assessment passed: ${m.title}`, detail: "The end-of-module assessment has not been passed yet.", fix: `/modules/${m.slug}` })),
-      { key: "report", status: "To do", label: "Report-writing task passed", detail: "The report-writing task has not been passed yet.", fix: "/report-task" },
-      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "/agreement" },
+      { key: "qualification", status: "To do", label: "Personal training qualification (Level 3 or above), verified", detail: "No verified personal training qualification at Level 3 or above.", fix: "Start → /requirements" },
+      { key: "insurance", status: "To do", label: "Insurance verified, in date and meeting the minimum cover", detail: "No verified insurance.", fix: "Start → /requirements" },
+      { key: "dbs", status: "To do", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: "No Enhanced DBS check recorded as suitable.", fix: "Start → /requirements" },
+      ...listModules().map((m) => ({ key: `module:${m.slug}`, status: "To do", label: `Module assessment passed: ${m.title}`, detail: "The end-of-module assessment has not been passed yet.", fix: `Start → /modules/${m.slug}` })),
+      { key: "report", status: "To do", label: "Report-writing task passed", detail: "The report-writing task has not been passed yet.", fix: "Start → /report-task" },
+      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "You have not accepted the agreement yet.", fix: "Start → /agreement" },
     ]);
     expect(html).toContain("0 of 9 done.");
   });
@@ -114,18 +117,18 @@ describe("the dashboard checklist", () => {
         status: "To do",
         label: "Insurance verified, in date and meeting the minimum cover",
         detail: "The verified insurance has ended. Public liability cover is below the minimum. Professional indemnity cover is below the minimum.",
-        fix: "/requirements",
+        fix: "Renew → /requirements",
       },
-      { key: "dbs", status: "To do", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: "The DBS re-check is due.", fix: "/requirements" },
+      { key: "dbs", status: "To do", label: "Enhanced DBS check recorded as suitable and not due for re-check", detail: "The DBS re-check is due.", fix: "Update → /requirements" },
       ...listModules().map((m) => ({
         key: `module:${m.slug}`,
         status: "To do",
         label: `Module assessment passed: ${m.title}`,
         detail: "Passed 1 June 2026: the annual refresher is due; retake the end-of-module assessment.",
-        fix: `/modules/${m.slug}`,
+        fix: `Retake the assessment → /modules/${m.slug}`,
       })),
       { key: "report", status: "Done", label: "Report-writing task passed", detail: "Passed 1 June 2026.", fix: null },
-      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "A new version of the agreement has been published; read and accept it.", fix: "/agreement" },
+      { key: "agreement", status: "To do", label: "Current scope of practice and communication agreement accepted", detail: "A new version of the agreement has been published; read and accept it.", fix: "Read and accept → /agreement" },
     ]);
     expect(html).toContain("2 of 9 done.");
   });
@@ -140,7 +143,7 @@ describe("the dashboard checklist", () => {
     await db.updateTable("insurance_policy").set({ start_date: addDays(today, 1) }).where("user_id", "=", userId).execute();
     const { items } = await renderChecklist(userId);
     expect(items.filter((i) => i.status === "To do")).toEqual([
-      { key: "insurance", status: "To do", label: "Insurance verified, in date and meeting the minimum cover", detail: "The verified insurance has not started yet.", fix: "/requirements" },
+      { key: "insurance", status: "To do", label: "Insurance verified, in date and meeting the minimum cover", detail: "The verified insurance has not started yet.", fix: "Renew → /requirements" },
     ]);
     expect(items.find((i) => i.key === "agreement")).toEqual({ key: "agreement", status: "Done", label: "Current scope of practice and communication agreement accepted", detail: "Accepted 1 June 2026.", fix: null });
   });

@@ -343,7 +343,7 @@ describe("staff decisions", () => {
     expect(problems(verificationDecisionSchema, { decision: "reject", reason: " Too short " })).toEqual({ reason: "Give the reason for rejecting in at least 10 characters, so the trainer can put it right." });
     expect(problems(verificationDecisionSchema, { decision: "reject" })).toEqual({ reason: "Give the reason for rejecting, so the trainer can put it right." });
     expect(parsed(verificationDecisionSchema, { decision: "reject", reason: "r".repeat(1000) }).decision).toBe("reject");
-    expect(problems(verificationDecisionSchema, { decision: "reject", reason: "r".repeat(1001) })).toEqual({ reason: "Keep the reason to at most 1000 characters." });
+    expect(problems(verificationDecisionSchema, { decision: "reject", reason: "r".repeat(1001) })).toEqual({ reason: "Keep the reason to 1,000 characters or fewer." });
     expect(Object.values(problems(verificationDecisionSchema, { decision: "maybe" }) ?? {})).toEqual(["Choose accept or reject."]);
   });
 

@@ -105,7 +105,7 @@ describe("checking a mark", () => {
     expect(checkMark(rubric, [judge("accuracy", false, "x".repeat(2_000)), judge("scope", true), judge("style", true)], "refer")).toMatchObject({ ok: true });
     expect(checkMark(rubric, [judge("accuracy", true, "x".repeat(2_001)), judge("scope", true), judge("style", true)], "pass")).toEqual({
       ok: false,
-      fieldErrors: { "comment.accuracy": "Keep the comment under 2,000 characters." },
+      fieldErrors: { "comment.accuracy": "Keep the comment to 2,000 characters or fewer (it has 2,001)." },
     });
   });
 });

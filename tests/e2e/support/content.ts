@@ -61,7 +61,7 @@ export async function markReportAsPass(assessor: Page, trainerName: string, feed
   await assessor.getByRole("button", { name: "Start marking" }).click();
   for (const criterion of task.rubric) {
     const level = criterion.levels.find((l) => l.met)!;
-    await assessor.locator(`fieldset[data-criterion="${criterion.id}"]`).getByLabel(new RegExp(`^${level.label}:`)).check();
+    await assessor.locator(`[data-criterion="${criterion.id}"]`).getByLabel(new RegExp(`^${level.label}:`)).check();
   }
   await assessor.getByLabel("Pass", { exact: true }).check();
   await assessor.getByLabel("Overall feedback for the trainer").fill(feedback);

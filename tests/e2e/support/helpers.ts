@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import type { DatabaseConfig } from "~db/connection";
 import { E2E_DATABASE } from "../../../playwright.config";
 import { withDatabaseOf } from "./database";
@@ -80,4 +80,13 @@ export async function signOut(page: Page): Promise<void> {
 export async function setServerClockOffset(page: Page, offsetMs: number): Promise<void> {
   const response = await page.request.post("/test-support/clock", { form: { offsetMs: String(offsetMs) } });
   expect(response.ok()).toBe(true);
+}
+
+/** Runs `run` in a fresh browser context signed in as `account`, then closes it. */
+export async function asStaff(browser: Browser, account: { email: string; password: string }, run: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, account.email, account.password);
+  await run(page);
+  await context.close();
 }
