@@ -316,9 +316,7 @@ async function release(trx: Trx, row: ReportSubmission, from: SubmissionStatus, 
 }
 
 /** A released PASS for the report-writing task can be a trainer's last requirement (see `OnRequirementMet`). */
-export type OnPassReleased = OnRequirementMet;
-
-async function reactToRelease(trx: Trx, trainerId: number, outcome: ReportOutcome, onPassReleased: OnPassReleased | undefined): Promise<void> {
+async function reactToRelease(trx: Trx, trainerId: number, outcome: ReportOutcome, onPassReleased: OnRequirementMet | undefined): Promise<void> {
   if (outcome === "pass" && onPassReleased) await onPassReleased(trx, trainerId);
 }
 
@@ -327,7 +325,7 @@ async function reactToRelease(trx: Trx, trainerId: number, outcome: ReportOutcom
  * (a pass needs every must-meet criterion met). Then either released at once, or, when the
  * moderation sample picks it, sent to a second assessor.
  */
-export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date, onPassReleased?: OnPassReleased): Promise<Result<{ released: boolean; moderationRequired: boolean }>> {
+export async function recordMark(db: DB, submissionId: number, viewer: Staff, input: MarkInput, now: Date, onPassReleased?: OnRequirementMet): Promise<Result<{ released: boolean; moderationRequired: boolean }>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.user_id === viewer.id) return refuse(403, "This is your own submission. You cannot mark it.");
@@ -371,7 +369,7 @@ export type ModerationInput = { decision: "agree"; note: string } | ({ decision:
  * The moderator agrees (the marker's outcome is released) or records a different outcome with
  * a reason and their own levels (an admin then decides which stands).
  */
-export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date, onPassReleased?: OnPassReleased): Promise<Result<{ released: boolean }>> {
+export async function recordModeration(db: DB, submissionId: number, viewer: Staff, input: ModerationInput, now: Date, onPassReleased?: OnRequirementMet): Promise<Result<{ released: boolean }>> {
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
   if (row.status !== "in_moderation" || row.moderator_id !== viewer.id) return explainHeldForAction(db, row, viewer, "moderation");
@@ -417,7 +415,7 @@ export async function recordModeration(db: DB, submissionId: number, viewer: Sta
 }
 
 /** An admin decides between a marker and a moderator who disagree; the chosen mark is released. */
-export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date, onPassReleased?: OnPassReleased): Promise<Result<{ outcome: ReportOutcome }>> {
+export async function resolveDisagreement(db: DB, submissionId: number, viewer: Staff, input: { chosenMarkId: number; reason: string }, now: Date, onPassReleased?: OnRequirementMet): Promise<Result<{ outcome: ReportOutcome }>> {
   if (viewer.role !== "admin") return refuse(403, "Only an admin can resolve a disagreement.");
   const row = await db.selectFrom("report_submission").selectAll().where("id", "=", submissionId).executeTakeFirst();
   if (!row) return refuse(404, "There is no such submission.");
