@@ -17,11 +17,11 @@ export default tseslint.config(
   {
     // Settings are read in one place, validated at start (app/utils/env.server.ts); everything
     // else receives them as arguments or through getEnv(). Exceptions, below: command-line
-    // tools that are not the server (bench and bench:scale read their own BENCH_* knobs, dev passes the
+    // tools that are not the server (bench, its governance-dashboard part bench-reports, bench:scale and bench:start read their own BENCH_* knobs, dev passes the
     // environment to its child processes, ensure-chromium reads CHROMIUM_PATH for the tests, test:mutation hands each
     // rule module's test files to vitest in Stryker's workers through ATA_MUTATION_TEST_FILES).
     files: ["app/**", "scripts/**"],
-    ignores: ["app/utils/env.server.ts", "scripts/bench.ts", "scripts/bench-scale.ts", "scripts/bench-backup.ts", "scripts/dev.ts", "scripts/ensure-chromium.ts", "scripts/mutation.ts", "scripts/vitest.mutation.config.ts"],
+    ignores: ["app/utils/env.server.ts", "scripts/bench.ts", "scripts/bench-scale.ts", "scripts/bench-reports.ts", "scripts/bench-backup.ts", "scripts/bench-start.ts", "scripts/dev.ts", "scripts/ensure-chromium.ts", "scripts/mutation.ts", "scripts/vitest.mutation.config.ts"],
     rules: {
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings through getEnv() (app/utils/env.server.ts), where they are validated." }],
     },

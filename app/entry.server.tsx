@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { log } from "~/utils/log.server";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
@@ -7,14 +8,6 @@ import { NonceProvider } from "~/components/nonce";
 import { getEnv } from "~/utils/env.server";
 
 export const streamTimeout = 5_000;
-
-/** Route modules opt into 'unsafe-eval' with `export const handle = { allowEval: true }`. */
-function pageNeedsEval(context: EntryContext): boolean {
-  return context.staticHandlerContext.matches.some((match) => {
-    const handle = context.routeModules[match.route.id]?.handle as { allowEval?: boolean } | undefined;
-    return handle?.allowEval === true;
-  });
-}
 
 export default function handleRequest(
   request: Request,
@@ -29,7 +22,6 @@ export default function handleRequest(
     "Content-Security-Policy",
     documentCsp({
       nonce,
-      allowEval: pageNeedsEval(remixContext),
       devSocket: getEnv().NODE_ENV === "development" ? "ws://localhost:*" : undefined,
     }),
   );
@@ -65,7 +57,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          console.error(error);
+          log().error({ err: error }, "rendering failed");
         },
       },
     );
@@ -84,5 +76,6 @@ export function handleDataRequest(response: Response): Response {
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  console.error(error);
+  // The stack goes to the log only; the person sees the error page (ADR 0036).
+  log().error({ err: error }, "request failed");
 }

@@ -8,6 +8,23 @@ export interface NavItem {
   end?: boolean;
   /** Load as a new document: pages that evaluate precompiled MDX need their own CSP (ADR 0004). */
   reloadDocument?: boolean;
+  /** Other paths that belong to this entry: it is shown as current on them too. */
+  section?: readonly string[];
+}
+
+/** The admin settings page's entries (one navigation entry, "Settings", instead of five). */
+export const ADMIN_SETTINGS: readonly { to: string; label: string; description: string }[] = [
+  { to: "/admin/policy", label: "Approval policy", description: "Minimum insurance cover, DBS re-check interval, warning window, retention, certificate validity, supervision and concerns." },
+  { to: "/admin/assessment-policy", label: "Assessment retake policy", description: "How many attempts a trainer has, and the wait before the next one." },
+  { to: "/admin/report-marking", label: "Marking settings", description: "How written reports are marked and moderated." },
+  { to: "/admin/register", label: "Public register", description: "Whether search engines may index the register of approved trainers." },
+  { to: "/admin/failed-emails", label: "Failed emails", description: "Emails the outbox gave up on: retry or dismiss each." },
+];
+
+/** True when `pathname` is `item`'s page or one of its section's pages. */
+export function isCurrent(item: NavItem, pathname: string): boolean {
+  const matches = (to: string) => pathname === to || (!item.end && pathname.startsWith(`${to}/`));
+  return matches(item.to) || (item.section ?? []).some(matches);
 }
 
 /** The main navigation each role sees. Pages are still authorised on the server. */
@@ -28,19 +45,22 @@ export function navigationFor(role: Role | null): NavItem[] {
     ],
     assessor: [
       { to: "/assessor/verification", label: "Verification queue" },
+      { to: "/assessor/dbs-originals", label: "DBS originals" },
       { to: "/marking", label: "Marking" },
       { to: "/trainers", label: "Trainers" },
+      { to: "/reports", label: "Reports" },
     ],
     admin: [
       { to: "/trainers", label: "Trainers" },
       { to: "/admin/users", label: "Users" },
       { to: "/admin/certificates", label: "Certificates" },
       { to: "/admin/dbs", label: "DBS checks" },
-      { to: "/admin/policy", label: "Policy" },
-      { to: "/admin/assessment-policy", label: "Retake policy" },
+      { to: "/admin/concerns", label: "Concerns" },
+      { to: "/admin/erasure-requests", label: "Erasure requests" },
       { to: "/marking", label: "Marking" },
-      { to: "/admin/report-marking", label: "Marking settings" },
       { to: "/admin/audit", label: "Audit trail" },
+      { to: "/reports", label: "Reports" },
+      { to: "/admin/settings", label: "Settings", section: ADMIN_SETTINGS.map((page) => page.to) },
     ],
   };
   return [...common, ...byRole[role], { to: "/account", label: "Account" }];

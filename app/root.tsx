@@ -13,15 +13,19 @@ import {
   ScrollRestoration,
   useLocation,
   useRouteLoaderData,
+  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
+import { getDb } from "~/db.server";
+import { unreadCount } from "~/notifications/notify.server";
 import {
   errorPageTitle,
   GeneralErrorBoundary,
 } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
-import { navigationFor, ROLE_LABELS } from "~/navigation";
+import { isCurrent, navigationFor, ROLE_LABELS } from "~/navigation";
+import { changesOnlyAnAnswer } from "~/utils/revalidation";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -40,12 +44,18 @@ export const meta: MetaFunction = ({ error }) => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  return { user: user ? { name: user.name, role: user.role } : null };
+  // The bell's count: re-read on every navigation and after every form (Remix revalidates root).
+  const unread = user ? await unreadCount(getDb(), user.id) : 0;
+  return { user: user ? { name: user.name, role: user.role } : null, unread };
 }
+
+/** Not after an answer's autosave or a knowledge check: they change no count the header shows. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate);
 
 function SiteHeader() {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
+  const unread = data?.unread ?? 0;
   const items = navigationFor(user?.role ?? null);
   // On narrow screens (once the page's script runs) the navigation and account folds behind a
   // "Menu" button; without JavaScript, or on wider screens, it is always shown.
@@ -86,6 +96,7 @@ function SiteHeader() {
                     to={item.to}
                     end={item.end}
                     reloadDocument={item.reloadDocument}
+                    className={({ isActive }) => (isActive || isCurrent(item, location.pathname) ? "active" : undefined)}
                   >
                     {item.label}
                   </NavLink>
@@ -96,6 +107,14 @@ function SiteHeader() {
           <div className="account">
             {user ? (
               <>
+                {/* The name carries the count ("Notifications, 3 unread"); it starts with the visible label. */}
+                <NavLink to="/notifications" className="bell" aria-label={unread > 0 ? `Notifications, ${unread} unread` : "Notifications, none unread"}>
+                  <span aria-hidden="true" className="bell__icon">
+                    🔔
+                  </span>
+                  Notifications
+                  {unread > 0 ? <span className="bell__count">{unread > 99 ? "99+" : unread}</span> : null}
+                </NavLink>
                 <span className="account__who">
                   <span className="account__name">{user.name}</span>
                   <span className="role-badge">{ROLE_LABELS[user.role]}</span>

@@ -209,3 +209,21 @@ export async function purgeErasedBytes(db: AnyDb, tables: string[]): Promise<boo
   const { rows } = await sql<{ busy: number; log: number; checkpointed: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
   return rows[0]?.busy === 0;
 }
+
+/**
+ * The elements of a JSON array of strings held in a text column, as a table with one column
+ * `value`, to join in a FROM clause: SQLite's `json_each`, PostgreSQL's
+ * `jsonb_array_elements_text` (laterally joined). `alias` names the table.
+ */
+export function jsonArrayElements(db: AnyDb, column: string, alias: string) {
+  return isPostgres(db)
+    ? sql`cross join lateral jsonb_array_elements_text(${sql.ref(column)}::jsonb) as ${sql.id(alias)}(value)`
+    : sql`cross join json_each(${sql.ref(column)}) as ${sql.id(alias)}`;
+}
+
+/** Days (fractional) from one stored ISO instant to another, as an SQL expression. */
+export function daysBetween(db: AnyDb, later: string, earlier: string) {
+  return isPostgres(db)
+    ? sql<number>`(extract(epoch from (${sql.ref(later)}::timestamptz - ${sql.ref(earlier)}::timestamptz)) / 86400.0)`
+    : sql<number>`(julianday(${sql.ref(later)}) - julianday(${sql.ref(earlier)}))`;
+}

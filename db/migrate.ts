@@ -22,3 +22,13 @@ export async function migrateToLatest(db: DB): Promise<MigrationResultSet> {
   }
   return result;
 }
+
+/** The migrations this code knows and the database has not applied yet (empty when current). */
+export async function pendingMigrations(db: DB): Promise<string[]> {
+  const migrator = new Migrator({
+    db: isPostgres(db) ? db.withPlugin(new PostgresSchemaPlugin()) : db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const known = await migrator.getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

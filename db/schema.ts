@@ -7,6 +7,9 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 export interface Database {
   user: UserTable;
   session: SessionTable;
+  second_factor: SecondFactorTable;
+  second_factor_used_step: SecondFactorUsedStepTable;
+  recovery_code: RecoveryCodeTable;
   one_time_token: OneTimeTokenTable;
   user_invitation: UserInvitationTable;
   email_outbox: EmailOutboxTable;
@@ -25,11 +28,14 @@ export interface Database {
   insurance_policy: InsurancePolicyTable;
   dbs_check: DbsCheckTable;
   dbs_status_check: DbsStatusCheckTable;
+  dbs_viewing_slot: DbsViewingSlotTable;
   policy_setting: PolicySettingTable;
   reminder_sent: ReminderSentTable;
   agreement_acceptance: AgreementAcceptanceTable;
   agreement_version: AgreementVersionTable;
   certificate: CertificateTable;
+  certificate_status: CertificateStatusTable;
+  trainer_progress: TrainerProgressTable;
   credential_issuer_key: CredentialIssuerKeyTable;
   status_list: StatusListTable;
   issued_credential: IssuedCredentialTable;
@@ -42,6 +48,15 @@ export interface Database {
   register_listing: RegisterListingTable;
   concern: ConcernTable;
   concern_event: ConcernEventTable;
+  supervision: SupervisionTable;
+  supervision_session: SupervisionSessionTable;
+  supervision_action: SupervisionActionTable;
+  notification: NotificationTable;
+  notification_preference: NotificationPreferenceTable;
+  notification_digest: NotificationDigestTable;
+  oversight_report_share: OversightReportShareTable;
+  erasure_request: ErasureRequestTable;
+  data_export: DataExportTable;
 }
 
 export const ROLES = ["trainer", "assessor", "admin"] as const;
@@ -60,6 +75,8 @@ export interface UserTable {
   email_confirmed_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Set when the person's data was erased at their request (ADR 0034): the row keeps only its id, role and dates. */
+  erased_at: Generated<string | null>;
 }
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
@@ -73,8 +90,34 @@ export interface SessionTable {
   user_id: number;
   created_at: string;
   last_active_at: string;
+  /** The User-Agent of the session's latest recorded use (at most 300 characters); null until then. */
+  user_agent: Generated<string | null>;
 }
 export type Session = Selectable<SessionTable>;
+
+/** A person's TOTP second factor (ADR 0032). One row per person; unconfirmed while enrolling. */
+export interface SecondFactorTable {
+  user_id: number;
+  /** AES-256-GCM of the raw key, `iv.tag.ciphertext` base64url, under app_secret `totp_key`. Never logged or shown after enrolment. */
+  secret_encrypted: string;
+  created_at: string;
+  /** When the person typed a right code from their app; null while enrolment is unfinished. */
+  confirmed_at: string | null;
+}
+
+/** The 30-second time step of each code accepted lately: the same code is refused a second time (replay). */
+export interface SecondFactorUsedStepTable {
+  user_id: number;
+  step: number;
+}
+
+/** Single-use recovery codes for the second factor: SHA-256 of the code, hex; the code is shown once. */
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
 
 export const TOKEN_PURPOSES = ["password_reset", "first_admin", "invitation", "email_confirmation"] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
@@ -118,6 +161,14 @@ export interface EmailOutboxTable {
   /** When a delivery run claimed it (ISO), and that run's token; null when unclaimed (ADR 0021). */
   claimed_at: string | null;
   claimed_by: string | null;
+  /** Sends tried so far; the next may not start before `next_attempt_at` (backoff, ADR 0028). */
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  /** Set when the worker gave up (a permanent failure): never claimed again. */
+  failed_at: string | null;
+  /** An admin dismissed the failed email from /admin/failed-emails (kept, no longer listed). */
+  dismissed_at: Generated<string | null>;
+  dismissed_by_user_id: Generated<number | null>;
 }
 export type OutboxEmail = Selectable<EmailOutboxTable>;
 
@@ -332,8 +383,34 @@ export interface DbsCheckTable {
   recheck_flagged_at: string | null;
   details_erased_at: string | null;
   created_at: string;
+  /** The time the trainer booked to show the original (ADR 0037). */
+  viewing_slot_id: number | null;
+  /** The trainer asked to be contacted to arrange showing the original, with an optional note. */
+  viewing_contact_requested_at: string | null;
+  viewing_contact_note: string | null;
+  /** The assessor who said they will contact the trainer. */
+  viewing_contact_user_id: number | null;
+  /** How the original was seen: in person, or by video with the certificate held to the camera. */
+  original_seen_how: DbsSeenHow | null;
 }
 export type DbsCheck = Selectable<DbsCheckTable>;
+
+export const DBS_SEEN_HOW = ["in_person", "video"] as const;
+export type DbsSeenHow = (typeof DBS_SEEN_HOW)[number];
+
+/** A time an assessor offers to see original DBS certificates; booked by at most one check. */
+export interface DbsViewingSlotTable {
+  id: Generated<number>;
+  assessor_user_id: number;
+  /** UK local time as typed, "YYYY-MM-DDTHH:MM". */
+  starts_at: string;
+  method: DbsSeenHow;
+  /** Where to come, or how the video call will be set up. */
+  place: string;
+  booked_dbs_check_id: number | null;
+  booked_at: string | null;
+  created_at: string;
+}
 
 export interface DbsStatusCheckTable {
   id: Generated<number>;
@@ -405,10 +482,48 @@ export interface CertificateTable {
   suspended_at: string | null;
   suspension_reason: string | null;
   suspended_by: number | null;
+  /** The public category of a staff suspension (ADR 0027): "under_review" (a concern), or null (the framework's governance). */
+  suspension_category: string | null;
   revoked_at: string | null;
   revocation_reason: string | null;
   revoked_by: number | null;
   pdf: Buffer | null;
+  /** Set when the holder's data was erased at their request (ADR 0034): the verification page reads "No longer listed". */
+  holder_erased_at: Generated<string | null>;
+}
+
+/**
+ * Each certificate's live status as last computed by the pure rule (ADR 0025): kept by triggers
+ * (a change to any fact marks the trainer's rows stale) and by refreshCertificateStatuses.
+ * Trust `status` only where `fresh_until` is after today; '' means stale.
+ */
+export interface CertificateStatusTable {
+  certificate_id: string;
+  user_id: number;
+  status: "valid" | "expired" | "suspended" | "revoked" | "superseded";
+  expires_on: string;
+  issued_at: string;
+  trainer_name: string;
+  fresh_until: string;
+}
+
+/**
+ * Each account's place in the approval funnel (issue 15, ADR 0038), kept by triggers and
+ * app/reports/trainer-progress.server.ts: `stale = 1` until recomputed from the facts.
+ */
+export interface TrainerProgressTable {
+  user_id: number;
+  trainer: number;
+  signed_up_at: string;
+  entry: Generated<number>;
+  /** The slugs of the modules passed, each between commas (',a,b,'); ',' for none. */
+  modules_passed: Generated<string>;
+  report: Generated<number>;
+  agreement: Generated<number>;
+  first_certified_at: string | null;
+  /** Days (fractional) from sign-up to the first certificate. */
+  certified_days: number | null;
+  stale: Generated<number>;
 }
 
 /** The academy's Ed25519 signing keys (did:key). The newest unretired one signs new credentials. */
@@ -495,6 +610,8 @@ export interface ReportSubmissionTable {
   released_mark_id: number | null;
   outcome: ReportOutcome | null;
   released_at: string | null;
+  /** Set when the text was overwritten by an erasure (ADR 0034); the marks are kept. */
+  body_erased_at: Generated<string | null>;
 }
 export type ReportSubmission = Selectable<ReportSubmissionTable>;
 
@@ -591,3 +708,142 @@ export interface ConcernEventTable {
 }
 export type Concern = Selectable<ConcernTable>;
 export type ConcernEvent = Selectable<ConcernEventTable>;
+
+/** A certified trainer's supervisor and when the next session is due (ADR 0026). One row per trainer. */
+export interface SupervisionTable {
+  trainer_user_id: number;
+  /** An assessor. */
+  supervisor_user_id: number;
+  assigned_at: string;
+  assigned_by_user_id: number | null;
+  /** YYYY-MM-DD: set at assignment (today + the policy interval) and by each recorded session. */
+  next_due_on: string;
+}
+
+/** A supervision session, recorded by the supervisor and confirmed by the trainer. Never public. */
+export interface SupervisionSessionTable {
+  id: Generated<number>;
+  trainer_user_id: number;
+  supervisor_user_id: number;
+  held_on: string;
+  mode: "in_person" | "video" | "phone";
+  /** Comma-separated topic keys (SUPERVISION_TOPICS). */
+  topics: string;
+  /** What was discussed, without client-identifying details. */
+  summary: string;
+  next_due_on: string;
+  recorded_at: string;
+  confirmed_at: string | null;
+}
+
+/** An action agreed at a supervision session, with its due date. */
+export interface SupervisionActionTable {
+  id: Generated<number>;
+  session_id: number;
+  description: string;
+  due_on: string;
+}
+export type SupervisionSession = Selectable<SupervisionSessionTable>;
+/** One event for one person: the in-app list, and how it reaches their inbox (ADR 0028). */
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  /** A path inside the app, or null. */
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+  /** 'immediate' (queued with the event), 'digest' (waits for the daily digest) or 'none'. */
+  email: "immediate" | "digest" | "none";
+  /** When a daily digest included it. */
+  digested_at: string | null;
+}
+export type Notification = Selectable<NotificationTable>;
+
+export interface NotificationPreferenceTable {
+  user_id: number;
+  /** For non-urgent email: one email per event, or one daily digest. */
+  email_mode: "immediate" | "digest";
+  updated_at: string;
+}
+
+export interface NotificationDigestTable {
+  id: Generated<number>;
+  user_id: number;
+  /** The UK day the digest was for ('YYYY-MM-DD'); one per person per day. */
+  digest_day: string;
+  item_count: number;
+  sent_at: string;
+}
+
+/** An oversight report's link, sent to a commissioner by the trainer (issue 15 item 4, ADR 0043). */
+export interface OversightReportShareTable {
+  /** The public half of the link's `id.secret`. */
+  id: string;
+  /** SHA-256 of the secret half. */
+  secret_hash: string;
+  trainer_user_id: number;
+  /** The trainer, or the admin who asked the trainer to send it. */
+  requested_by_user_id: number;
+  recipient_name: string;
+  recipient_organisation: string;
+  recipient_email: string;
+  created_at: string;
+  sent_at: string | null;
+  expires_at: string | null;
+  declined_at: string | null;
+  revoked_at: string | null;
+  revoked_by_user_id: number | null;
+  view_count: Generated<number>;
+  last_viewed_at: string | null;
+}
+
+export const ERASURE_REQUEST_STATUSES = ["pending", "withdrawn", "refused", "carried_out"] as const;
+export type ErasureRequestStatus = (typeof ERASURE_REQUEST_STATUSES)[number];
+
+/** A trainer's request to close their account and erase their data (issue 17 item 4, ADR 0034). */
+export interface ErasureRequestTable {
+  id: Generated<number>;
+  user_id: number;
+  status: ErasureRequestStatus;
+  requested_at: string;
+  withdrawn_at: string | null;
+  decided_at: string | null;
+  decided_by_user_id: number | null;
+  /** Why an admin refused (shown to the trainer); never personal data of others. */
+  refusal_reason: string | null;
+}
+export type ErasureRequest = Selectable<ErasureRequestTable>;
+
+/** A "download my data" request (issue 17 item 3, ADR 0033): built in the background, offered for 7 days. */
+export interface DataExportTable {
+  /** The public half of the link's `id.secret`. */
+  id: string;
+  /** SHA-256 of the secret half; set when the ZIP is ready and the link emailed. */
+  secret_hash: string | null;
+  /** The trainer the data is about. */
+  subject_user_id: number;
+  /** The trainer themselves, or the admin answering a subject access request; the link is theirs alone. */
+  requested_by_user_id: number;
+  /** A staff request's reason; null when the trainer asked. */
+  reason: string | null;
+  requested_at: string;
+  /** The worker building it (a conditional update claims it; a claim older than the lease may be taken over). */
+  claimed_at: string | null;
+  claimed_by: string | null;
+  attempts: Generated<number>;
+  ready_at: string | null;
+  expires_at: string | null;
+  /** The ZIP's server-generated name in the evidence store. */
+  storage_name: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+  /** When the hourly job deleted the file after expiry. */
+  deleted_at: string | null;
+  downloaded_at: string | null;
+}
+export type DataExport = Selectable<DataExportTable>;

@@ -45,7 +45,7 @@ const snapshot = {
   superseded_at: null,
   suspended_at: null,
   suspension_reason: null,
-  suspended_by: null,
+  suspended_by: null, suspension_category: null,
   revoked_at: null,
   revocation_reason: null,
   revoked_by: null,

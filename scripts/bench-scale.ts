@@ -10,12 +10,21 @@
  *   - the hourly jobs (`runScheduledJobs`: entry requirements, agreement, first email batch,
  *     missing certificates, credential statuses, housekeeping) on the backlog the new trainers
  *     bring, run in-process and timed; then the server's start-up (migrations, credential
- *     backfill, credential sync and the jobs again, with nothing left to do), timed to its first answer;
+ *     backfill check), timed to its first answer, and the jobs run it starts in the background
+ *     (nothing left to do), timed to its log line and waited for before the pages are measured;
  *   - two load figures with autocannon: a lesson page (signed in) and cache-miss verification
  *     (every request a different existing certificate id).
  * Bounded: a fixed number of requests per page, a few seconds per load figure. The database (several
  * GB at 50,000) goes in the system's temporary folder (BENCH_SCALE_DATABASE to choose) and is
  * deleted at the end unless BENCH_SCALE_KEEP=1.
+ *
+ * Re-measuring without re-seeding (seeding 50,000 takes a quarter of an hour): with
+ * BENCH_SCALE_SEEDED=<folder>, the first run keeps a copy of the database as it stood just before
+ * each measurement (seeded-1000.sqlite, seeded-<N>.sqlite, with their evidence folders) in that
+ * folder; a later run with the same folder and N copies those back instead of seeding, brings
+ * them up to the current code's migrations, and measures again: the same rows and the same
+ * backlog for the hourly jobs, measured with the code of the current commit. The copies stay
+ * until you delete the folder.
  */
 import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -27,6 +36,7 @@ import { migrateToLatest } from "~db/migrate";
 import { runScheduledJobs } from "~/jobs/scheduled.server";
 import { latestCredentialJson } from "~/certificates/credentials/issue-credential.server";
 import { seedAccounts } from "./lib/seed-accounts";
+import { BENCH_TOTP_SECRET, benchSignIn } from "./lib/bench-sign-in";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
 import { growAcademy, seedContext } from "./lib/seed-scale";
 
@@ -38,8 +48,8 @@ const DATABASE = process.env.BENCH_SCALE_DATABASE ?? path.join(os.tmpdir(), "aca
 const EVIDENCE = `${DATABASE}-evidence`;
 const REQUESTS = Number(process.env.BENCH_SCALE_REQUESTS ?? 25);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ADMIN = { role: "admin" as const, name: "Scale Admin", email: "admin@scale.academy.invalid", password: "scale admin password" };
-const STAFF = [ADMIN, { role: "assessor" as const, name: "Scale Assessor", email: "assessor@scale.academy.invalid", password: "scale assessor password" }, { role: "assessor" as const, name: "Second Assessor", email: "assessor2@scale.academy.invalid", password: "scale assessor password" }];
+const ADMIN = { role: "admin" as const, name: "Scale Admin", email: "admin@scale.academy.invalid", password: "scale admin password", totpSecret: BENCH_TOTP_SECRET };
+const STAFF = [ADMIN, { role: "assessor" as const, name: "Scale Assessor", email: "assessor@scale.academy.invalid", password: "scale assessor password", totpSecret: BENCH_TOTP_SECRET }, { role: "assessor" as const, name: "Second Assessor", email: "assessor2@scale.academy.invalid", password: "scale assessor password", totpSecret: BENCH_TOTP_SECRET }];
 
 const PAGES: [string, string][] = [
   ["dashboard", "/dashboard"],
@@ -59,7 +69,11 @@ interface Figures {
   pages: Record<string, { p50: number; bytes: number; status: number }>;
   jobsMs: number;
   jobs: string;
+  /** Each step of the hourly run with its time. */
+  jobSteps: string;
   startMs: number;
+  /** From spawn to the end of the scheduled-jobs run the server starts (in the background). */
+  startJobsMs: number;
   lesson: { rps: number; p50: number };
   verify: { rps: number; p50: number; requests: number };
   trainers: number;
@@ -87,22 +101,38 @@ async function waitFor(url: string) {
   throw new Error(`${url} did not start`);
 }
 
-async function startServer(): Promise<number> {
+/**
+ * Starts the server and times it to its first answer; the scheduled-jobs run it starts at the
+ * same moment (in the background, ADR 0040) is timed to its log line, and waited for, so the
+ * pages are measured without it.
+ */
+async function startServer(): Promise<{ startMs: number; startJobsMs: number }> {
   const started = performance.now();
   server = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
     env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", DATABASE_PATH: DATABASE, EVIDENCE_DIR: EVIDENCE, PUBLIC_BASE_URL: APP, NODE_ENV: "production", VERIFY_RATE_LIMIT_PER_MINUTE: "1000000000" },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
+  let output = "";
+  let seen = false;
+  const jobsDone = new Promise<number>((resolve) => {
+    // Read to the end (a full pipe would stop the server); the first jobs log line resolves.
+    server!.stdout!.on("data", (chunk: Buffer) => {
+      if (seen) return;
+      output = (output + chunk.toString()).slice(-4096);
+      if (/scheduled jobs ran|Scheduled jobs/.test(output)) {
+        seen = true;
+        resolve(performance.now() - started);
+      }
+    });
+  });
   await waitFor(`${APP}/`);
-  return performance.now() - started;
+  const startMs = performance.now() - started;
+  return { startMs, startJobsMs: await jobsDone };
 }
 
 async function signIn(email: string, password: string): Promise<string> {
-  const response = await fetch(`${APP}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: APP }, body: new URLSearchParams({ email, password, redirectTo: "" }), redirect: "manual" });
-  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  if (!cookie) throw new Error(`Could not sign in as ${email} (${response.status})`);
-  return cookie;
+  return benchSignIn(APP, email, password);
 }
 
 async function measurePage(url: string, cookie: string) {
@@ -138,11 +168,12 @@ async function measure(db: DB, trainersNow: number): Promise<Figures> {
   const info = console.info;
   console.info = () => {};
   const started = performance.now();
-  const outcome = await runScheduledJobs(db, { now: () => new Date(), publicBaseUrl: APP });
+  const steps: string[] = [];
+  const outcome = await runScheduledJobs(db, { now: () => new Date(), publicBaseUrl: APP, observe: (job, seconds) => steps.push(`${job} ${(seconds * 1000).toFixed(0)} ms`) });
   const jobsMs = performance.now() - started;
   console.info = info;
   const summary = outcome.ran ? outcome.result : "not run: lock taken";
-  const startMs = await startServer();
+  const { startMs, startJobsMs } = await startServer();
   const admin = await signIn(ADMIN.email, ADMIN.password);
   const pages: Figures["pages"] = {};
   for (const [name, url] of PAGES) pages[name] = await measurePage(url, admin);
@@ -153,7 +184,7 @@ async function measure(db: DB, trainersNow: number): Promise<Figures> {
   const verify = await load(`${APP}/verify/${ids[0]}`, {}, ids);
   stopServer();
   const certificates = Number((await db.selectFrom("certificate").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  return { pages, jobsMs, jobs: JSON.stringify(summary), startMs, lesson, verify, trainers: trainersNow, certificates };
+  return { pages, jobsMs, jobs: JSON.stringify(summary), jobSteps: steps.join(", "), startMs, startJobsMs, lesson, verify, trainers: trainersNow, certificates };
 }
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
@@ -163,6 +194,7 @@ function report(small: Figures, large: Figures) {
   const commit = execSync("git rev-parse --short HEAD").toString().trim();
   const dirty = execSync("git status --porcelain").toString().trim() ? " (with uncommitted changes)" : "";
   console.log(`\nbench:scale — commit ${commit}${dirty}, ${os.availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  if (reused) console.log(`Seeded databases reused from ${SEEDED} (BENCH_SCALE_SEEDED, kept ${fs.readFileSync(`${seededCopy(large.trainers)}.done`, "utf8")}), migrated to this commit.`);
   console.log(`Sequential p50 of ${REQUESTS} requests per page, signed in as an admin, 127.0.0.1.\n`);
   const head = `| page | p50 at ${small.trainers.toLocaleString("en-GB")} | size | p50 at ${large.trainers.toLocaleString("en-GB")} | size |`;
   console.log(head);
@@ -174,11 +206,39 @@ function report(small: Figures, large: Figures) {
     console.log(`| ${name} | ${ms(a.p50)}${flag(a)} | ${kb(a.bytes)} | ${ms(b.p50)}${flag(b)} | ${kb(b.bytes)} |`);
   }
   console.log(`| hourly jobs on the new trainers' backlog | ${ms(small.jobsMs)} | | ${ms(large.jobsMs)} | |`);
-  console.log(`| server start-up after the jobs (backfill check, credential sync, jobs again) | ${ms(small.startMs)} | | ${ms(large.startMs)} | |`);
+  console.log(`| server start-up after the jobs, to its first answer (migrations, backfill check) | ${ms(small.startMs)} | | ${ms(large.startMs)} | |`);
+  console.log(`| the jobs run the server starts in the background, done (from spawn) | ${ms(small.startJobsMs)} | | ${ms(large.startJobsMs)} | |`);
   console.log(`| lesson page, 20 connections (req/s, p50) | ${small.lesson.rps.toFixed(0)} req/s, ${ms(small.lesson.p50)} | | ${large.lesson.rps.toFixed(0)} req/s, ${ms(large.lesson.p50)} | |`);
   console.log(`| cache-miss verification, distinct ids (req/s, p50) | ${small.verify.rps.toFixed(0)} req/s, ${ms(small.verify.p50)} (${small.verify.requests} ids) | | ${large.verify.rps.toFixed(0)} req/s, ${ms(large.verify.p50)} (${large.verify.requests} ids) | |`);
-  console.log(`\nCertificates: ${small.certificates.toLocaleString("en-GB")} and ${large.certificates.toLocaleString("en-GB")}. Jobs: ${small.jobs} / ${large.jobs}`);
+  console.log(`\nHourly jobs, step by step: ${small.jobSteps} / ${large.jobSteps}`);
+  console.log(`Certificates: ${small.certificates.toLocaleString("en-GB")} and ${large.certificates.toLocaleString("en-GB")}. Jobs: ${small.jobs} / ${large.jobs}`);
   console.log(`Database file: ${(fs.statSync(DATABASE).size / 1e9).toFixed(2)} GB at ${large.trainers.toLocaleString("en-GB")} trainers.\n`);
+}
+
+const SEEDED = process.env.BENCH_SCALE_SEEDED ? path.resolve(process.env.BENCH_SCALE_SEEDED) : null;
+let reused = false;
+const seededCopy = (trainers: number) => path.join(SEEDED!, `seeded-${trainers}.sqlite`);
+const seededReady = (trainers: number) => SEEDED !== null && fs.existsSync(`${seededCopy(trainers)}.done`);
+
+/** Keeps a copy of the database as it stands (closed, so the WAL is checkpointed into it). */
+function keepSeeded(trainers: number) {
+  if (!SEEDED) return;
+  fs.mkdirSync(SEEDED, { recursive: true });
+  fs.rmSync(`${seededCopy(trainers)}.done`, { force: true });
+  fs.copyFileSync(DATABASE, seededCopy(trainers));
+  fs.rmSync(`${seededCopy(trainers)}-evidence`, { recursive: true, force: true });
+  if (fs.existsSync(EVIDENCE)) fs.cpSync(EVIDENCE, `${seededCopy(trainers)}-evidence`, { recursive: true });
+  fs.writeFileSync(`${seededCopy(trainers)}.done`, new Date().toISOString());
+}
+
+/** Puts a kept copy back as the database to measure, and migrates it to the current code. */
+async function restoreSeeded(trainers: number): Promise<DB> {
+  removeDatabase();
+  fs.copyFileSync(seededCopy(trainers), DATABASE);
+  if (fs.existsSync(`${seededCopy(trainers)}-evidence`)) fs.cpSync(`${seededCopy(trainers)}-evidence`, EVIDENCE, { recursive: true });
+  const { db } = openDatabase(DATABASE);
+  await migrateToLatest(db);
+  return db;
 }
 
 function removeDatabase() {
@@ -192,8 +252,22 @@ async function main() {
     if (spawnSync("npm", ["run", "build"], { stdio: "inherit" }).status !== 0) process.exit(1);
   }
   fs.mkdirSync(path.dirname(DATABASE), { recursive: true });
+  if (seededReady(SMALL) && seededReady(N)) {
+    reused = true;
+    console.log(`Reusing the seeded databases in ${SEEDED} (BENCH_SCALE_SEEDED); measuring at ${SMALL.toLocaleString("en-GB")}…`);
+    let db = await restoreSeeded(SMALL);
+    const small = await measure(db, SMALL);
+    await db.destroy();
+    console.log(`measuring at ${N.toLocaleString("en-GB")}…`);
+    db = await restoreSeeded(N);
+    const large = await measure(db, N);
+    await db.destroy();
+    report(small, large);
+    if (process.env.BENCH_SCALE_KEEP !== "1") removeDatabase();
+    process.exit(0);
+  }
   removeDatabase();
-  const { db } = openDatabase(DATABASE);
+  let { db } = openDatabase(DATABASE);
   await migrateToLatest(db);
   const now = new Date();
   await seedAccounts(db, STAFF, now);
@@ -203,14 +277,23 @@ async function main() {
   const documents = await db.selectFrom("certificate").select(["pdf"]).where("id", "=", real.certificateId).executeTakeFirstOrThrow();
   const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: documents.pdf, credential: await latestCredentialJson(db, real.certificateId) });
   const progress = (done: number) => process.stdout.write(`\r  seeded ${done.toLocaleString("en-GB")} trainers`);
+  /** Closes the database so the kept copy is whole, then opens it again. */
+  const keep = async (trainers: number) => {
+    if (!SEEDED) return;
+    await db.destroy();
+    keepSeeded(trainers);
+    db = openDatabase(DATABASE).db;
+  };
 
   let t = performance.now();
   await growAcademy(db, { from: 1, to: SMALL + 1 }, ctx, progress);
   console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s; measuring at ${SMALL.toLocaleString("en-GB")}…`);
+  await keep(SMALL);
   const small = await measure(db, SMALL);
   t = performance.now();
   await growAcademy(db, { from: SMALL + 1, to: N + 1 }, ctx, progress);
   console.log(` in ${((performance.now() - t) / 1000).toFixed(1)} s; measuring at ${N.toLocaleString("en-GB")}…`);
+  await keep(N);
   const large = await measure(db, N);
   await db.destroy();
   report(small, large);

@@ -6,7 +6,10 @@
  * page's fetcher makes), every response's status is counted and checked, and the verification
  * page is measured both from its cache and on cache misses (every request a different
  * certificate). Prints requests per second, p50/p99 latency, the ratio to the baseline, the
- * status codes, and the commit, cores and load average the figures were taken with.
+ * status codes, and the commit, cores and load average the figures were taken with; each target of
+ * issue 14 with its goal, the lesson page's JavaScript (gzip) and the resident memory of every
+ * process (site and baseline) at its highest during the load. The site runs as `npm start` runs it:
+ * the compiled server (`node build/server/start.js`, ADR 0035).
  *
  *   BENCH_SECONDS     seconds per target (default 8)
  *   BENCH_CONNECTIONS concurrent connections (default 50)
@@ -26,6 +29,7 @@ import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_proces
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openDatabase, type DatabaseConfig } from "~db/connection";
@@ -58,10 +62,13 @@ interface Target {
   paths?: string[];
   /** Connections for this measurement (a share of BENCH_CONNECTIONS when several nodes are measured at once). */
   connectionsOverride?: number;
+  /** Issue 14's goal for this target, if it has one. */
+  goal?: { rps: number; p99: number };
 }
 
 interface Measurement {
   name: string;
+  goal?: { rps: number; p99: number };
   rps: number;
   p50: number;
   p99: number;
@@ -88,6 +95,9 @@ function startProcess(command: string, args: string[], env: Record<string, strin
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.push(child);
   child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  // The server's request log (one line per request) is read and dropped: an unread pipe fills and
+  // would stop the server mid-measurement.
+  child.stdout!.resume();
   return child;
 }
 
@@ -119,6 +129,7 @@ async function measure(target: Target): Promise<Measurement> {
   const unexpected = Object.entries(statuses).reduce((n, [code, count]) => (Number(code) === target.expectStatus ? n : n + count), 0);
   return {
     name: target.name,
+    goal: target.goal,
     rps: target.paths ? result.requests.total / (result.duration || 1) : result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -145,6 +156,7 @@ async function measureSplit(target: Target, nodes: string[]): Promise<Measuremen
   for (const part of parts) for (const [code, count] of Object.entries(part.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
   return {
     name: target.name,
+    goal: target.goal,
     rps: parts.reduce((sum, p) => sum + p.rps, 0),
     // The slower node's latency: what the worse half of the users saw.
     p50: Math.max(...parts.map((p) => p.p50)),
@@ -153,6 +165,49 @@ async function measureSplit(target: Target, nodes: string[]): Promise<Measuremen
     statuses,
     unexpected: parts.reduce((sum, p) => sum + p.unexpected, 0),
   };
+}
+
+/** Resident memory (kB) of every process in the process groups of `leaders` (each started detached: its own group). */
+function groupRss(leaders: ChildProcess[]): { pid: number; kb: number; command: string }[] {
+  const groups = new Set(leaders.map((c) => c.pid).filter((p): p is number => p !== undefined));
+  const out = spawnSync("ps", ["-eo", "pid=,pgid=,rss=,args="], { encoding: "utf8" }).stdout;
+  return out
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && groups.has(Number(m[2])))
+    .map((m) => ({ pid: Number(m[1]), kb: Number(m[3]), command: m[4]!.slice(0, 60) }));
+}
+
+/** Samples the groups' total RSS twice a second while `work` runs; keeps the highest total and its processes. */
+async function withRssPeak<T>(leaders: ChildProcess[], work: () => Promise<T>, peak: { kb: number; processes: { pid: number; kb: number; command: string }[] }): Promise<T> {
+  const sample = () => {
+    const processes = groupRss(leaders);
+    const kb = processes.reduce((sum, p) => sum + p.kb, 0);
+    if (kb > peak.kb) Object.assign(peak, { kb, processes });
+  };
+  const timer = setInterval(sample, 500);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+}
+
+/** The JavaScript a browser loads for a page (its module scripts and preloads), and its size gzipped. */
+async function pageJavaScript(url: string, cookie: string): Promise<{ files: number; bytes: number; gzip: number }> {
+  const html = await (await fetch(url, { headers: { cookie } })).text();
+  const srcs = new Set([...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]!));
+  // The entry module's imports are preloaded (Remix lists them); the inline import of the entry names it too.
+  for (const m of html.matchAll(/import\s*(?:\*\s*as\s*\w+\s*from\s*)?"([^"]+\.js)"/g)) srcs.add(m[1]!);
+  let bytes = 0;
+  let gzip = 0;
+  for (const src of srcs) {
+    const body = Buffer.from(await (await fetch(new URL(src, url))).arrayBuffer());
+    bytes += body.length;
+    gzip += zlib.gzipSync(body).length;
+  }
+  return { files: srcs.size, bytes, gzip };
 }
 
 interface Seeded {
@@ -194,7 +249,7 @@ function withDatabaseName(url: string, name: string): string {
 /** Starts `ports.length` app nodes on one database, each with `processes` processes; resolves once all answer. */
 async function startNodes(database: DatabaseConfig, ports: number[], processes: number): Promise<ChildProcess[]> {
   const started = ports.map((port) =>
-    startProcess(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    startProcess(process.execPath, ["--enable-source-maps", "build/server/start.js"], {
       WEB_CONCURRENCY: String(processes),
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -232,7 +287,7 @@ async function stopNodes(nodes: ChildProcess[]) {
 }
 
 /** The site's targets against the node(s) at `nodes` (the first is `APP`): a trainer signs up and opens an attempt first. */
-async function siteTargets(seeded: Seeded): Promise<Target[]> {
+async function siteTargets(seeded: Seeded): Promise<{ targets: Target[]; javascript: Awaited<ReturnType<typeof pageJavaScript>> }> {
   const signup = await fetch(`${APP}/signup`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", origin: APP },
@@ -256,8 +311,9 @@ async function siteTargets(seeded: Seeded): Promise<Target[]> {
   const lessonBytes = (await (await fetch(lessonUrl, { headers: { cookie } })).text()).length;
   const verifyUrl = `${APP}/verify/${seeded.certificateId}`;
   const verifyBytes = (await (await fetch(verifyUrl)).text()).length;
-  return [
-    { name: `lesson page (${Math.round(lessonBytes / 1000)} kB, signed in)`, url: lessonUrl, headers: { cookie }, expectStatus: 200 },
+  const javascript = await pageJavaScript(lessonUrl, cookie);
+  const targets: Target[] = [
+    { name: `lesson page (${Math.round(lessonBytes / 1000)} kB, signed in)`, url: lessonUrl, headers: { cookie }, expectStatus: 200, goal: { rps: 1500, p99: 60 } },
     {
       name: "answer save (POST .data, as the page sends it)",
       url: `${APP}${answerSavePath}`,
@@ -265,11 +321,13 @@ async function siteTargets(seeded: Seeded): Promise<Target[]> {
       headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: APP },
       body: new URLSearchParams({ questionId, option: optionId }).toString(),
       expectStatus: 200,
+      goal: { rps: 1000, p99: 50 },
     },
     { name: `verification page, one certificate, cached (${Math.round(verifyBytes / 1000)} kB)`, url: verifyUrl, expectStatus: 200 },
-    { name: `verification page, cache misses (${seeded.missIds.length} distinct)`, url: verifyUrl, paths: seeded.missIds.map((id) => `/verify/${id}`), expectStatus: 200 },
+    { name: `verification page, cache misses (${seeded.missIds.length} distinct)`, url: verifyUrl, paths: seeded.missIds.map((id) => `/verify/${id}`), expectStatus: 200, goal: { rps: 5000, p99: 20 } },
     { name: "verification page, unknown certificate id (404)", url: `${APP}/verify/abcdefghijklmnopqrstuvwxyz234567`, expectStatus: 404 },
   ];
+  return { targets, javascript };
 }
 
 interface Setup {
@@ -310,7 +368,7 @@ async function main() {
   // The raw node:http baseline serves a page of the lesson page's size from memory, with as many processes as the site.
   const lessonProbeSize = 27_000;
   const baselineTarget: Target = { name: `baseline: raw node:http, 27 kB, ${PROCESSES} process(es)`, url: `http://127.0.0.1:${BASELINE_PORT}/`, expectStatus: 200 };
-  startProcess(process.execPath, ["scripts/lib/bench-baseline.mjs", String(BASELINE_PORT), String(PROCESSES), String(lessonProbeSize)], {});
+  const baselineProcess = startProcess(process.execPath, ["scripts/lib/bench-baseline.mjs", String(BASELINE_PORT), String(PROCESSES), String(lessonProbeSize)], {});
   await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
 
   const commit = execSync("git rev-parse --short HEAD").toString().trim();
@@ -321,19 +379,22 @@ async function main() {
       `verification rate limit off (all load comes from one address); engines: ${setups.map((s) => s.label).join("; ")}\n`,
   );
   process.stdout.write(`  measuring ${baselineTarget.name}…\n`);
-  const baselines = [await measure(baselineTarget)];
-  const sections: { setup: Setup; results: Measurement[] }[] = [];
+  const baselineRss = { kb: 0, processes: [] as { pid: number; kb: number; command: string }[] };
+  const baselines = [await withRssPeak([baselineProcess], () => measure(baselineTarget), baselineRss)];
+  const sections: { setup: Setup; results: Measurement[]; javascript: Awaited<ReturnType<typeof pageJavaScript>>; rss: typeof baselineRss }[] = [];
   for (const setup of setups) {
     process.stdout.write(`  starting ${setup.label} (${setup.ports.length} × ${setup.processesPerNode} process(es))…\n`);
     const nodes = await startNodes(setup.database, setup.ports, setup.processesPerNode);
     const urls = setup.ports.map((port) => `http://127.0.0.1:${port}`);
     const results: Measurement[] = [];
-    for (const target of await siteTargets(setup.seeded)) {
+    const rss = { kb: 0, processes: [] as { pid: number; kb: number; command: string }[] };
+    const { targets, javascript } = await siteTargets(setup.seeded);
+    for (const target of targets) {
       process.stdout.write(`  measuring ${setup.label}: ${target.name}…\n`);
-      results.push(await measureSplit(target, urls));
+      results.push(await withRssPeak(nodes, () => measureSplit(target, urls), rss));
     }
     await stopNodes(nodes);
-    sections.push({ setup, results });
+    sections.push({ setup, results, javascript, rss });
   }
   if (setups.length > 1) {
     process.stdout.write(`  measuring ${baselineTarget.name} again…\n`);
@@ -341,18 +402,23 @@ async function main() {
   }
   const baselineRps = baselines.reduce((sum, b) => sum + b.rps, 0) / baselines.length;
 
+  const goalOf = (r: Measurement) => (r.goal ? `≥${r.goal.rps}, p99<${r.goal.p99}: ${r.rps >= r.goal.rps && r.p99 < r.goal.p99 ? "met" : "NOT met"}` : "");
   const line = (r: Measurement, reference: number) => {
     const statuses = Object.entries(r.statuses).map(([code, count]) => `${code}×${count}`).join(" ") + (r.errors > 0 ? ` errors×${r.errors}` : "");
-    return `${r.name.padEnd(56)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / baselineRps).toFixed(3).padStart(11)} ${(r.rps / reference).toFixed(2).padStart(9)}  ${statuses}`;
+    return `${r.name.padEnd(56)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / baselineRps).toFixed(3).padStart(11)} ${(r.rps / reference).toFixed(2).padStart(9)}  ${goalOf(r).padEnd(24)}  ${statuses}`;
   };
+  const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   console.log("");
-  console.log(`${"target".padEnd(56)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"× baseline".padStart(11)} ${"× first".padStart(9)}  statuses`);
+  console.log(`${"target".padEnd(56)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"× baseline".padStart(11)} ${"× first".padStart(9)}  ${"goal (issue 14)".padEnd(24)}  statuses`);
   for (const b of baselines) console.log(line(b, b.rps));
   const first = sections[0]!.results;
-  for (const { setup, results } of sections) {
+  for (const { setup, results, javascript, rss } of sections) {
     console.log(`-- ${setup.label} (${setup.ports.length} × ${setup.processesPerNode} process(es))`);
     results.forEach((r, i) => console.log(line(r, first[i]!.rps)));
+    console.log(`${"lesson page JavaScript".padEnd(56)} ${javascript.files} files, ${(javascript.bytes / 1024).toFixed(1)} KB, ${(javascript.gzip / 1024).toFixed(1)} KB gzip (goal ≤ 80 KB gzip: ${javascript.gzip <= 80 * 1024 ? "met" : "NOT met"})`);
+    console.log(`${"RSS of all the site's processes, highest under load".padEnd(56)} ${mb(rss.kb)} (goal ≤ 250 MB: ${rss.kb <= 250 * 1024 ? "met" : "NOT met"}): ${rss.processes.map((p) => `${p.pid} ${mb(p.kb)}`).join(", ")}`);
   }
+  console.log(`${"RSS of the baseline's processes, highest under load".padEnd(56)} ${mb(baselineRss.kb)}: ${baselineRss.processes.map((p) => `${p.pid} ${mb(p.kb)}`).join(", ")}`);
   console.log(`\n× baseline: to the mean of the baseline runs (${baselines.map((b) => b.rps.toFixed(0)).join(", ")} req/s); × first: to the same target on ${sections[0]!.setup.label}. Two nodes: both measured at once, half the connections each; req/s summed, p50/p99 of the slower node.\n`);
   stopAll();
   if (benchDatabase) {

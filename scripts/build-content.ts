@@ -3,7 +3,9 @@
  * Validates frontmatter and every question (failing with file and line), extracts answers and
  * explanations into server-only data, strips them from what is compiled, and records a content
  * hash per module. Output (git-ignored) in content/.generated/:
- *   modules.json                 public: metadata, compiled sections, knowledge checks without answers
+ *   modules.json                 public: metadata, each section's static HTML (rendered once here with
+ *                                the lesson components, split around its knowledge checks; ADR 0041),
+ *                                knowledge checks without answers
  *   answer-bank.server.json      server-only: answer keys and explanations
  *   agreement.json               the scope of practice agreement (content/agreement/index.mdx), if present
  *   pages.json                   the public pages (content/pages/<slug>/index.mdx): privacy notice,
@@ -19,7 +21,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { bundleMDX } from "mdx-bundler";
+import { getMDXComponent } from "mdx-bundler/client/index.js";
+import { createElement, type ComponentType } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import remarkGfm from "remark-gfm";
+import { mdxComponents, splitAtIslands } from "../app/content/mdx-components";
 import { toPublicQuestion, type AnswerBank, type CompiledAgreement, type CompiledModule, type CompiledPage, type PublicCatalog } from "../app/content/types";
 import { parseAgreement, parseModule, parsePage, type ParsedModule, type ParsedPage } from "./lib/content/parse";
 import { applyLabel, type LabelMode } from "./lib/content/versions";
@@ -39,7 +45,12 @@ if (!["write", "check", "memory"].includes(labelMode)) {
 }
 const year = new Date().getUTCFullYear();
 
-async function compileSection(source: string): Promise<string> {
+/**
+ * Compiles MDX with mdx-bundler and renders it once, here, to static HTML with the real lesson
+ * components (ADR 0041): no compiled code is kept, so neither the server nor the browser evaluates
+ * any. `idPrefix` keeps the ids React gives (a scenario's label) unique on the page.
+ */
+async function renderMdx(source: string, idPrefix: string): Promise<string> {
   const result = await bundleMDX({
     source,
     mdxOptions(options) {
@@ -47,7 +58,8 @@ async function compileSection(source: string): Promise<string> {
       return options;
     },
   });
-  return result.code;
+  const Component = getMDXComponent(result.code) as ComponentType<{ components?: Record<string, unknown> }>;
+  return renderToStaticMarkup(createElement(Component, { components: mdxComponents }), { identifierPrefix: idPrefix });
 }
 
 async function main() {
@@ -143,7 +155,7 @@ async function main() {
     const sections = [];
     for (const [index, section] of module.sections.entries()) {
       if (process.stdout.isTTY) process.stdout.write(`\r  ${folder}: compiling section ${index + 1}/${module.sections.length}…`.padEnd(70));
-      sections.push({ id: section.id, title: section.title, words: section.words, code: await compileSection(section.source) });
+      sections.push({ id: section.id, title: section.title, words: section.words, parts: splitAtIslands(await renderMdx(section.source, `${section.id}-`)) });
     }
     const checks = module.questions.filter((q) => q.kind === "knowledge-check");
     const summative = module.questions.filter((q) => q.kind === "summative");
@@ -174,7 +186,7 @@ async function main() {
   if (agreement && agreementSource !== null) {
     const body = agreementSource.replace(/^---\n[\s\S]*?\n---\n/, "");
     const label = labels.get("(agreement)")!;
-    const compiledAgreement: CompiledAgreement = { ...agreement.frontmatter!, version: agreement.version, versionLabel: label.label, versionHistory: label.history, code: await compileSection(body) };
+    const compiledAgreement: CompiledAgreement = { ...agreement.frontmatter!, version: agreement.version, versionLabel: label.label, versionHistory: label.history, html: await renderMdx(body, "agreement-") };
     fs.writeFileSync(path.join(outDir, "agreement.json"), JSON.stringify(compiledAgreement));
     console.log(`  ✓ agreement: version ${label.label} (${agreement.version.slice(0, 12)})`);
   }
@@ -182,7 +194,7 @@ async function main() {
   for (const { slug, source, page } of pages) {
     const label = labels.get(`(page ${slug})`)!;
     const body = source.replace(/^---\n[\s\S]*?\n---\n/, "");
-    compiledPages[slug] = { ...page.frontmatter!, slug, version: page.version, versionLabel: label.label, versionHistory: label.history, code: await compileSection(body) };
+    compiledPages[slug] = { ...page.frontmatter!, slug, version: page.version, versionLabel: label.label, versionHistory: label.history, html: await renderMdx(body, `${slug}-`) };
     console.log(`  ✓ page ${slug}: version ${label.label} (${page.version.slice(0, 12)})`);
   }
   fs.writeFileSync(path.join(outDir, "pages.json"), JSON.stringify(compiledPages));

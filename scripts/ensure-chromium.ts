@@ -1,6 +1,7 @@
 /**
  * Makes sure the end-to-end tests' tools exist: Debian's Chromium (Playwright cannot download
- * its own browsers on these machines) and poppler's pdftoppm (to render certificate PDFs).
+ * its own browsers on these machines), poppler's pdftoppm (to render certificate PDFs) and nginx
+ * (the reverse proxy in front of the https test, tests/e2e/https-proxy.spec.ts).
  * Installed with apt-get when missing and running as root; otherwise a one-line instruction.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -12,6 +13,7 @@ const hasPdftoppm = () => spawnSync("pdftoppm", ["-v"], { stdio: "ignore" }).sta
 const missing: string[] = [];
 if (!fs.existsSync(chromium)) missing.push("chromium");
 if (!hasPdftoppm()) missing.push("poppler-utils");
+if (!fs.existsSync(process.env.NGINX_PATH || "/usr/sbin/nginx")) missing.push("nginx");
 
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {

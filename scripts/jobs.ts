@@ -17,13 +17,14 @@ import { migrateToLatest } from "~db/migrate";
 const env = getEnvOrExit();
 const db = getDb();
 await migrateToLatest(db);
-const outcome = await runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL });
+const outcome = await runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL, evidenceDir: env.EVIDENCE_DIR });
 if (outcome.ran) {
   console.log(`Entry-requirement jobs done: ${JSON.stringify(outcome.result.entryRequirements)}`);
   console.log(`Agreement re-acceptance: ${JSON.stringify(outcome.result.agreement)}`);
   console.log(`Certificates that should have existed: ${outcome.result.missingCertificates.issued} issued (${outcome.result.missingCertificates.checked} trainers checked).`);
   console.log(`Credential statuses: ${JSON.stringify(outcome.result.credentials)}; emails sent: ${outcome.result.emailsSent}`);
   console.log(`Housekeeping: ${JSON.stringify(outcome.result.housekeeping)}`);
+  console.log(`Data exports: ${JSON.stringify(outcome.result.dataExports)}`);
 } else {
   // Another node (or a server's hourly run) holds the lock: the work is being done now.
   console.log("Another process is running the scheduled jobs right now; nothing done. Try again when it has finished.");

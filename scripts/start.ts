@@ -1,11 +1,12 @@
 /**
- * `npm start`: build if the sources are newer than the build, migrate the database, print the
- * first-administrator link when there is no administrator, and serve on HOST:PORT
- * (default http://127.0.0.1:3000). `--dev` serves the newest build on every request for
- * `npm run dev`, which runs `remix watch` beside it.
+ * The server: migrate the database, print the first-administrator link when there is no
+ * administrator, and serve on HOST:PORT (default http://127.0.0.1:3000). `npm start` runs it
+ * compiled (build/server/start.js, plain `node`, after scripts/build-if-needed.mjs has built
+ * when the sources are newer than the build; ADR 0035). `--dev` (through tsx) serves the newest
+ * Remix build on every request for `npm run dev`, which runs `remix watch` beside it.
  */
-import { spawnSync } from "node:child_process";
 import cluster from "node:cluster";
+import http from "node:http";
 import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,6 +19,8 @@ import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/utils/clock.server";
 import { HOUR } from "~/utils/clock";
 import { runScheduledJobs } from "~/jobs/scheduled.server";
+import { startOutboxWorker } from "~/email/outbox.server";
+import { startDataExportWorker } from "~/data-export/worker.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
 import { migrateToLatest } from "~db/migrate";
 import { describeDatabase } from "~db/connection";
@@ -25,34 +28,13 @@ import { registerModuleVersions } from "~/content/catalog.server";
 import { INVALIDATE_MESSAGE, listenForCertificateChanges } from "~/certificates/public.server";
 import { localBaseUrlWarning, prepareCredentials } from "~/certificates/credentials/startup.server";
 import { recordAgreementPublication } from "~/agreement/reacceptance.server";
+import { log } from "~/utils/log.server";
+import { httpMetrics, primaryMetrics, serveMetrics } from "~/http/metrics.server";
+import { markShuttingDown } from "~/http/shutdown.server";
+import { distributeConnections, serveHandedConnections } from "~/http/handoff.server";
 
 const dev = process.argv.includes("--dev");
 const BUILD_ENTRY = path.resolve("build/index.js");
-const SOURCES = ["app", "content", "db", "remix.config.js", "package.json"];
-
-function newestMtime(target: string): number {
-  if (!fs.existsSync(target)) return 0;
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) {
-    if (entry === "node_modules" || entry.startsWith(".")) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
-function buildIfNeeded(): void {
-  const built = fs.existsSync(BUILD_ENTRY) ? fs.statSync(BUILD_ENTRY).mtimeMs : 0;
-  const sources = Math.max(...SOURCES.map(newestMtime));
-  if (built > 0 && built >= sources) return;
-  console.log(built === 0 ? "No build found: building the site…" : "Sources changed since the last build: rebuilding…");
-  const result = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-  if (result.status !== 0) {
-    console.error("The build failed; see the messages above.");
-    process.exit(result.status ?? 1);
-  }
-}
 
 async function loadBuild(): Promise<ServerBuild> {
   const url = pathToFileURL(BUILD_ENTRY).href;
@@ -70,104 +52,259 @@ function workerCount(env: Env): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
 }
 
-async function serve(env: Env) {
-  const build = dev ? loadBuild : await loadBuild();
-  // PostgreSQL: hear about certificate changes made on any node (ADR 0021).
-  if (env.DATABASE_URL) listenForCertificateChanges(env.DATABASE_URL);
-  const app = createHttpApp({ env, build });
-  const server = app.listen(env.PORT, env.HOST, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1) {
-      console.log(`Approved Trainer Academy is listening on http://${env.HOST}:${env.PORT} (public address ${env.PUBLIC_BASE_URL})`);
-    }
-  });
-  const stop = () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
+/**
+ * Graceful shutdown (ADR 0035): the first SIGTERM or SIGINT runs `stop` once, bounded by
+ * SHUTDOWN_TIMEOUT_SECONDS plus a margin; a second signal, or `stop` overrunning, exits at once.
+ * Returns a function that begins the same stop without a signal (a worker told to drain by its
+ * primary); calling it again, or after a signal, does nothing, and a signal after it is not
+ * a second one.
+ */
+function onStopSignal(env: Env, stop: (reason: string) => Promise<void>): (reason: string) => void {
+  let stopping = false;
+  const begin = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    markShuttingDown();
+    setTimeout(() => {
+      log().error("Shutdown overran its timeout: exiting now.");
+      process.exit(1);
+    }, (env.SHUTDOWN_TIMEOUT_SECONDS + 10) * 1000).unref();
+    stop(reason)
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log().error({ err: error }, "Shutdown failed");
+        process.exit(1);
+      });
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  let signalled = false;
+  const handle = (signal: string) => {
+    // A second signal, not the first after a drain message (a worker may hear its primary first).
+    if (signalled) {
+      log().warn({ signal }, "Second stop signal: exiting now.");
+      process.exit(1);
+    }
+    signalled = true;
+    begin(signal);
+  };
+  process.on("SIGTERM", () => handle("SIGTERM"));
+  process.on("SIGINT", () => handle("SIGINT"));
+  return begin;
+}
+
+/** Closes this process's database connections cleanly (SQLite checkpoints its WAL on close). */
+async function closeDatabase(): Promise<void> {
+  const db = globalThis.__academyDb;
+  globalThis.__academyDb = undefined;
+  await db?.destroy();
+}
+
+/**
+ * This process's HTTP handling: the app, its email worker and (PostgreSQL) the certificate-change
+ * listener. `stop` ends the last two; the caller deals with the connections.
+ */
+async function httpHandling(env: Env) {
+  const build = dev ? loadBuild : await loadBuild();
+  // This process's email worker: sends what its requests queue, and polls for the rest (ADR 0028).
+  const stopOutbox = startOutboxWorker(getDb(), serverClock);
+  // This process's data-export worker: builds the ZIPs its requests ask for, and polls for the rest (ADR 0033).
+  const stopExports = startDataExportWorker(getDb(), serverClock, { evidenceDir: env.EVIDENCE_DIR, publicBaseUrl: env.PUBLIC_BASE_URL });
+  // PostgreSQL: hear about certificate changes made on any node (ADR 0021).
+  const listener = env.DATABASE_URL ? listenForCertificateChanges(env.DATABASE_URL) : null;
+  const app = createHttpApp({ env, build, observe: httpMetrics() });
+  return {
+    app,
+    async stop() {
+      stopOutbox();
+      stopExports();
+      await listener?.stop();
+    },
+  };
+}
+
+function listeningLine(env: Env): string {
+  return `Approved Trainer Academy is listening on http://${env.HOST}:${env.PORT} (public address ${env.PUBLIC_BASE_URL})`;
+}
+
+/**
+ * Serves HTTP in this process alone (one process, or development). Returns `drain`: stop
+ * accepting connections, let requests in flight finish (idle keep-alive connections are left to
+ * their keep-alive timeout, or closed after their next response, rather than cut while a request
+ * may be on its way), and after SHUTDOWN_TIMEOUT_SECONDS close whatever is left. Then the email
+ * worker and the PostgreSQL listener stop; the caller closes the database.
+ */
+async function serve(env: Env): Promise<() => Promise<void>> {
+  const handling = await httpHandling(env);
+  const server = handling.app.listen(env.PORT, env.HOST, () => log().info(listeningLine(env)));
+  return async () => {
+    // Keep connections that are idle now: closing them could cut a request already on its way.
+    server.closeIdleConnections = () => undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const timeout = setTimeout(() => {
+      log().warn({ timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS }, "Requests still in flight at the shutdown timeout: closing their connections.");
+      server.closeAllConnections();
+    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    timeout.unref();
+    await closed;
+    clearTimeout(timeout);
+    await handling.stop();
+  };
+}
+
+/**
+ * A cluster worker: serves the connections the primary accepts and hands over (ADR 0035). On
+ * SIGTERM, or the primary's drain message, it answers with `Connection: close` from then on, and
+ * drains when the primary says no more connections will come (the port is closed, or another
+ * worker takes them).
+ */
+async function serveAsWorker(env: Env): Promise<void> {
+  const handling = await httpHandling(env);
+  // Told to drain by the primary without a signal of its own (the service manager signalled only
+  // the primary, or the primary has gone): stop as on SIGTERM.
+  let stop: ((reason: string) => void) | null = null;
+  const connections = serveHandedConnections(http.createServer(handling.app), { onDrainRequested: () => stop?.("drain") });
+  stop = onStopSignal(env, async () => {
+    await connections.stopRequested();
+    const drained = await connections.drain(env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    if (!drained) log().warn({ timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS }, "Requests still in flight at the shutdown timeout: closed their connections.");
+    await handling.stop();
+    await closeDatabase();
+    log().info("Worker stopped: its requests finished, its database connection closed.");
+  });
 }
 
 async function main() {
   setNodeEnv(dev);
   // A bad setting stops here, with one line naming it, before anything is built or opened.
   const env = getEnvOrExit();
-  if (cluster.isWorker) return serve(env);
-  if (!dev) buildIfNeeded();
+  if (cluster.isWorker) {
+    await serveAsWorker(env);
+    return;
+  }
 
   const db = getDb();
-  console.log(`Database: ${describeDatabase(databaseConfig(env))}`);
+  log().info(`Database: ${describeDatabase(databaseConfig(env))}`);
   const migrations = await migrateToLatest(db);
-  for (const result of migrations.results ?? []) console.log(`Migration ${result.migrationName}: ${result.status}`);
+  for (const result of migrations.results ?? []) log().info({ migration: result.migrationName, status: result.status }, "migration");
 
   const versions = await registerModuleVersions(db, serverClock());
-  console.log(`Serving ${versions.size} training modules.`);
+  log().info(`Serving ${versions.size} training modules.`);
   // A new agreement version starts its re-acceptance window the first time it is served.
   await recordAgreementPublication(db, serverClock());
 
   // Open Badges 3.0 credentials: the signing key, credentials for older certificates (ADR 0013).
   const baseUrlWarning = localBaseUrlWarning(env.PUBLIC_BASE_URL);
-  if (baseUrlWarning) console.warn(baseUrlWarning);
+  if (baseUrlWarning) log().warn(baseUrlWarning);
   const credentials = await prepareCredentials(db, env.PUBLIC_BASE_URL, serverClock());
-  console.log(`Credentials are signed by ${credentials.did}.`);
-  if (credentials.upgraded > 0) console.log(`Issued Open Badges 3.0 credentials for ${credentials.upgraded} existing certificate(s).`);
+  log().info(`Credentials are signed by ${credentials.did}.`);
+  if (credentials.upgraded > 0) log().info(`Issued Open Badges 3.0 credentials for ${credentials.upgraded} existing certificate(s).`);
 
   const setupLink = await createFirstAdminLink(db, env.PUBLIC_BASE_URL, serverClock());
   if (setupLink) {
-    console.log(
+    // The one secret the log carries on purpose: the operator needs it to finish installing.
+    log().warn(
       `\nNo administrator exists yet. Open this one-time link within 24 hours to create the first one:\n\n  ${setupLink}\n\n(Restarting the server replaces it with a new link.)\n`,
     );
   }
 
   // The scheduled jobs (expiry, re-checks, reminders, DBS retention, email, credential
-  // statuses, housekeeping): now, then hourly; with several nodes, one node at a time runs them (ADR 0021).
+  // statuses, housekeeping): now (in the background), then hourly; with several nodes, one node
+  // at a time runs them (ADR 0021).
+  const metrics = primaryMetrics({ db: () => db, now: serverClock });
   const runJobs = () =>
-    runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL })
+    runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL, evidenceDir: env.EVIDENCE_DIR, observe: metrics.job })
       .then(async (outcome) => {
-        if (!outcome.ran) console.log("Scheduled jobs: another node is running them; skipped this time.");
+        if (!outcome.ran) log().info("Scheduled jobs: another node is running them; skipped this time.");
         else {
-          const { entryRequirements, agreement, credentials, housekeeping } = outcome.result;
-          if (Object.values(entryRequirements).some((n) => n > 0)) console.log(`Entry-requirement jobs: ${JSON.stringify(entryRequirements)}`);
-          if (agreement.told + agreement.suspended > 0) console.log(`Agreement re-acceptance: ${JSON.stringify(agreement)}`);
-          if (credentials.revoked + credentials.issued > 0) console.log(`Credential statuses: ${JSON.stringify(credentials)}`);
-          if (Object.values(housekeeping).some((n) => n > 0)) console.log(`Housekeeping: ${JSON.stringify(housekeeping)}`);
+          const { entryRequirements, agreement, credentials, housekeeping, emailsSent } = outcome.result;
+          log().info({ job: "scheduled", entryRequirements, agreement, credentials, housekeeping, emailsSent }, "scheduled jobs ran");
         }
         // This node's own half-received uploads.
         const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
-        if (stale > 0) console.log(`Removed ${stale} unfinished upload(s) from ${env.EVIDENCE_DIR}`);
+        if (stale > 0) log().info({ removed: stale }, `Removed unfinished upload(s) from ${env.EVIDENCE_DIR}`);
       })
-      .catch((error: unknown) => console.error("Scheduled jobs failed:", error));
-  await runJobs();
-  setInterval(() => void runJobs(), HOUR).unref();
+      .catch((error: unknown) => log().error({ err: error, job: "scheduled" }, "Scheduled jobs failed"));
+  // The first run starts now but is not waited for: the server listens at once, and a backlog
+  // (a restore, a long stop, an upgrade that marks every stored status stale) is worked off in
+  // the background instead of delaying start-up (issue 19: 70–87 s at 50,000 trainers). Pages
+  // need nothing from it: readers of stored statuses refresh them first (ADR 0025).
+  let jobsRun: Promise<void> | null = runJobs().finally(() => (jobsRun = null));
+  const jobsTimer = setInterval(() => {
+    jobsRun = runJobs().finally(() => (jobsRun = null));
+  }, HOUR);
+  jobsTimer.unref();
+  /** No new scheduled-jobs run from now on; resolves when a run in progress has finished. */
+  const stopJobs = async () => {
+    clearInterval(jobsTimer);
+    await jobsRun;
+  };
 
   const workers = workerCount(env);
-  if (workers === 1) return serve(env);
-  // The primary runs migrations and jobs; workers share the port and serve requests.
-  for (let i = 0; i < workers; i += 1) cluster.fork({ ACADEMY_WORKERS: String(workers) });
+  let metricsServer: ReturnType<typeof serveMetrics> | null = null;
+  if (env.METRICS_PORT !== undefined) {
+    metricsServer = serveMetrics({ host: env.METRICS_HOST, port: env.METRICS_PORT, primary: metrics, clustered: workers > 1 });
+    log().info(`Prometheus metrics at http://${env.METRICS_HOST}:${env.METRICS_PORT}/metrics`);
+  }
+  const closeMetrics = () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+  if (workers === 1) {
+    const drain = await serve(env);
+    onStopSignal(env, async (signal) => {
+      log().info({ signal }, "Stopping: finishing the requests in flight; no new scheduled jobs.");
+      await Promise.all([drain(), stopJobs(), closeMetrics()]);
+      await closeDatabase();
+      log().info("Stopped cleanly.");
+    });
+    return;
+  }
+  // The primary runs migrations and jobs and accepts connections; workers serve them (ADR 0035).
+  const fork = () => cluster.fork({ ACADEMY_WORKERS: String(workers) });
+  /** Workers that said they are stopping and already have a successor. */
+  const replaced = new Set<number>();
+  let stopping = false;
+  const connections = distributeConnections({
+    host: env.HOST,
+    port: env.PORT,
+    expectedWorkers: workers,
+    // A worker told to stop on its own (not the whole service): start its successor now.
+    replace: (worker) => {
+      if (stopping || replaced.has(worker.id)) return;
+      replaced.add(worker.id);
+      log().warn({ worker: worker.process.pid }, "A worker was told to stop; starting another.");
+      fork();
+    },
+  });
   // Certificate changes clear the other processes' verification caches.
   cluster.on("message", (from, message: { type?: string } | null) => {
     if (message?.type !== INVALIDATE_MESSAGE) return;
-    for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from) worker.send(message);
+    // A worker that has just exited has a closed channel: a send without a callback would raise an
+    // 'error' event and stop the primary; the callback swallows it (that worker has no cache left).
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from && worker.isConnected()) worker.send(message, undefined, () => undefined);
   });
-  let stopping = false;
   cluster.on("exit", (worker, code) => {
-    if (stopping) return;
-    console.error(`Worker ${worker.process.pid} stopped (${code}); starting another.`);
-    cluster.fork({ ACADEMY_WORKERS: String(workers) });
+    if (stopping || replaced.delete(worker.id)) return;
+    log().error({ worker: worker.process.pid, code }, "A worker stopped; starting another.");
+    fork();
   });
-  const stop = () => {
+  for (let i = 0; i < workers; i += 1) fork();
+  await connections.listening;
+  log().info(listeningLine(env));
+  onStopSignal(env, async (signal) => {
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
-    setTimeout(() => process.exit(0), 3000).unref();
-    cluster.on("exit", () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    log().info({ signal }, "Stopping: no new connections; the workers finish the requests in flight; no new scheduled jobs.");
+    const workersGone = new Promise<void>((resolve) => {
+      const check = () => Object.keys(cluster.workers ?? {}).length === 0 && resolve();
+      cluster.on("exit", check);
+      check();
     });
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+    // The port closes first (new connections are refused), then each worker drains. Under a
+    // service manager every process also gets the signal; the workers wait for this either way.
+    connections.stopAccepting();
+    await Promise.all([workersGone, stopJobs(), closeMetrics()]);
+    await closeDatabase();
+    log().info("Stopped cleanly.");
+  });
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  log().fatal({ err: error }, "The server could not start");
   process.exit(1);
 });

@@ -130,6 +130,7 @@ export async function runAgreementJobs(db: DB, now: Date, baseUrl = ""): Promise
           subjectType: "user",
           subjectId: c.user_id,
           windowKey: rule.currentVersion,
+          link: "/agreement",
           subject: overdue ? "Your certificate is suspended: agreement not accepted" : "A new version of the scope of practice agreement",
           text: overdue
             ? `You have not accepted version ${rule.label} of the scope of practice and communication agreement, and the time to accept it ended on ${acceptBy}. Your certificate now reads "Suspended — agreement not accepted". It is restored as soon as you read and accept the agreement: ${link}`

@@ -1,7 +1,11 @@
 import type { DB, Trx } from "~db/connection";
+import { log } from "~/utils/log.server";
 import { issueCertificateIfEligible, type IssueResult } from "~/certificates/issue.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
-import { refreshCertificateCredential } from "~/certificates/credentials/sync.server";
+import { refreshCertificateCredential, syncCredentialStatuses } from "~/certificates/credentials/sync.server";
+import { invalidateAllPublicViews } from "~/certificates/public.server";
+import { updatePolicy } from "~/policy/policy.server";
+import type { EntryPolicy } from "~/policy/policy";
 import * as marking from "~/marking/marking.server";
 import type { MarkInput, ModerationInput } from "~/marking/marking.server";
 import * as attempts from "~/assessment/attempts.server";
@@ -12,9 +16,17 @@ import type { DbsDecisionInput } from "~/evidence/dbs.server";
 import type { VerificationDecision } from "~/evidence/verification.server";
 import type { VerificationKind } from "~/evidence/kinds";
 import type { DbsStatusResult, Role } from "~db/schema";
-import { ok, type Result } from "~/utils/result";
+import { ok, refuse, type Result } from "~/utils/result";
 import type { OnRequirementMet } from "~/utils/reaction";
 import { getEnv } from "~/utils/env.server";
+import * as supervision from "~/supervision/supervision.server";
+import type { SessionInput } from "~/supervision/validation";
+import { claimPendingRequest } from "~/erasure/requests.server";
+import { ERASED_TABLES, eraseAccountData } from "~/erasure/erase.server";
+import { withdrawCertificatesOfErasedHolder } from "~/certificates/erasure.server";
+import { removeEvidenceFiles } from "~/evidence/files.server";
+import { recordAudit } from "~/audit/audit.server";
+import { purgeErasedBytes } from "~db/dialect";
 
 type Staff = { id: number; role: Role };
 /** The signed-in person as the evidence routes pass them (the domain checks the role). */
@@ -44,7 +56,7 @@ export async function finish(db: DB, issued: IssueResult | null | undefined, bas
   try {
     await completeCertificateDocuments(db, issued.certificateId, baseUrl, now);
   } catch (error) {
-    console.error(`Certificate ${issued.certificateId} was issued; making its documents failed (they are made again later):`, error);
+    log().error({ err: error, certificateId: issued.certificateId }, "A certificate was issued; making its documents failed (they are made again later)");
   }
 }
 
@@ -136,6 +148,78 @@ export async function recordDbsStatusCheck(db: DB, admin: Actor, id: number, inp
   const result = await dbs.recordDbsStatusCheck(db, admin, id, input, now, reaction.onRequirementMet);
   await finish(db, reaction.issued(), getEnv().PUBLIC_BASE_URL, now);
   return result;
+}
+
+/**
+ * The supervisor records a supervision session (ADR 0026). A session can end a "supervision
+ * overdue" suspension, so after commit the trainer's current certificate's credential and
+ * verification view follow at once (the hourly credential sync would otherwise catch up).
+ */
+export async function recordSupervisionSession(db: DB, viewer: Staff, trainerId: number, input: SessionInput, baseUrl: string, now: Date): Promise<Result<{ sessionId: number }>> {
+  const result = await supervision.recordSession(db, viewer, trainerId, input, baseUrl, now);
+  if (result.ok) await refreshCurrentCredential(db, trainerId, baseUrl, now);
+  return result;
+}
+
+async function refreshCurrentCredential(db: DB, trainerId: number, baseUrl: string, now: Date): Promise<void> {
+  const current = await db.selectFrom("certificate").select("id").where("user_id", "=", trainerId).where("revoked_at", "is", null).where("superseded_by", "is", null).executeTakeFirst();
+  if (!current) return;
+  try {
+    await refreshCertificateCredential(db, current.id, baseUrl, now);
+  } catch (error) {
+    log().error({ err: error, certificateId: current.id }, "Bringing a certificate's credential in line after a supervision session failed (the hourly sync does it)");
+  }
+}
+
+/**
+ * An admin changes the policy. A policy rule can move many certificates at once (the supervision
+ * switch suspends every overdue trainer's; a shorter DBS re-check interval can lapse some): after
+ * commit, credentials follow the new statuses and every cached verification view is dropped on
+ * every node, so no verifier sees the old answer (the hourly sync is only the safety net).
+ */
+export async function changePolicy(db: DB, adminId: number, next: EntryPolicy, baseUrl: string, now: Date): Promise<{ changed: string[] }> {
+  const result = await updatePolicy(db, adminId, next, now);
+  if (result.changed.length === 0) return result;
+  try {
+    await syncCredentialStatuses(db, baseUrl, now);
+  } catch (error) {
+    log().error({ err: error }, "Bringing credentials in line after a policy change failed (the hourly sync does it)");
+  }
+  await invalidateAllPublicViews(db);
+  return result;
+}
+
+/**
+ * An admin carries out a pending erasure request (issue 17 item 4, ADR 0034). In one
+ * transaction: the request is claimed (a conditional update, so a second click finds nothing:
+ * 404), the person's certificates are revoked and stripped of their name, and their personal
+ * data overwritten or deleted (app/erasure/erase.server.ts); audited by ids. After commit: the
+ * evidence files are deleted, credentials' status lists re-signed, every cached verification
+ * view dropped on every node, and the old bytes purged from the database files (SQLite's
+ * secure_delete and a checkpointed log; PostgreSQL's VACUUM FULL).
+ */
+export async function carryOutErasure(db: DB, admin: Actor, requestId: number, baseUrl: string, now: Date): Promise<Result<{ userId: number }>> {
+  if (admin.role !== "admin") return refuse(403, "Only administrators carry out erasure requests.");
+  const done = await db.transaction().execute(async (trx) => {
+    const claimed = await claimPendingRequest(trx, requestId, admin.id, now);
+    if (!claimed) return null;
+    const certificateIds = await withdrawCertificatesOfErasedHolder(trx, admin.id, claimed.userId, requestId, now);
+    const erased = await eraseAccountData(trx, claimed.userId, now);
+    await recordAudit(trx, { actorUserId: admin.id, action: "erasure.carried_out", subjectType: "erasure_request", subjectId: requestId, details: { userId: claimed.userId, certificates: certificateIds, ...erased.counts } }, now);
+    return { userId: claimed.userId, certificateIds, storageNames: erased.storageNames };
+  });
+  if (!done) return refuse(404, "This request is not pending any more (carried out, refused or withdrawn already).");
+  try {
+    await removeEvidenceFiles(db, getEnv().EVIDENCE_DIR, done.storageNames);
+    for (const id of done.certificateIds) await refreshCertificateCredential(db, id, baseUrl, now);
+  } catch (error) {
+    log().error({ err: error, erasureRequestId: requestId }, "An erasure was carried out; deleting its evidence files or re-signing status lists failed (the hourly sync re-signs)");
+  }
+  await invalidateAllPublicViews(db);
+  if (!(await purgeErasedBytes(db, ERASED_TABLES))) {
+    log().warn("Erasure: the SQLite write-ahead log could not be fully checkpointed (another connection was reading); the hourly jobs checkpoint it again.");
+  }
+  return ok({ userId: done.userId });
 }
 
 /** The hourly safety net (app/certificates/reconcile.server.ts), named here with the rest of the seam. */

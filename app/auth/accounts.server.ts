@@ -9,8 +9,11 @@ import { getAppSecret } from "~/security/secrets.server";
 import { createOneTimeToken, findUsableToken, markTokenUsed, voidUnusedTokens } from "./one-time-tokens.server";
 import { randomToken } from "~/utils/random.server";
 import type { LoginThrottle } from "./login-throttle.server";
+import { confirmPassword } from "./password-confirmation.server";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password.server";
 import { createSession, invalidateUserSessions } from "./session.server";
+import { issuePendingSignIn } from "./pending-sign-in.server";
+import { hasSecondFactor } from "./two-factor.server";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 
 
@@ -67,8 +70,13 @@ export async function trustedDeviceId(db: DB, cookieValue: string | null, userId
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A right password either signs in (a session) or, for a person with a second factor, leads to
+ * the second step: no session yet, only the signed note `pendingSignIn` (ADR 0032).
+ */
 export type SignInResult =
-  | { ok: true; user: User; sessionToken: string; deviceCookieValue: string }
+  | { ok: true; user: User; sessionToken: string; pendingSignIn: null; deviceCookieValue: string }
+  | { ok: true; user: User; sessionToken: null; pendingSignIn: string; deviceCookieValue: string }
   | { ok: false; formError: string; retryAfterMs?: number };
 
 export const WRONG_CREDENTIALS = "The email address or password is not right. Check them and try again.";
@@ -99,9 +107,12 @@ export async function signIn(
     return { ok: false, formError: "This account has been disabled. Contact an administrator if you think this is a mistake." };
   }
   await throttle.recordSuccess(keys);
-  const sessionToken = await createSession(db, user.id, now);
   const deviceCookieValue = keys.trustedDeviceId ? (input.deviceCookie as string) : await issueDeviceCookieValue(db, user.id);
-  return { ok: true, user, sessionToken, deviceCookieValue };
+  if (await hasSecondFactor(db, user.id)) {
+    return { ok: true, user, sessionToken: null, pendingSignIn: await issuePendingSignIn(db, user.id, now), deviceCookieValue };
+  }
+  const sessionToken = await createSession(db, user.id, now);
+  return { ok: true, user, sessionToken, pendingSignIn: null, deviceCookieValue };
 }
 
 export async function changePassword(
@@ -111,9 +122,8 @@ export async function changePassword(
   now: Date,
 ): Promise<Result<{ sessionToken: string }>> {
   const user = await db.selectFrom("user").selectAll().where("id", "=", userId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    return invalid({ currentPassword: "Your current password is not right." });
-  }
+  const confirmed = await confirmPassword(db, user, input.currentPassword, "currentPassword", "Your current password is not right.", now);
+  if (!confirmed.ok) return confirmed;
   const passwordHash = await hashPassword(input.newPassword);
   const sessionToken = await db.transaction().execute(async (trx) => {
     await trx.updateTable("user").set({ password_hash: passwordHash, updated_at: iso(now) }).where("id", "=", userId).execute();
@@ -216,11 +226,15 @@ export async function createFirstAdmin(
 // Administration of accounts.
 
 /** Changes a user's role (never one's own); returns the user's name, for the notice that names them. */
+/** An account erased at its owner's request (ADR 0034) stays closed: it is never re-enabled or given a role. */
+const ERASED_ACCOUNT = "This account was closed and its data erased at the person's request; it cannot be changed or re-enabled.";
+
 export async function changeUserRole(db: DB, actorId: number, userId: number, role: Role, now: Date): Promise<Result<{ name: string; changed: boolean }>> {
   if (actorId === userId) return refuse(403, "You cannot change your own role. Ask another administrator.");
   return db.transaction().execute(async (trx): Promise<Result<{ name: string; changed: boolean }>> => {
-    const user = await trx.selectFrom("user").select(["id", "role", "name"]).where("id", "=", userId).executeTakeFirst();
+    const user = await trx.selectFrom("user").select(["id", "role", "name", "erased_at"]).where("id", "=", userId).executeTakeFirst();
     if (!user) return refuse(404, "That account does not exist.");
+    if (user.erased_at) return refuse(409, ERASED_ACCOUNT);
     if (user.role === role) return ok({ name: user.name, changed: false });
     await trx.updateTable("user").set({ role, updated_at: iso(now) }).where("id", "=", userId).execute();
     await invalidateUserSessions(trx, userId);
@@ -232,8 +246,9 @@ export async function changeUserRole(db: DB, actorId: number, userId: number, ro
 export async function setUserDisabled(db: DB, actorId: number, userId: number, disabled: boolean, now: Date): Promise<Result> {
   if (actorId === userId) return refuse(403, "You cannot disable your own account.");
   return db.transaction().execute(async (trx): Promise<Result> => {
-    const user = await trx.selectFrom("user").select(["id", "disabled_at"]).where("id", "=", userId).executeTakeFirst();
+    const user = await trx.selectFrom("user").select(["id", "disabled_at", "erased_at"]).where("id", "=", userId).executeTakeFirst();
     if (!user) return refuse(404, "That account does not exist.");
+    if (user.erased_at) return refuse(409, ERASED_ACCOUNT);
     if ((user.disabled_at !== null) === disabled) return ok();
     await trx.updateTable("user").set({ disabled_at: disabled ? iso(now) : null, updated_at: iso(now) }).where("id", "=", userId).execute();
     if (disabled) await invalidateUserSessions(trx, userId);

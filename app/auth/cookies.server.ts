@@ -48,3 +48,12 @@ export function clearSessionCookie(): string {
 export function deviceCookie(value: string): string {
   return serialize(deviceCookieName(), value, 180 * 24 * 3600);
 }
+
+export function pendingSignInCookieName(): string {
+  return getEnv().secureCookies ? "__Host-ata_pending" : "ata_pending";
+}
+
+/** The second-step note (pending-sign-in.server.ts); `null` clears it. */
+export function pendingSignInCookie(value: string | null, maxAgeSeconds: number): string {
+  return serialize(pendingSignInCookieName(), value ?? "", value === null ? 0 : maxAgeSeconds);
+}

@@ -2,6 +2,7 @@ import { redirect } from "@remix-run/node";
 import type { Role } from "~db/schema";
 import { getDb } from "~/db.server";
 import { serverClock } from "~/utils/clock.server";
+import { getPolicy } from "~/policy/policy.server";
 import { readCookie, sessionCookieName } from "./cookies.server";
 import { validateSessionToken, type SessionUser, type ValidSession } from "./session.server";
 
@@ -11,7 +12,7 @@ const perRequest = new WeakMap<Request, Promise<ValidSession | null>>();
 export function getSession(request: Request): Promise<ValidSession | null> {
   let pending = perRequest.get(request);
   if (!pending) {
-    pending = validateSessionToken(getDb(), readCookie(request, sessionCookieName()), serverClock());
+    pending = validateSessionToken(getDb(), readCookie(request, sessionCookieName()), serverClock(), request.headers.get("user-agent") ?? "");
     perRequest.set(request, pending);
   }
   return pending;
@@ -47,13 +48,36 @@ export function safeRedirectPath(target: string | null | undefined, fallback = "
   return path;
 }
 
-export async function requireUser(request: Request): Promise<SessionUser> {
+/** The path and query of this request, for coming back to it. */
+function here(request: Request): string {
+  const url = new URL(request.url);
+  return encodeURIComponent(`${url.pathname}${url.search}`);
+}
+
+/** The signed-in person, or a redirect to sign-in; never sent on to set up a second factor. */
+export async function requireSignedIn(request: Request): Promise<SessionUser> {
   const user = await getOptionalUser(request);
-  if (!user) {
-    const url = new URL(request.url);
-    const back = `${url.pathname}${url.search}`;
-    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
-  }
+  if (!user) throw redirect(`/login?redirectTo=${here(request)}`);
+  return user;
+}
+
+/**
+ * Whether this session may not open pages yet because the person is staff without a second
+ * factor while the policy requires one (ADR 0032). The policy is read only for such sessions.
+ */
+export async function mustEnrolSecondFactor(session: ValidSession): Promise<boolean> {
+  if (session.user.role === "trainer" || session.secondFactor) return false;
+  return (await getPolicy(getDb())).twoFactorRequiredForStaff === 1;
+}
+
+/**
+ * The signed-in person. Staff who must set up two-factor sign-in first are sent to do so: every
+ * staff loader and action goes through here (requireRole too), so none opens before it is on.
+ */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await requireSignedIn(request);
+  const session = (await getSession(request))!;
+  if (await mustEnrolSecondFactor(session)) throw redirect(`/account/two-factor?redirectTo=${here(request)}`);
   return user;
 }
 

@@ -3,6 +3,7 @@ import type { DB } from "~db/connection";
 import { retryOnUniqueViolation } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+import { notify } from "~/notifications/notify.server";
 import { randomToken } from "~/utils/random.server";
 import { ukToday } from "~/utils/dates";
 import { evaluateEligibility, type TrainerFacts } from "./eligibility";
@@ -84,7 +85,7 @@ async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult
       superseded_at: null,
       suspended_at: null,
       suspension_reason: null,
-      suspended_by: null,
+      suspended_by: null, suspension_category: null,
       revoked_at: null,
       revocation_reason: null,
       revoked_by: null,
@@ -99,6 +100,19 @@ async function issueOnce(db: DB, userId: number, now: Date): Promise<IssueResult
       subjectType: "certificate",
       subjectId: id,
       details: { trainerUserId: userId, expiresOn: eligibility.expiresOn, expiryBasis: eligibility.expiryBasis, supersedes: current?.id ?? null },
+    },
+    now,
+  );
+  await notify(
+    db,
+    {
+      userId,
+      kind: "certificate_issued",
+      title: current ? "Your renewed certificate has been issued" : "Your Approved Trainer certificate has been issued",
+      body: current
+        ? "A new certificate has been issued on your renewed evidence. It replaces your previous certificate, which now reads superseded. Download it from your dashboard."
+        : "You have met every requirement of the framework and your certificate has been issued. Download it and share its verification link from your dashboard.",
+      link: "/dashboard",
     },
     now,
   );

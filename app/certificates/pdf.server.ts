@@ -17,9 +17,9 @@ function fontFiles() {
   return fonts;
 }
 
-const BRAND = rgb(0.043, 0.31, 0.424);
-const INK = rgb(0.106, 0.141, 0.188);
-const MUTED = rgb(0.29, 0.333, 0.396);
+export const BRAND = rgb(0.043, 0.31, 0.424);
+export const INK = rgb(0.106, 0.141, 0.188);
+export const MUTED = rgb(0.29, 0.333, 0.396);
 
 /** '2026-03-01' → '1 March 2026'; an ISO instant → the day it was in the UK (app/utils/dates.ts). */
 export function formatLongDate(date: string): string {
@@ -195,7 +195,7 @@ export function layoutCertificate(cert: Pick<Certificate, "id" | "trainer_name" 
 }
 
 /** The embedded fonts' files (DejaVu Sans: Latin, Greek, Cyrillic and their diacritics). */
-async function embedFonts(pdf: PDFDocument) {
+export async function embedFonts(pdf: PDFDocument) {
   pdf.registerFontkit(fontkit);
   return { regular: await pdf.embedFont(fontFiles().regular, { subset: true }), bold: await pdf.embedFont(fontFiles().bold, { subset: true }) };
 }

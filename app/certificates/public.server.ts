@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { log } from "~/utils/log.server";
 import type { DB } from "~db/connection";
 import { listenToNodes, notifyNodes } from "~db/notify";
 import type { Certificate } from "~db/schema";
@@ -8,7 +9,9 @@ import { londonDayOf, ukToday } from "~/utils/dates";
 import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
 import { versionLabel } from "~/content/catalog.server";
-import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "./status";
+import { certificateStatus, STATUS_LABELS, type CertificateStatus, type StatusFacts } from "./status";
+import { getSupervisionRule, supervisionStanding } from "~/supervision/supervision.server";
+import { NO_LONGER_LISTED } from "~/erasure/policy";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */
 export interface PublicCertificateView {
@@ -31,6 +34,21 @@ export interface PublicCertificateView {
   /** What happened to the certificate, oldest first, by day (UK). Public categories only: never a staff member's reason. */
   history: StatusEvent[];
 }
+
+/**
+ * A certificate whose holder's data was erased at their request (ADR 0034): the page and the JSON
+ * say only that it is no longer listed, with its id. No name, dates, scope or history.
+ */
+export interface ClosedCertificateView {
+  id: string;
+  closed: true;
+  status: "no_longer_listed";
+  statusLabel: typeof NO_LONGER_LISTED;
+}
+
+export type VerificationView = PublicCertificateView | ClosedCertificateView;
+
+export const isClosedView = (view: VerificationView): view is ClosedCertificateView => "closed" in view;
 
 export interface StatusEvent {
   /** YYYY-MM-DD, the day in the UK. */
@@ -58,17 +76,31 @@ const HISTORY_LABELS: Record<StatusEvent["event"], string> = {
 export async function statusHistory(db: DB, cert: Pick<Certificate, "id" | "issued_at" | "superseded_at">): Promise<StatusEvent[]> {
   const rows = await db
     .selectFrom("audit_event")
-    .select(["action", "occurred_at"])
+    .select(["action", "occurred_at", "details"])
     .where("subject_id", "=", cert.id)
     .where("subject_type", "=", "certificate")
     .where("action", "in", Object.keys(HISTORY_ACTIONS))
     .orderBy("id")
     .execute();
-  const events: { at: string; event: StatusEvent["event"] }[] = [{ at: cert.issued_at, event: "issued" }];
-  for (const row of rows) events.push({ at: row.occurred_at, event: HISTORY_ACTIONS[row.action as keyof typeof HISTORY_ACTIONS] });
+  const events: { at: string; event: StatusEvent["event"]; label?: string }[] = [{ at: cert.issued_at, event: "issued" }];
+  for (const row of rows) {
+    const event = HISTORY_ACTIONS[row.action as keyof typeof HISTORY_ACTIONS];
+    // Only the public category of a suspension is read from the details (ADR 0027), never the reason.
+    const underReview = event === "suspended" && readCategory(row.details) === "under_review";
+    events.push({ at: row.occurred_at, event, label: underReview ? "Suspended — under review" : undefined });
+  }
   if (cert.superseded_at) events.push({ at: cert.superseded_at, event: "superseded" });
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return events.map((e) => ({ on: londonDayOf(e.at), event: e.event, label: HISTORY_LABELS[e.event] }));
+  return events.map((e) => ({ on: londonDayOf(e.at), event: e.event, label: e.label ?? HISTORY_LABELS[e.event] }));
+}
+
+function readCategory(details: string | null): string | null {
+  try {
+    const parsed = JSON.parse(details ?? "{}") as { category?: unknown };
+    return typeof parsed.category === "string" ? parsed.category : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Well-formed certificate ids: 32 base32 characters (160 random bits). */
@@ -79,7 +111,7 @@ export const CACHE_MS = 5_000;
 /** Views kept per process; past this the least recently used go (ADR 0014). */
 export const VERIFY_CACHE_ENTRIES = 10_000;
 declare global {
-  var __academyVerifyLru: LruCache<string, { at: number; view: PublicCertificateView | null }> | undefined;
+  var __academyVerifyLru: LruCache<string, { at: number; view: VerificationView | null }> | undefined;
 }
 export function cache() {
   globalThis.__academyVerifyLru ??= new LruCache(VERIFY_CACHE_ENTRIES);
@@ -87,6 +119,12 @@ export function cache() {
 }
 
 export const INVALIDATE_MESSAGE = "academy:invalidate-certificate";
+/** The id an invalidation carries to mean "every view" (no certificate id is "*"). */
+const EVERY_VIEW = "*";
+function forget(id: string) {
+  if (id === EVERY_VIEW) cache().clear();
+  else cache().delete(id);
+}
 /** The PostgreSQL channel certificate changes are announced on, to every node (ADR 0021). */
 export const INVALIDATE_CHANNEL = "academy_certificate_changed";
 
@@ -99,7 +137,7 @@ if (cluster.isWorker && !globalThis.__academyVerifyCacheListening) {
   globalThis.__academyVerifyCacheListening = true;
   process.on("message", (message: unknown) => {
     const m = message as { type?: string; id?: string } | null;
-    if (m?.type === INVALIDATE_MESSAGE && typeof m.id === "string") cache().delete(m.id);
+    if (m?.type === INVALIDATE_MESSAGE && typeof m.id === "string") forget(m.id);
   });
 }
 
@@ -111,9 +149,9 @@ if (cluster.isWorker && !globalThis.__academyVerifyCacheListening) {
  * message, no node serves a view older than the cache's lifetime (CACHE_MS, 5 seconds).
  */
 export async function invalidatePublicView(db: DB, id: string): Promise<void> {
-  cache().delete(id);
+  forget(id);
   if (cluster.isWorker) process.send?.({ type: INVALIDATE_MESSAGE, id });
-  await notifyNodes(db, INVALIDATE_CHANNEL, id).catch((error: unknown) => console.error("Could not announce a certificate change to the other nodes:", error));
+  await notifyNodes(db, INVALIDATE_CHANNEL, id).catch((error: unknown) => log().error({ err: error }, "Could not announce a certificate change to the other nodes"));
 }
 
 /**
@@ -122,11 +160,19 @@ export async function invalidatePublicView(db: DB, id: string): Promise<void> {
  * cache is dropped then, and again when listening resumes.
  */
 export function listenForCertificateChanges(databaseUrl: string) {
-  return listenToNodes(databaseUrl, INVALIDATE_CHANNEL, { onMessage: (id) => cache().delete(id), onGap: () => cache().clear() });
+  return listenToNodes(databaseUrl, INVALIDATE_CHANNEL, { onMessage: forget, onGap: () => cache().clear() });
+}
+
+/**
+ * Forget every cached view, everywhere `invalidatePublicView` reaches: after a change that can
+ * move many certificates' status at once (a policy change, such as the supervision switch).
+ */
+export function invalidateAllPublicViews(db: DB): Promise<void> {
+  return invalidatePublicView(db, EVERY_VIEW);
 }
 
 /** Everything a certificate row holds except its documents (PDF, signed credential): what a view needs. */
-export type CertificateRecord = Omit<Certificate, "pdf" | "credential_jwt">;
+export type CertificateRecord = Omit<Certificate, "pdf" | "credential_jwt" | "holder_erased_at">;
 
 export function toPublicView(cert: CertificateRecord, live: { status: CertificateStatus; reason: string | null }, credentialIssuerDid: string | null, history: StatusEvent[]): PublicCertificateView {
   const modules = JSON.parse(cert.modules_json) as { title: string; passedAt: string; version: string }[];
@@ -170,20 +216,29 @@ export function latestCredentialIssuerQuery(db: DB, certificateId: string) {
     .orderBy("issued_credential.issued_at", "desc");
 }
 
-export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "revoked_at" | "superseded_by" | "suspended_at" | "expires_on" | "validity_ends_on">, now: Date) {
+/** Everything the live status reads about one trainer: entry requirements, agreement and supervision standing. */
+export async function trainerStatusFacts(db: DB, userId: number, now: Date): Promise<StatusFacts> {
+  const [entry, agreement, supervision] = await Promise.all([
+    getEntryRequirementFacts(db, userId),
+    getAgreementRule(db, now).then((rule) => agreementStanding(db, userId, rule)),
+    getSupervisionRule(db).then((rule) => supervisionStanding(db, userId, rule)),
+  ]);
+  return { ...entry, agreement, supervision };
+}
+
+export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "revoked_at" | "superseded_by" | "suspended_at" | "expires_on" | "validity_ends_on"> & { suspension_category?: string | null }, now: Date) {
   const needsFacts = !cert.revoked_at && !cert.superseded_by && !cert.suspended_at;
-  const entry = needsFacts
-    ? { ...(await getEntryRequirementFacts(db, cert.user_id)), agreement: await agreementStanding(db, cert.user_id, await getAgreementRule(db, now)) }
-    : null;
+  const entry = needsFacts ? await trainerStatusFacts(db, cert.user_id, now) : null;
   return certificateStatus(cert, entry, ukToday(now));
 }
 
 /**
  * The public view of a certificate, or null. Unknown and malformed ids take the same path (one
  * lookup) so their timing does not differ. Views are cached for a few seconds; changes made
- * here (suspension, revocation, a new certificate) clear the cache at once.
+ * here (suspension, revocation, a new certificate) clear the cache at once. A certificate whose
+ * holder was erased gives the closed view (ADR 0034).
  */
-export async function getPublicCertificateView(db: DB, id: string, now: Date): Promise<PublicCertificateView | null> {
+export async function getVerificationView(db: DB, id: string, now: Date): Promise<VerificationView | null> {
   const key = CERTIFICATE_ID.test(id) ? id : "(malformed)";
   const hit = cache().get(key);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.at <= now.getTime()) return hit.view;
@@ -192,11 +247,22 @@ export async function getPublicCertificateView(db: DB, id: string, now: Date): P
     .selectFrom("certificate")
     .select([
       "id", "user_id", "trainer_name", "issued_at", "expires_on", "expiry_basis", "validity_ends_on", "agreement_version", "modules_json", "report_json", "scope_json", "issuer",
-      "eligibility_key", "superseded_by", "superseded_at", "suspended_at", "suspension_reason", "suspended_by", "revoked_at", "revocation_reason", "revoked_by",
+      "eligibility_key", "superseded_by", "superseded_at", "suspended_at", "suspension_reason", "suspended_by", "suspension_category", "revoked_at", "revocation_reason", "revoked_by",
+      "holder_erased_at",
     ])
     .where("id", "=", key)
     .executeTakeFirst();
-  const view = cert ? toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id), await statusHistory(db, cert)) : null;
+  const view: VerificationView | null = !cert
+    ? null
+    : cert.holder_erased_at
+      ? { id: cert.id, closed: true, status: "no_longer_listed", statusLabel: NO_LONGER_LISTED }
+      : toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id), await statusHistory(db, cert));
   cache().set(key, { at: now.getTime(), view });
   return view;
+}
+
+/** The full public view of a listed certificate; null for an unknown one or one no longer listed. */
+export async function getPublicCertificateView(db: DB, id: string, now: Date): Promise<PublicCertificateView | null> {
+  const view = await getVerificationView(db, id, now);
+  return view && !isClosedView(view) ? view : null;
 }

@@ -1,4 +1,5 @@
 import type { DB } from "~db/connection";
+import { log } from "~/utils/log.server";
 import { completeCertificateDocuments } from "./documents.server";
 import { issueCertificateIfEligible } from "./issue.server";
 
@@ -26,7 +27,7 @@ export async function issueMissingCertificates(db: DB, baseUrl: string, now: Dat
     try {
       await completeCertificateDocuments(db, result.certificateId, baseUrl, now);
     } catch (error) {
-      console.error(`Certificate ${result.certificateId} was issued; making its documents failed (they are made again later):`, error);
+      log().error({ err: error, certificateId: result.certificateId }, "A certificate was issued; making its documents failed (they are made again later)");
     }
   }
   return { checked: candidates.length, issued };

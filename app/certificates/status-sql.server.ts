@@ -10,7 +10,25 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Database, DbsDecision } from "~db/schema";
 import { certificateStatus, type CertificateStatus, type LiveStatus } from "./status";
-import type { AgreementRule } from "~/agreement/reacceptance.server";
+import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
+import { getSupervisionRule, type SupervisionRule } from "~/supervision/supervision.server";
+import type { DB } from "~db/connection";
+import { addDays } from "~/utils/dates";
+
+/**
+ * The rules the live status reads besides a trainer's own facts: the agreement in force and its
+ * re-acceptance window (ADR 0015), and the supervision policy (ADR 0026). Every caller of the SQL
+ * form passes them, read once per request with `getStatusRules`.
+ */
+export interface StatusRules {
+  agreement: AgreementRule | null;
+  supervision: SupervisionRule;
+}
+
+export async function getStatusRules(db: DB, now: Date): Promise<StatusRules> {
+  const [agreement, supervision] = await Promise.all([getAgreementRule(db, now), getSupervisionRule(db)]);
+  return { agreement, supervision };
+}
 
 type Eb = ExpressionBuilder<Database, "certificate">;
 
@@ -55,12 +73,33 @@ export function acceptedAgreementFact(eb: Eb, version: string) {
   );
 }
 
+/** When the trainer's next supervision session is due (null: no supervisor): one primary-key seek. */
+export function supervisionFact(eb: Eb) {
+  return eb.selectFrom("supervision as fact_sv").select("fact_sv.next_due_on").whereRef("fact_sv.trainer_user_id", "=", "certificate.user_id");
+}
+
+/**
+ * The trainer's supervision is overdue (today on or after next_due_on + grace + 1 day, which is
+ * next_due_on <= today - grace - 1), as `supervisionState` in app/supervision/standing.ts reads it.
+ */
+function supervisionOverdueFact(eb: Eb, today: string, rule: SupervisionRule) {
+  return eb.exists(
+    eb
+      .selectFrom("supervision as fact_svo")
+      .select("fact_svo.trainer_user_id")
+      .whereRef("fact_svo.trainer_user_id", "=", "certificate.user_id")
+      .where("fact_svo.next_due_on", "<=", addDays(today, -(rule.graceDays + 1))),
+  );
+}
+
 /**
  * The entry requirements still hold today (insurance in force, DBS suitable and not due,
  * qualification), and, once the re-acceptance window of the agreement in force has ended, the
- * trainer has accepted it (`agreement`: from `getAgreementRule`).
+ * trainer has accepted it; with the policy switch on, supervision is not overdue (`rules`: from
+ * `getStatusRules`).
  */
-export function factsHold(eb: Eb, today: string, agreement: AgreementRule | null): Expression<SqlBool> {
+export function factsHold(eb: Eb, today: string, rules: StatusRules): Expression<SqlBool> {
+  const { agreement, supervision } = rules;
   const end = insuranceFact(eb, "end_date");
   const start = insuranceFact(eb, "start_date");
   const recheck = dbsFact(eb, "recheck_due_on");
@@ -76,11 +115,12 @@ export function factsHold(eb: Eb, today: string, agreement: AgreementRule | null
     eb(recheck, ">", today),
     qualificationFact(eb),
     ...(agreement && today >= agreement.windowEndsOn ? [acceptedAgreementFact(eb, agreement.currentVersion)] : []),
+    ...(supervision.suspendsWhenOverdue ? [eb.not(supervisionOverdueFact(eb, today, supervision))] : []),
   ]);
 }
 
 /** The live status as a CASE expression, in the same order as `certificateStatus`. */
-export function liveStatusSql(eb: Eb, today: string, agreement: AgreementRule | null) {
+export function liveStatusSql(eb: Eb, today: string, rules: StatusRules) {
   return eb
     .case()
     .when("certificate.revoked_at", "is not", null)
@@ -91,7 +131,7 @@ export function liveStatusSql(eb: Eb, today: string, agreement: AgreementRule | 
     .then(sql.lit("suspended"))
     .when("certificate.validity_ends_on", "<=", today)
     .then(sql.lit("expired"))
-    .when(eb.not(factsHold(eb, today, agreement)))
+    .when(eb.not(factsHold(eb, today, rules)))
     .then(sql.lit("suspended"))
     .when("certificate.expires_on", "<=", today)
     .then(sql.lit("expired"))
@@ -105,7 +145,7 @@ export function liveStatusSql(eb: Eb, today: string, agreement: AgreementRule | 
  * first, and valid certificates are found through the partial index of current ones
  * (certificate_current_expires), so facts are looked up only for those.
  */
-export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string, agreement: AgreementRule | null): Expression<SqlBool> {
+export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string, rules: StatusRules): Expression<SqlBool> {
   const current = [eb("certificate.revoked_at", "is", null), eb("certificate.superseded_by", "is", null), eb("certificate.suspended_at", "is", null)];
   switch (status) {
     case "revoked":
@@ -113,36 +153,38 @@ export function liveStatusIs(eb: Eb, status: CertificateStatus, today: string, a
     case "superseded":
       return eb.and([eb("certificate.revoked_at", "is", null), eb("certificate.superseded_by", "is not", null)]);
     case "valid":
-      return eb.and([...current, eb("certificate.expires_on", ">", today), eb("certificate.validity_ends_on", ">", today), factsHold(eb, today, agreement)]);
+      return eb.and([...current, eb("certificate.expires_on", ">", today), eb("certificate.validity_ends_on", ">", today), factsHold(eb, today, rules)]);
     case "suspended":
       return eb.and([
         eb("certificate.revoked_at", "is", null),
         eb("certificate.superseded_by", "is", null),
-        eb.or([eb("certificate.suspended_at", "is not", null), eb.and([eb("certificate.validity_ends_on", ">", today), eb.not(factsHold(eb, today, agreement))])]),
+        eb.or([eb("certificate.suspended_at", "is not", null), eb.and([eb("certificate.validity_ends_on", ">", today), eb.not(factsHold(eb, today, rules))])]),
       ]);
     case "expired":
       return eb.and([
         ...current,
-        eb.or([eb("certificate.validity_ends_on", "<=", today), eb.and([eb("certificate.expires_on", "<=", today), factsHold(eb, today, agreement)])]),
+        eb.or([eb("certificate.validity_ends_on", "<=", today), eb.and([eb("certificate.expires_on", "<=", today), factsHold(eb, today, rules)])]),
       ]);
   }
 }
 
 /** Valid today and expiring within `days` days: a range of the partial index of current certificates. */
-export function validAndExpiringBy(eb: Eb, today: string, until: string, agreement: AgreementRule | null): Expression<SqlBool> {
-  return eb.and([liveStatusIs(eb, "valid", today, agreement), eb("certificate.expires_on", "<=", until)]);
+export function validAndExpiringBy(eb: Eb, today: string, until: string, rules: StatusRules): Expression<SqlBool> {
+  return eb.and([liveStatusIs(eb, "valid", today, rules), eb("certificate.expires_on", "<=", until)]);
 }
 
 /**
  * The facts a certificate's live status reads, as columns of its row (one index seek each), so a
  * query that returns certificates returns what `liveStatusOfRow` needs with them.
  */
-export function statusFactColumns(eb: Eb, agreement: AgreementRule | null) {
+export function statusFactColumns(eb: Eb, rules: StatusRules) {
+  const { agreement } = rules;
   return [
     "certificate.validity_ends_on",
     "certificate.expires_on",
     "certificate.superseded_by",
     "certificate.suspended_at",
+    "certificate.suspension_category",
     "certificate.revoked_at",
     insuranceFact(eb, "start_date").as("insurance_start"),
     insuranceFact(eb, "end_date").as("insurance_end"),
@@ -150,6 +192,7 @@ export function statusFactColumns(eb: Eb, agreement: AgreementRule | null) {
     dbsFact(eb, "recheck_due_on").as("dbs_recheck_due_on"),
     qualificationFact(eb).as("has_qualification"),
     acceptedAgreementFact(eb, agreement?.currentVersion ?? "").as("accepted_agreement"),
+    supervisionFact(eb).as("supervision_next_due_on"),
   ] as const;
 }
 
@@ -159,6 +202,7 @@ export interface StatusFactRow {
   expires_on: string;
   superseded_by: string | null;
   suspended_at: string | null;
+  suspension_category: string | null;
   revoked_at: string | null;
   insurance_start: string | null;
   insurance_end: string | null;
@@ -166,16 +210,19 @@ export interface StatusFactRow {
   dbs_recheck_due_on: string | null;
   has_qualification: unknown;
   accepted_agreement: unknown;
+  supervision_next_due_on: string | null;
 }
 
 /** The live status of a row, by the pure rule in status.ts, from the facts fetched with it. */
-export function liveStatusOfRow(row: StatusFactRow, today: string, agreement: AgreementRule | null): LiveStatus {
+export function liveStatusOfRow(row: StatusFactRow, today: string, rules: StatusRules): LiveStatus {
+  const { agreement, supervision } = rules;
   const entry = {
     insurance: row.insurance_end !== null && row.insurance_start !== null ? { startDate: row.insurance_start, endDate: row.insurance_end } : null,
     // No DBS record and a record without a decision read the same: not suitable.
     dbs: { decision: (row.dbs_decision ?? null) as DbsDecision | null, recheckDueOn: row.dbs_recheck_due_on ?? null },
     qualification: Number(row.has_qualification) === 1 ? {} : null,
     agreement: { acceptedCurrent: agreement !== null && Number(row.accepted_agreement) === 1, windowEndsOn: agreement?.windowEndsOn ?? null },
+    supervision: { nextDueOn: row.supervision_next_due_on ?? null, graceDays: supervision.graceDays, suspendsWhenOverdue: supervision.suspendsWhenOverdue },
   };
   return certificateStatus(row, entry, today);
 }

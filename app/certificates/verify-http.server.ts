@@ -6,7 +6,7 @@ import { isPostgres } from "~db/dialect";
 import { DatabaseWindowCounter, MemoryWindowCounter, type WindowCounter } from "~/auth/login-throttle.server";
 import { formatLongDate } from "./pdf.server";
 import { formatMoment } from "~/utils/dates";
-import { getPublicCertificateView, type PublicCertificateView } from "./public.server";
+import { getVerificationView, isClosedView, type ClosedCertificateView, type PublicCertificateView } from "./public.server";
 import { latestCredentialJson } from "./credentials/issue-credential.server";
 import { ISSUER_NAME } from "./credentials/keys.server";
 
@@ -105,6 +105,20 @@ export function renderNotFoundPage(cssHref: string, generatedAt: Date): string {
   );
 }
 
+/** A certificate whose holder's data was erased (ADR 0034): its id and "No longer listed", nothing personal. */
+export function renderClosedPage(view: ClosedCertificateView, cssHref: string, generatedAt: Date): string {
+  return page(
+    `${view.statusLabel} · Certificate verification`,
+    `<p class="eyebrow">Certificate verification</p><h1>${escapeHtml(view.statusLabel)}</h1><div class="verify-status verify-status--revoked" role="status"><p class="verify-status__value"><span aria-hidden="true" class="verify-status__icon">!</span> ${escapeHtml(view.statusLabel)}</p><p>This certificate is <strong>not</strong> valid. Its holder has closed their account with the academy, so it is no longer listed and its details are no longer shown.</p></div><dl class="facts"><dt>Certificate ID</dt><dd><code>${escapeHtml(view.id)}</code></dd></dl><p class="no-print"><a href="/verify/${escapeHtml(view.id)}.json">This answer as JSON</a></p>`,
+    cssHref,
+    generatedAt,
+  );
+}
+
+export function closedJson(view: ClosedCertificateView, generatedAt: Date) {
+  return { id: view.id, status: view.status, statusLabel: view.statusLabel, valid: false, generatedAt: generatedAt.toISOString() };
+}
+
 export function renderRateLimitedPage(cssHref: string, generatedAt: Date, retryAfterSeconds: number): string {
   return page(
     "Too many lookups · Certificate verification",
@@ -172,10 +186,15 @@ export function verifyHandler({ cssHref, limit, links }: VerifyHandlerOptions) {
       }
       await limiter.record(ip, now);
 
-      const view = await getPublicCertificateView(db, id, now);
+      const view = await getVerificationView(db, id, now);
       if (!view) {
         if (asJson || part) return res.status(404).json({ error: "No certificate found." });
         return res.status(404).type("html").send(renderNotFoundPage(await cssHref(), now));
+      }
+      if (isClosedView(view)) {
+        if (part === "credential") return res.status(404).json({ error: "This certificate is no longer listed." });
+        if (asJson) return res.status(200).json(closedJson(view, now));
+        return res.status(200).type("html").send(renderClosedPage(view, await cssHref(), now));
       }
       if (part === "credential") {
         const json = await latestCredentialJson(db, view.id);

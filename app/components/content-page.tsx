@@ -1,5 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import { LessonBody } from "~/content/mdx-components";
+import { StaticHtml } from "~/components/static-html";
 import { formatDate } from "~/utils/dates";
 
 export interface ContentPageData {
@@ -7,7 +7,8 @@ export interface ContentPageData {
   summary: string;
   lastReviewed: string;
   versionLabel: string;
-  code: string;
+  /** Rendered once by the content build (ADR 0041). */
+  html: string;
 }
 
 /** Title and description of a content page, from its frontmatter. */
@@ -16,7 +17,7 @@ export const contentPageMeta: MetaFunction = ({ data }) => {
   return [{ title: `${page?.title ?? "Page"} · Approved Trainer Academy` }, { name: "description", content: page?.summary ?? "" }];
 };
 
-/** A page written in content/pages (ADR 0020): precompiled MDX, evaluated like a lesson (ADR 0004). */
+/** A page written in content/pages (ADR 0020): its HTML rendered once by the content build, like a lesson's (ADR 0041). */
 export function ContentPage({ page }: { page: ContentPageData }) {
   return (
     <article className="lesson__body prose" aria-labelledby="page-title">
@@ -24,7 +25,7 @@ export function ContentPage({ page }: { page: ContentPageData }) {
       <p className="muted">
         Version {page.versionLabel} · last reviewed {formatDate(page.lastReviewed)}
       </p>
-      <LessonBody code={page.code} />
+      <StaticHtml html={page.html} />
     </article>
   );
 }

@@ -8,15 +8,18 @@
  * records the action on the timeline (this domain imports nothing from certificates or approval).
  */
 import type { DB } from "~db/connection";
-import type { Concern, ConcernEvent } from "~db/schema";
+import type { Insertable } from "kysely";
+import type { Concern, ConcernEvent, ConcernTable } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
 import { DatabaseWindowCounter } from "~/auth/login-throttle.server";
 import { hashSecret } from "~/auth/crypto.server";
 import { queueEmail } from "~/email/outbox.server";
+import { notify, notifyStaff } from "~/notifications/notify.server";
 import { DAY, HOUR, iso } from "~/utils/clock";
 import { randomToken } from "~/utils/random.server";
 import { ok, refuse, waitPhrase, type Result } from "~/utils/result";
-import type { ConcernInput } from "./validation";
+import { getPolicy } from "~/policy/policy.server";
+import { STAFF_RELATIONSHIP, type ConcernInput, type StaffConcernInput } from "./validation";
 
 /** How long the confirmation link works. */
 export const CONFIRM_WITHIN_MS = DAY;
@@ -43,6 +46,16 @@ async function event(db: DB, concernId: number, actorUserId: number | null, kind
 
 const newReference = () => `C-${randomToken(5).toUpperCase()}`;
 
+/** A new concern row, not yet triaged, whoever raised it; returns its id. */
+async function insertConcern(db: DB, values: Omit<Insertable<ConcernTable>, "id" | "severity" | "handler_user_id" | "outcome" | "closed_at" | "created_at">, now: Date): Promise<number> {
+  const row = await db
+    .insertInto("concern")
+    .values({ ...values, severity: null, handler_user_id: null, outcome: null, closed_at: null, created_at: iso(now) })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /**
  * A member of the public raises a concern about the trainer holding `certificateId`. It is kept
  * unconfirmed and the raiser is emailed a link; the reference comes with confirmation.
@@ -57,9 +70,9 @@ export async function raiseConcern(db: DB, certificateId: string, input: Concern
   await byEmail.record(input.email, now);
   const secret = randomToken(20);
   const id = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto("concern")
-      .values({
+    const concernId = await insertConcern(
+      trx,
+      {
         reference: newReference(),
         trainer_user_id: cert.user_id,
         certificate_id: cert.id,
@@ -74,16 +87,11 @@ export async function raiseConcern(db: DB, certificateId: string, input: Concern
         status: "unconfirmed",
         confirm_secret_hash: hashSecret(secret),
         confirmed_at: null,
-        severity: null,
-        handler_user_id: null,
-        outcome: null,
-        closed_at: null,
-        created_at: iso(now),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await event(trx, row.id, null, "raised", null, now);
-    return row.id;
+      },
+      now,
+    );
+    await event(trx, concernId, null, "raised", null, now);
+    return concernId;
   });
   await queueEmail(
     db,
@@ -106,43 +114,101 @@ export async function raiseConcern(db: DB, certificateId: string, input: Concern
   return ok({ id });
 }
 
+/** Who raised a concern, in the words a trainer may be shown when policy shares it: never the email address. */
+export function raiserWords(c: { raiser_name: string; raiser_organisation: string | null; relationship: string }): string {
+  const relationship = RELATIONSHIP_WORDS[c.relationship] ?? "other";
+  return `${c.raiser_name}${c.raiser_organisation ? `, ${c.raiser_organisation}` : ""} (${relationship})`;
+}
+
+const RELATIONSHIP_WORDS: Record<string, string> = { case_manager: "case manager", solicitor: "solicitor", clinician: "clinician", client_or_family: "client or family member", other: "other", [STAFF_RELATIONSHIP]: "academy staff" };
+
+/** Whether policy lets the trainer be told who raised a concern (ADR 0030; off by default). */
+async function raiserShared(db: DB): Promise<boolean> {
+  return (await getPolicy(db)).concernRaiserSharedWithTrainer === 1;
+}
+
+type NewConcern = { id: number; trainer_user_id: number; category: string; raiser_name: string; raiser_organisation: string | null; relationship: string };
+
+/**
+ * A concern now open: admins are told (work arriving; not the staff member who raised it), and
+ * the trainer is told that a concern exists and what it is about, never what was written, and
+ * who raised it only when policy says so (ADR 0030).
+ */
+async function tellOfNewConcern(trx: DB, concern: NewConcern, now: Date, raisedByStaffId?: number) {
+  await notifyStaff(trx, "admin", { kind: "concern_raised", title: "A concern was raised about an Approved Trainer", body: "A new concern is waiting for triage.", link: `/admin/concerns/${concern.id}` }, now, raisedByStaffId);
+  const who = (await raiserShared(trx)) ? `It was raised by ${raiserWords(concern)}.` : "Details of who raised it are not shared.";
+  await notify(
+    trx,
+    {
+      userId: concern.trainer_user_id,
+      kind: "concern_about_you",
+      title: "A concern has been raised about your practice",
+      body: `The academy has received a concern about your practice (${CATEGORY_WORDS[concern.category] ?? "other"}). The governance team will look into it and may contact you; you will be told the outcome. ${who}`,
+      link: "/dashboard",
+    },
+    now,
+  );
+}
+
+const CATEGORY_WORDS: Record<string, string> = { scope_of_practice: "scope of practice", safeguarding: "safeguarding", conduct: "conduct", communication: "communication", other: "other" };
+
+/**
+ * An assessor or admin raises a concern about a trainer from the staff trainer page (issue 12:
+ * "staff can also raise concerns"). They are signed in, so it needs no emailed confirmation: it
+ * opens at once, about the trainer's latest certificate, and is audited and sent to triage.
+ */
+export async function raiseConcernAsStaff(db: DB, staff: { id: number; name: string; email: string }, trainerId: number, input: StaffConcernInput, now: Date): Promise<Result<{ id: number; reference: string }>> {
+  const cert = await db.selectFrom("certificate").select(["id", "user_id"]).where("user_id", "=", trainerId).orderBy("issued_at", "desc").orderBy("id", "desc").executeTakeFirst();
+  if (!cert) return refuse(409, "This trainer has no certificate yet: concerns are about Approved Trainers. Record the matter as a note elsewhere or tell an admin.");
+  const reference = newReference();
+  const row = {
+    trainer_user_id: cert.user_id,
+    category: input.category,
+    raiser_name: staff.name,
+    raiser_organisation: "Approved Trainer Academy",
+    relationship: STAFF_RELATIONSHIP,
+  };
+  const id = await db.transaction().execute(async (trx) => {
+    const concernId = await insertConcern(
+      trx,
+      {
+        ...row,
+        reference,
+        certificate_id: cert.id,
+        raised_by_user_id: staff.id,
+        raiser_email: staff.email,
+        what_happened: input.whatHappened,
+        happened_when: input.when,
+        status: "open",
+        confirm_secret_hash: null,
+        confirmed_at: iso(now),
+      },
+      now,
+    );
+    await event(trx, concernId, staff.id, "raised_by_staff", null, now);
+    await recordAudit(trx, { actorUserId: staff.id, action: "concern.raised", subjectType: "concern", subjectId: concernId, details: { reference, byStaff: true } }, now);
+    await tellOfNewConcern(trx, { ...row, id: concernId }, now, staff.id);
+    return concernId;
+  });
+  return ok({ id, reference });
+}
+
 /** Confirms a concern from its emailed link: it opens, gets its reference, and is audited. */
 export async function confirmConcern(db: DB, secret: string, now: Date): Promise<Result<{ reference: string }>> {
   if (!/^[a-z2-7]{32}$/.test(secret)) return refuse(404, "This link is not valid. Check you copied the whole link from the email.");
-  const concern = await db.selectFrom("concern").select(["id", "reference", "status", "created_at"]).where("confirm_secret_hash", "=", hashSecret(secret)).executeTakeFirst();
+  const concern = await db
+    .selectFrom("concern")
+    .select(["id", "reference", "status", "created_at", "trainer_user_id", "category", "raiser_name", "raiser_organisation", "relationship"])
+    .where("confirm_secret_hash", "=", hashSecret(secret)).executeTakeFirst();
   if (!concern) return refuse(404, "This link is not valid, or the concern has already been confirmed. Check you copied the whole link from the email.");
   if (now.getTime() - Date.parse(concern.created_at) > CONFIRM_WITHIN_MS) return refuse(409, "This link has expired (links work for 24 hours). Please raise the concern again from the verification page.");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("concern").set({ status: "open", confirmed_at: iso(now), confirm_secret_hash: null }).where("id", "=", concern.id).where("status", "=", "unconfirmed").execute();
     await event(trx, concern.id, null, "confirmed", null, now);
     await recordAudit(trx, { actorUserId: null, action: "concern.raised", subjectType: "concern", subjectId: concern.id, details: { reference: concern.reference } }, now);
+    await tellOfNewConcern(trx, concern, now);
   });
   return ok({ reference: concern.reference });
-}
-
-export interface ConcernSummary {
-  id: number;
-  reference: string;
-  trainerName: string;
-  category: string;
-  severity: string | null;
-  status: Concern["status"];
-  confirmedAt: string | null;
-  handlerName: string | null;
-}
-
-/** Confirmed concerns (open first, newest first), at most `limit`. Admins only (the route checks). */
-export async function listConcerns(db: DB, filter: { status: "open" | "closed" }, limit = 100): Promise<ConcernSummary[]> {
-  const rows = await db
-    .selectFrom("concern")
-    .innerJoin("certificate", "certificate.id", "concern.certificate_id")
-    .leftJoin("user as handler", "handler.id", "concern.handler_user_id")
-    .select(["concern.id", "concern.reference", "certificate.trainer_name", "concern.category", "concern.severity", "concern.status", "concern.confirmed_at", "handler.name as handler_name"])
-    .where("concern.status", "=", filter.status)
-    .orderBy("concern.id", "desc")
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, reference: r.reference, trainerName: r.trainer_name, category: r.category, severity: r.severity, status: r.status, confirmedAt: r.confirmed_at, handlerName: r.handler_name }));
 }
 
 export type ConcernDetail = Concern & { trainerName: string; handlerName: string | null; timeline: (ConcernEvent & { actorName: string | null })[] };
@@ -186,7 +252,7 @@ export async function triageConcern(db: DB, actorId: number, id: number, input: 
 }
 
 /** A note, or an action taken elsewhere (such as suspending the certificate), on the timeline. Audited. */
-export async function recordConcernStep(db: DB, actorId: number, id: number, kind: "note" | "suspended" | "reinstated", note: string, now: Date): Promise<Result> {
+export async function recordConcernStep(db: DB, actorId: number, id: number, kind: "note" | "suspended" | "reinstated" | "revoked", note: string, now: Date): Promise<Result> {
   const open = await openConcern(db, id);
   if (!open.ok) return open;
   await db.transaction().execute(async (trx) => {
@@ -211,6 +277,8 @@ export async function closeConcern(db: DB, actorId: number, id: number, outcome:
     await trx.updateTable("concern").set({ status: "closed", outcome, closed_at: iso(now) }).where("id", "=", id).execute();
     await event(trx, id, actorId, "closed", outcome, now);
     await recordAudit(trx, { actorUserId: actorId, action: "concern.closed", subjectType: "concern", subjectId: id }, now);
+    // The trainer is told the outcome (the form says it is shared with them), not who raised it.
+    await notify(trx, { userId: open.value.trainer_user_id, kind: "concern_about_you", title: "The concern about your practice has been closed", body: `Outcome: ${outcome}`, link: "/dashboard" }, now);
   });
   return ok();
 }
@@ -225,4 +293,39 @@ export async function concernTarget(db: DB, certificateId: string): Promise<{ ce
 /** Staff who can handle a concern (assessors and admins, enabled). */
 export async function concernHandlers(db: DB): Promise<{ id: number; name: string }[]> {
   return db.selectFrom("user").select(["id", "name"]).where("role", "in", ["assessor", "admin"]).where("disabled_at", "is", null).orderBy("name").limit(200).execute();
+}
+
+export interface ConcernAboutYou {
+  category: string;
+  openedOn: string;
+  status: "open" | "closed";
+  outcome: string | null;
+  closedAt: string | null;
+  /** Who raised it ("name, organisation (relationship)"), only when policy shares it; else null. */
+  raisedBy: string | null;
+}
+
+/**
+ * What a trainer is told on their dashboard about concerns raised about them (confirmed ones,
+ * newest first): the category, when, whether it is open, and the outcome. Never who raised it,
+ * what they wrote, the reference or staff notes; who raised it only when policy shares it.
+ */
+export async function concernsAboutTrainer(db: DB, trainerId: number): Promise<ConcernAboutYou[]> {
+  const rows = await db
+    .selectFrom("concern")
+    .select(["category", "confirmed_at", "status", "outcome", "closed_at", "raiser_name", "raiser_organisation", "relationship"])
+    .where("trainer_user_id", "=", trainerId)
+    .where("status", "!=", "unconfirmed")
+    .orderBy("id", "desc")
+    .limit(20)
+    .execute();
+  const shared = await raiserShared(db);
+  return rows.map((r) => ({
+    category: CATEGORY_WORDS[r.category] ?? "other",
+    openedOn: r.confirmed_at ?? "",
+    status: r.status === "closed" ? "closed" : "open",
+    outcome: r.outcome,
+    closedAt: r.closed_at,
+    raisedBy: shared ? raiserWords(r) : null,
+  }));
 }

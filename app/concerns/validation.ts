@@ -19,6 +19,19 @@ export const concernSchema = z.object({
 });
 export type ConcernInput = z.infer<typeof concernSchema>;
 
+/** The admins' list filters (app/concerns/list.server.ts); here, so the route's component can read them in the browser. */
+export const CONCERN_STATES = ["open", "closed", "all"] as const;
+export type ConcernState = (typeof CONCERN_STATES)[number];
+export const CONCERN_CATEGORY_FILTERS = ["any", ...keys(CATEGORIES)] as const;
+export type ConcernCategoryFilter = (typeof CONCERN_CATEGORY_FILTERS)[number];
+
+/** The relationship recorded when a member of staff raises a concern (not offered on the public form). */
+export const STAFF_RELATIONSHIP = "academy_staff";
+
+/** A concern raised by an assessor or admin from the staff trainer page: who they are is known. */
+export const staffConcernSchema = concernSchema.pick({ category: true, whatHappened: true, when: true });
+export type StaffConcernInput = z.infer<typeof staffConcernSchema>;
+
 export const triageSchema = z.object({
   severity: z.enum(keys(SEVERITIES), { error: "Choose a severity." }),
   handlerId: z.string({ error: "Choose who handles it." }).regex(/^\d{1,12}$/, "Choose who handles it.").transform(Number),

@@ -1,16 +1,12 @@
-import { useFetcher } from "@remix-run/react";
-import { getMDXComponent } from "mdx-bundler/client/index.js";
-import { createContext, useContext, useEffect, useId, useMemo, type ComponentType, type ReactNode } from "react";
-import type { PublicQuestion } from "./types";
-import { QuestionFieldset } from "~/components/question";
+import { useId, type ReactNode } from "react";
 
-/** The only components lesson MDX may use (see content/README.md). */
-interface LessonContextValue {
-  slug: string;
-  checks: Record<string, PublicQuestion>;
-}
-const LessonContext = createContext<LessonContextValue>({ slug: "", checks: {} });
-export const LessonProvider = LessonContext.Provider;
+/**
+ * The only components lesson MDX may use (see content/README.md). They are rendered once, by
+ * `npm run content:build`, into each section's static HTML (ADR 0041): nothing here runs per
+ * request or in the browser. A knowledge check is not rendered here: it leaves a marker the build
+ * splits the HTML around, and the lesson page renders the check itself as an interactive island
+ * (app/components/knowledge-check.tsx).
+ */
 
 function Scenario({ title, children }: { title?: string; children: ReactNode }) {
   const id = useId();
@@ -46,78 +42,26 @@ function Dont({ children }: { children: ReactNode }) {
   );
 }
 
-interface CheckResponse {
-  error?: string;
-  correct?: boolean;
-  correctOptionIds?: string[];
-  explanation?: string[];
-}
-
+/** The marker a knowledge check leaves in the built HTML; `splitAtIslands` cuts there. */
 function KnowledgeCheck({ id }: { id: string }) {
-  const { slug, checks } = useContext(LessonContext);
-  const fetcher = useFetcher<CheckResponse>();
-  const question = checks[id];
-  if (!question) return null;
-  const result = fetcher.data;
-  return (
-    <section className="knowledge-check" aria-label="Knowledge check">
-      <p className="knowledge-check__label">Knowledge check</p>
-      <fetcher.Form method="post" action={`/modules/${slug}/check`}>
-        <input type="hidden" name="questionId" value={question.id} />
-        <QuestionFieldset question={question} name="option" reveal={result?.correctOptionIds ? { correctOptionIds: result.correctOptionIds } : undefined} />
-        <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>
-          {fetcher.state !== "idle" ? "Checking…" : "Check my answer"}
-        </button>
-        <div aria-live="polite" className="knowledge-check__feedback">
-          {result?.error ? <p className="field__error">{result.error}</p> : null}
-          {result?.correct !== undefined ? (
-            <div className={`alert ${result.correct ? "alert--success" : "alert--info"}`}>
-              <p>
-                <strong>{result.correct ? "Correct." : "Not quite."}</strong>
-              </p>
-              {result.explanation?.map((p) => <p key={p}>{p}</p>)}
-            </div>
-          ) : null}
-        </div>
-      </fetcher.Form>
-    </section>
-  );
+  return <template data-knowledge-check={id} />;
 }
 
-const components = { Scenario, Boundaries, Do, Dont, KnowledgeCheck };
+export const mdxComponents = { Scenario, Boundaries, Do, Dont, KnowledgeCheck };
 
-const cache = new Map<string, ComponentType<{ components?: Record<string, unknown> }>>();
+const ISLAND = /<template data-knowledge-check="([^"]*)"><\/template>/g;
 
-/**
- * When a page without 'unsafe-eval' in its CSP navigates to a lesson in the browser, the
- * document's stricter policy still applies and evaluation fails: load the lesson as a document.
- */
-function ReloadAsDocument() {
-  useEffect(() => {
-    window.location.reload();
-  }, []);
-  return <p>Loading the lesson…</p>;
-}
-
-/** Turns precompiled section code into a component, once per code string (per process). */
-export function useLessonComponent(code: string) {
-  return useMemo(() => {
-    let component = cache.get(code);
-    if (!component) {
-      try {
-        component = getMDXComponent(code) as ComponentType<{ components?: Record<string, unknown> }>;
-      } catch (error) {
-        if (typeof window !== "undefined" && error instanceof EvalError) return ReloadAsDocument;
-        throw error;
-      }
-      if (cache.size > 200) cache.clear();
-      cache.set(code, component);
-    }
-    return component;
-  }, [code]);
-}
-
-export function LessonBody({ code }: { code: string }) {
-  const Component = useLessonComponent(code);
-  return <Component components={components} />;
+/** A section's static HTML with each knowledge check's place between the parts. */
+export function splitAtIslands(html: string): ({ html: string } | { check: string })[] {
+  const parts: ({ html: string } | { check: string })[] = [];
+  let from = 0;
+  for (const match of html.matchAll(ISLAND)) {
+    const before = html.slice(from, match.index);
+    if (before.trim()) parts.push({ html: before.trim() });
+    parts.push({ check: match[1]! });
+    from = match.index + match[0].length;
+  }
+  const rest = html.slice(from);
+  if (rest.trim()) parts.push({ html: rest.trim() });
+  return parts;
 }

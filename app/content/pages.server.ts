@@ -24,5 +24,5 @@ export function getPage(slug: string): CompiledPage | null {
 export function pageOr404(slug: string) {
   const page = getPage(slug);
   if (!page) throw new Response("This page is not available.", { status: 404 });
-  return { title: page.title, summary: page.summary, lastReviewed: page.lastReviewed, versionLabel: page.versionLabel, code: page.code };
+  return { title: page.title, summary: page.summary, lastReviewed: page.lastReviewed, versionLabel: page.versionLabel, html: page.html };
 }

@@ -63,11 +63,17 @@ export interface AnswerKey {
   source: string;
 }
 
+/** A piece of a built section: static HTML, or the place of a knowledge check (an island). */
+export type SectionPart = { html: string } | { check: string };
+
 export interface CompiledSection {
   id: string;
   title: string;
-  /** mdx-bundler output: a function body evaluated by getMDXComponent. Contains no answers. */
-  code: string;
+  /**
+   * The section rendered once by the content build with the lesson components (ADR 0041): its
+   * static HTML, split around each knowledge check (by question id). Contains no answers.
+   */
+  parts: SectionPart[];
   words: number;
 }
 
@@ -129,7 +135,8 @@ export interface CompiledAgreement extends z.infer<typeof agreementFrontmatterSc
   versionLabel: string;
   /** Every recorded version: content hash → label. */
   versionHistory: Record<string, string>;
-  code: string;
+  /** The text rendered once to static HTML by the content build (ADR 0041). */
+  html: string;
 }
 
 /** A public page written as content (privacy notice, accessibility statement, terms, contact; ADR 0020). */
@@ -149,7 +156,8 @@ export interface CompiledPage extends z.infer<typeof pageFrontmatterSchema> {
   version: string;
   versionLabel: string;
   versionHistory: Record<string, string>;
-  code: string;
+  /** The text rendered once to static HTML by the content build (ADR 0041). */
+  html: string;
 }
 
 // --- The report-writing task ---------------------------------------------------------------

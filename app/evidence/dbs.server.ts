@@ -3,7 +3,7 @@ import type { DbsDecision, DbsStatusResult } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
 import type { OnRequirementMet } from "~/utils/reaction";
 import { iso } from "~/utils/clock";
-import { queueEmail } from "~/email/outbox.server";
+import { notify, notifyStaff } from "~/notifications/notify.server";
 import { validate } from "~/utils/forms";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
@@ -47,8 +47,16 @@ export async function submitDbsCheck(db: DB, userId: number, fields: Record<stri
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    // A time booked to show an earlier certificate that was never seen is given back (ADR 0037).
+    await trx
+      .updateTable("dbs_viewing_slot")
+      .set({ booked_dbs_check_id: null, booked_at: null })
+      .where("booked_dbs_check_id", "in", trx.selectFrom("dbs_check").select("id").where("user_id", "=", userId).where("id", "!=", row.id).where("original_seen_on", "is", null))
+      .execute();
     // No certificate number or issue date in the audit trail.
     await recordAudit(trx, { actorUserId: userId, action: "dbs.submitted", subjectType: "dbs_check", subjectId: row.id }, now);
+    // Admins decide DBS checks; never the certificate's details in a notification.
+    await notifyStaff(trx, "admin", { kind: "dbs_to_decide", title: "DBS details are waiting for a decision", body: "A trainer has recorded their Enhanced DBS check.", link: `/admin/dbs/${row.id}` }, now, userId);
     return row.id;
   });
   return ok({ id });
@@ -121,7 +129,7 @@ export async function recordDbsDecision(
 ): Promise<Result> {
   if (admin.role !== "admin") return refuse(403, "Only administrators record DBS decisions.");
   const policy = await getPolicy(db);
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result> => {
     const check = await trx.selectFrom("dbs_check").selectAll().where("id", "=", id).executeTakeFirst();
     if (!check) return refuse(404, "That DBS record does not exist.");
     if (check.user_id === admin.id) return refuse(403, "You cannot decide on your own DBS check. Another administrator must do it.");
@@ -162,19 +170,20 @@ export async function recordDbsDecision(
       now,
     );
     if (input.decision === "suitable") await onRequirementMet?.(trx, check.user_id);
-    const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", check.user_id).executeTakeFirstOrThrow();
-    return ok(trainer);
+    await notify(
+      trx,
+      {
+        userId: check.user_id,
+        kind: "dbs_decided",
+        title: "A decision has been recorded on your DBS check",
+        body: "An administrator has recorded a decision on your Enhanced DBS check. Sign in to see where your entry requirements stand.",
+        link: "/requirements",
+      },
+      now,
+    );
+    return ok();
   });
   if (!result.ok) return result;
-  await queueEmail(
-    db,
-    {
-      to: result.value.email,
-      subject: "A decision has been recorded on your DBS check",
-      text: `Hello ${result.value.name},\n\nAn administrator has recorded a decision on your Enhanced DBS check. Sign in to see where your entry requirements stand:\n\n${baseUrl}/requirements\n`,
-    },
-    now,
-  );
   return ok();
 }
 

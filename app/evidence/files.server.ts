@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
 import {
   unstable_composeUploadHandlers as composeUploadHandlers,
   unstable_parseMultipartFormData as parseMultipartFormData,
@@ -11,6 +12,7 @@ import type { DB } from "~db/connection";
 import { isPostgres } from "~db/dialect";
 import type { EvidenceFile, EvidenceMediaType } from "~db/schema";
 import { iso } from "~/utils/clock";
+import { recordAudit } from "~/audit/audit.server";
 import { INVALID_ENCODING } from "~/utils/forms";
 
 import { MAX_EVIDENCE_BYTES, MAX_EVIDENCE_LABEL } from "./kinds";
@@ -287,6 +289,38 @@ export async function readEvidenceBytes(db: DB, evidenceDir: string, storageName
 }
 
 /**
+ * Moves a finished file from the staging folder (`.incoming`) into the installation's store under
+ * `storageName` (server-generated): renamed into the folder, or read into the database. Used for
+ * files the academy writes itself, such as data-export ZIPs (ADR 0033).
+ */
+export async function storeEvidenceFileFromPath(db: DB, evidenceDir: string, tempPath: string, storageName: string, now: Date): Promise<void> {
+  if (evidenceStoreOf(db) === "database") {
+    await storeEvidenceBytes(db, evidenceDir, storageName, await fsp.readFile(tempPath), now);
+    await fsp.rm(tempPath, { force: true });
+    return;
+  }
+  const { root } = evidenceDirectories(evidenceDir);
+  await fsp.rename(tempPath, path.join(root, path.basename(storageName)));
+}
+
+/**
+ * The stored bytes of `storageName` as a stream, with their size: read from the folder as they are
+ * sent (a large file is never held whole), or from the database in one piece. Null when missing.
+ */
+export async function openEvidenceStream(db: DB, evidenceDir: string, storageName: string): Promise<{ body: ReadableStream<Uint8Array>; sizeBytes: number } | null> {
+  const name = path.basename(storageName);
+  if (evidenceStoreOf(db) === "database") {
+    const bytes = await readEvidenceBytes(db, evidenceDir, name);
+    if (!bytes) return null;
+    return { body: new Blob([new Uint8Array(bytes)]).stream(), sizeBytes: bytes.byteLength };
+  }
+  const file = path.join(evidenceDirectories(evidenceDir).root, name);
+  const stat = await fsp.stat(file).catch(() => null);
+  if (!stat?.isFile()) return null;
+  return { body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, sizeBytes: stat.size };
+}
+
+/**
  * Moves a staged upload to its permanent, server-generated name (into the folder, or into the
  * database: `evidenceStoreOf`) and returns the row to insert. Call outside any database
  * transaction; remove it again with `removeEvidenceFiles` if the insert fails.
@@ -370,19 +404,36 @@ export async function authoriseEvidenceDownload(
   return { ok: true, file };
 }
 
+/**
+ * Staff opening someone else's evidence (a download or an inline preview) is written to the
+ * audit trail; a trainer opening their own file is not.
+ */
+export async function recordEvidenceOpened(db: DB, viewer: { id: number; role: string }, file: Pick<EvidenceFile, "id" | "owner_user_id">, how: "download" | "preview", now: Date): Promise<void> {
+  if (file.owner_user_id === viewer.id) return;
+  await recordAudit(db, { actorUserId: viewer.id, action: "evidence.opened", subjectType: "evidence_file", subjectId: file.id, details: { how, ownerUserId: file.owner_user_id } }, now);
+}
+
 function encodeRfc5987(value: string): string {
   return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The headers for an evidence download: always an attachment, never sniffed, never run. */
-export function evidenceDownloadHeaders(file: Pick<EvidenceFile, "id" | "media_type" | "size_bytes" | "display_name">, csp: string): Headers {
+/**
+ * The headers for an evidence file: never sniffed, never run. A download is an attachment; a
+ * preview (assessors and admins, beside the fields they check) is `inline` with the sniffed type,
+ * under a CSP that lets only our own pages frame it (ADR 0004).
+ */
+export function evidenceDownloadHeaders(
+  file: Pick<EvidenceFile, "id" | "media_type" | "size_bytes" | "display_name">,
+  csp: string,
+  disposition: "attachment" | "inline" = "attachment",
+): Headers {
   const extension = MEDIA_TYPE_EXTENSIONS[file.media_type];
   const base = file.display_name.replace(/\.[^.]*$/, "") || "evidence";
   const asciiName = `${base.replace(/[^A-Za-z0-9 ._()-]/g, "_")}.${extension}`;
   return new Headers({
     "Content-Type": file.media_type,
     "Content-Length": String(file.size_bytes),
-    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeRfc5987(`${base}.${extension}`)}`,
+    "Content-Disposition": `${disposition}; filename="${asciiName}"; filename*=UTF-8''${encodeRfc5987(`${base}.${extension}`)}`,
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": csp,
     "Cache-Control": "private, no-store",

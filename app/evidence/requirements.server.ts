@@ -1,5 +1,6 @@
 import type { DB } from "~db/connection";
 import { recordAudit } from "~/audit/audit.server";
+import { notifyStaff } from "~/notifications/notify.server";
 import { iso } from "~/utils/clock";
 import { validate } from "~/utils/forms";
 import { invalid, ok, type Result } from "~/utils/result";
@@ -85,6 +86,7 @@ export async function submitQualification(db: DB, userId: number, form: Received
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actorUserId: userId, action: "qualification.submitted", subjectType: "qualification", subjectId: row.id, details: { kind: input.kind, level: input.level } }, ctx.now);
+    await notifyStaff(trx, "assessor", { kind: "evidence_to_verify", title: "A qualification is waiting to be verified", body: "A trainer has submitted a qualification with its evidence.", link: `/assessor/verification/qualification/${row.id}` }, ctx.now, userId);
     return row.id;
   });
   return ok({ id });
@@ -129,6 +131,7 @@ export async function submitInsurance(db: DB, userId: number, form: ReceivedEvid
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(trx, { actorUserId: userId, action: "insurance.submitted", subjectType: "insurance_policy", subjectId: row.id, details: { endDate: input.endDate } }, ctx.now);
+    await notifyStaff(trx, "assessor", { kind: "evidence_to_verify", title: "An insurance policy is waiting to be verified", body: "A trainer has submitted an insurance policy with its evidence.", link: `/assessor/verification/insurance/${row.id}` }, ctx.now, userId);
     return row.id;
   });
   return ok({ id });

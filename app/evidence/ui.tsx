@@ -32,6 +32,29 @@ export function EvidenceLink({ id, name }: { id: string | null; name: string | n
   );
 }
 
+/**
+ * An evidence file shown inline for staff checking it: an image as an image, a PDF in a frame
+ * (the browser's own viewer). The file route sandboxes it and lets only our pages frame it.
+ */
+export function EvidencePreview({ id, name, mediaType, label }: { id: string; name: string; mediaType: string; label: string }) {
+  const src = `/evidence/${id}/preview`;
+  return (
+    <figure className="evidence-preview">
+      {mediaType === "application/pdf" ? (
+        <iframe className="evidence-preview__frame" src={src} title={`${label}: ${name}`} />
+      ) : (
+        <img className="evidence-preview__image" src={src} alt={`${label}: ${name}`} />
+      )}
+      <figcaption>
+        {label}:{" "}
+        <Link to={`/evidence/${id}`} reloadDocument>
+          download {name}
+        </Link>
+      </figcaption>
+    </figure>
+  );
+}
+
 /** A qualification's certificate and, when there is one, its CPD evidence, as download links. */
 export function QualificationEvidence({ q }: { q: { evidence_id: string | null; evidence_name: string | null; cpd_id: string | null; cpd_name: string | null } }) {
   return (

@@ -3,7 +3,7 @@ import { invalid, ok, refuse, type Result } from "~/utils/result";
 import { recordAudit } from "~/audit/audit.server";
 import type { OnRequirementMet } from "~/utils/reaction";
 import { iso } from "~/utils/clock";
-import { queueEmail } from "~/email/outbox.server";
+import { notify } from "~/notifications/notify.server";
 import { ukToday } from "~/utils/dates";
 
 import type { VerificationKind } from "./kinds";
@@ -89,7 +89,7 @@ export async function decideVerification(
     return invalid({ reason: "Give the reason for rejecting in at least 10 characters, so the trainer can put it right." });
   }
   const table = TABLE[kind];
-  const result = await db.transaction().execute(async (trx): Promise<Result<{ email: string; name: string }>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result> => {
     const record = await trx.selectFrom(table).select(["id", "user_id", "status"]).where("id", "=", id).executeTakeFirst();
     if (!record) return refuse(404, "That record does not exist.");
     if (record.user_id === actor.id) return refuse(403, "You cannot verify your own record. Another assessor must do it.");
@@ -118,22 +118,23 @@ export async function decideVerification(
     );
     // Verifying the last piece of evidence (or renewed evidence) can complete the requirements.
     if (accepted) await onRequirementMet?.(trx, record.user_id);
-    const trainer = await trx.selectFrom("user").select(["email", "name"]).where("id", "=", record.user_id).executeTakeFirstOrThrow();
-    return ok(trainer);
+    // The trainer is told in the app and by email (their choice of now or the daily summary: ADR 0028).
+    const what = kind === "qualification" ? "qualification" : "insurance policy";
+    await notify(
+      trx,
+      accepted
+        ? { userId: record.user_id, kind: "evidence_verified", title: `Your ${what} has been verified`, body: `An assessor has verified your ${what}.`, link: "/requirements" }
+        : {
+            userId: record.user_id,
+            kind: "evidence_refused",
+            title: `Your ${what} was not accepted`,
+            body: `An assessor could not accept your ${what}. Their reason:\n\n${input.reason}\n\nPlease put it right and submit it again.`,
+            link: "/requirements",
+          },
+      now,
+    );
+    return ok();
   });
   if (!result.ok) return result;
-  const what = kind === "qualification" ? "qualification" : "insurance policy";
-  await queueEmail(
-    db,
-    {
-      to: result.value.email,
-      subject: input.decision === "accept" ? `Your ${what} has been verified` : `Your ${what} was not accepted`,
-      text:
-        input.decision === "accept"
-          ? `Hello ${result.value.name},\n\nAn assessor has verified your ${what}.\n\nSee your entry requirements: ${baseUrl}/requirements\n`
-          : `Hello ${result.value.name},\n\nAn assessor could not accept your ${what}. Their reason:\n\n${input.reason}\n\nPlease put it right and submit it again: ${baseUrl}/requirements\n`,
-    },
-    now,
-  );
   return ok();
 }

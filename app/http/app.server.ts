@@ -7,29 +7,43 @@ import { STATIC_CSP, privateByDefault, rejectCrossSiteRequests, securityHeaders 
 import { drainUnreadBodies } from "./request-bodies.server";
 import { verifyHandler } from "~/certificates/verify-http.server";
 import { credentialHandler, issuerHandler, statusListHandler } from "~/certificates/credentials/http.server";
+import { getDb } from "~/db.server";
+import { contentBuildDir } from "~/content/catalog.server";
+import { healthzHandler, readyzHandler } from "./health.server";
+import { closeConnectionsWhenStopping } from "./shutdown.server";
+import { remixRouteIds, requestLog, type RequestObserver } from "./request-log.server";
+import { log } from "~/utils/log.server";
 
 export interface HttpAppOptions {
   env: Env;
   /** The Remix server build, or (in development) a function that loads the newest one. */
   build: ServerBuild | (() => Promise<ServerBuild>);
   publicDir?: string;
+  /** Told about every finished request (route id, method, status, seconds): the metrics. */
+  observe?: RequestObserver;
 }
 
 /**
  * The HTTP layer around Remix: security headers on every response, refusal of cross-site
  * state-changing requests before any action runs, long-lived caching for fingerprinted assets.
  */
-export function createHttpApp({ env, build, publicDir = path.resolve("public") }: HttpAppOptions) {
+export function createHttpApp({ env, build, publicDir = path.resolve("public"), observe }: HttpAppOptions) {
   const app = express();
   app.disable("x-powered-by");
   // A hop count or a list of proxy addresses, never `true`: trusting every hop would let a
   // client choose its own address with X-Forwarded-For (and so escape the per-IP limits).
   app.set("trust proxy", env.TRUST_PROXY);
 
+  // One structured line per request, with its route id (ADR 0036).
+  app.use(requestLog({ logger: log, remixRouteId: remixRouteIds(build), observe }));
+  app.use(closeConnectionsWhenStopping());
   app.use(securityHeaders({ hsts: env.secureCookies }));
+  // Health checks: before everything else that could refuse or slow them (ADR 0035).
+  app.get("/healthz", healthzHandler);
+  app.get("/readyz", readyzHandler({ db: getDb, contentDir: contentBuildDir }));
   app.use(privateByDefault());
   app.use(drainUnreadBodies());
-  app.use(rejectCrossSiteRequests(env.PUBLIC_BASE_URL));
+  app.use(rejectCrossSiteRequests(env.PUBLIC_BASE_URL, (line) => log().warn(line)));
 
   const setStaticHeaders = (res: express.Response) => res.setHeader("Content-Security-Policy", STATIC_CSP);
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false, setHeaders: setStaticHeaders }));

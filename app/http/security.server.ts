@@ -3,16 +3,17 @@ import type { NextFunction, Request, Response } from "express";
 
 export interface CspOptions {
   nonce: string;
-  /** Lesson pages evaluate their precompiled MDX with `new Function`; see ADR 0005. */
-  allowEval?: boolean;
   /** Development only: the live-reload socket. */
   devSocket?: string;
 }
 
-/** The Content-Security-Policy for an HTML document. Nonce-based: no inline script runs without it. */
-export function documentCsp({ nonce, allowEval = false, devSocket }: CspOptions): string {
+/**
+ * The Content-Security-Policy for an HTML document. Nonce-based: no inline script runs without
+ * it, and no page may evaluate strings as code (lessons, the agreement and the content pages are
+ * rendered at build time, ADR 0041).
+ */
+export function documentCsp({ nonce, devSocket }: CspOptions): string {
   const script = ["'self'", `'nonce-${nonce}'`];
-  if (allowEval) script.push("'unsafe-eval'");
   const connect = ["'self'"];
   if (devSocket) connect.push(devSocket);
   return [
@@ -32,6 +33,16 @@ export function documentCsp({ nonce, allowEval = false, devSocket }: CspOptions)
 /** Files served as-is (built assets, evidence downloads) may not run anything. */
 export const STATIC_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; sandbox";
 
+/**
+ * The one exception to `frame-ancestors 'none'` (ADR 0004, issue 13 item 12): an evidence file
+ * shown inline to an assessor beside the fields they check. Only our own pages may frame it, and
+ * the response is sandboxed like every static file, so nothing in it can run on our origin.
+ */
+export const EVIDENCE_PREVIEW_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'self'; sandbox";
+
+/** The only path that may be framed (by our own pages): `/evidence/<id>/preview`. */
+export const FRAMEABLE_PATH = /^\/evidence\/[A-Za-z0-9_-]+\/preview$/;
+
 declare module "express-serve-static-core" {
   interface Locals {
     cspNonce: string;
@@ -40,11 +51,12 @@ declare module "express-serve-static-core" {
 
 /** Headers every response carries; the CSP itself is set per document in entry.server. */
 export function securityHeaders(options: { hsts: boolean }) {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.setHeader("X-Frame-Options", "DENY");
+    // Browsers that know CSP obey frame-ancestors; X-Frame-Options says the same to older ones.
+    res.setHeader("X-Frame-Options", FRAMEABLE_PATH.test(req.path) ? "SAMEORIGIN" : "DENY");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
     if (options.hsts) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
@@ -119,7 +131,7 @@ function hostRemixChecks(req: Request): string | undefined {
  * header on. The request has already been judged same-origin here, so the host Remix sees is set
  * to the origin's, and one line in the log tells the operator how to configure the proxy.
  */
-export function rejectCrossSiteRequests(publicBaseUrl: string, log: (line: string) => void = console.warn) {
+export function rejectCrossSiteRequests(publicBaseUrl: string, log: (line: string) => void) {
   const configured = new URL(publicBaseUrl).origin;
   let warned = false;
   return (req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,5 @@
 import type { DB } from "~db/connection";
+import { log } from "~/utils/log.server";
 import { isPostgres, purgeErasedBytes } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { addDays, addMonthsToInstant, formatDate, ukToday } from "~/utils/dates";
@@ -52,6 +53,7 @@ async function expireInsurance(db: DB, now: Date, today: string, link: string): 
           subjectType: "insurance_policy",
           subjectId: p.id,
           windowKey: p.end_date,
+          link: "/requirements",
           subject: "Your insurance has expired",
           text: `Your insurance policy ended on ${formatDate(p.end_date)}, so you no longer meet the entry requirements. Upload your current policy: ${link}`,
         })),
@@ -87,6 +89,7 @@ async function remindInsuranceEnding(db: DB, now: Date, today: string, windowEnd
       subjectType: "insurance_policy",
       subjectId: p.id,
       windowKey: p.end_date,
+      link: "/requirements",
       subject: "Your insurance ends soon",
       text: `Your insurance policy ends on ${formatDate(p.end_date)}. Upload your renewed policy before then so an assessor can verify it: ${link}`,
     })),
@@ -127,6 +130,7 @@ async function flagDbsRechecks(db: DB, now: Date, today: string, windowEnd: stri
           subjectType: "dbs_check",
           subjectId: c.id,
           windowKey: c.recheck_due_on!,
+          link: "/requirements",
           subject: "Your DBS re-check is due",
           text: `Your Enhanced DBS re-check was due on ${formatDate(c.recheck_due_on)}. Record your current certificate, or ask us for an Update Service status check: ${link}`,
         })),
@@ -144,6 +148,7 @@ async function flagDbsRechecks(db: DB, now: Date, today: string, windowEnd: stri
       subjectType: "dbs_check",
       subjectId: c.id,
       windowKey: c.recheck_due_on!,
+      link: "/requirements",
       subject: "Your DBS re-check is due soon",
       text: `Your Enhanced DBS re-check is due on ${formatDate(c.recheck_due_on)}. If you subscribe to the Update Service we can do a status check; otherwise apply for a new certificate: ${link}`,
     })),
@@ -209,7 +214,7 @@ async function eraseExpiredDbsDetails(db: DB, now: Date, months: number): Promis
   // On SQLite the log is checkpointed at every run (cheap), so an erasure a busy reader held
   // back is completed an hour later; PostgreSQL's table rewrite only runs when something went.
   if ((erased > 0 || !isPostgres(db)) && !(await purgeErasedBytes(db, ["dbs_check"]))) {
-    console.warn("Jobs: the SQLite write-ahead log could not be fully checkpointed (another connection was reading); erased data may remain in it until the next hourly run.");
+    log().warn("Jobs: the SQLite write-ahead log could not be fully checkpointed (another connection was reading); erased data may remain in it until the next hourly run.");
   }
   return erased;
 }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { DB } from "~db/connection";
 import { iso } from "~/utils/clock";
 import { getRetakeDecisions, describeRetakeDecision } from "~/assessment/attempts.server";
@@ -42,6 +43,27 @@ export async function completeSection(db: DB, userId: number, slug: string, sect
     .onConflict((oc) => oc.columns(["user_id", "module_slug", "section_id"]).doNothing())
     .execute();
   return true;
+}
+
+/**
+ * A lesson page's one progress read (issue 14 item 2): the sections of `slug` the trainer has
+ * completed and the section they last opened, in a single statement.
+ */
+export async function readLessonProgress(db: DB, userId: number, slug: string): Promise<{ completed: Set<string>; lastVisited: string | null }> {
+  const rows = await db
+    .selectFrom("section_progress")
+    .select(["section_id", sql<number>`1`.as("done")])
+    .where("user_id", "=", userId)
+    .where("module_slug", "=", slug)
+    .unionAll(db.selectFrom("module_resume").select(["section_id", sql<number>`0`.as("done")]).where("user_id", "=", userId).where("module_slug", "=", slug))
+    .execute();
+  const completed = new Set<string>();
+  let lastVisited: string | null = null;
+  for (const row of rows) {
+    if (Number(row.done) === 1) completed.add(row.section_id);
+    else lastVisited = row.section_id;
+  }
+  return { completed, lastVisited };
 }
 
 export async function recordSectionVisit(db: DB, userId: number, slug: string, sectionId: string, now: Date): Promise<void> {

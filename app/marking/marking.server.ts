@@ -2,6 +2,7 @@ import type { DB, Trx } from "~db/connection";
 import type { ReportOutcome, ReportSubmission, Role, SubmissionStatus } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+import { notify, notifyStaff } from "~/notifications/notify.server";
 import type { OnRequirementMet } from "~/utils/reaction";
 import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import type { ReportTaskDefinition } from "~/content/types";
@@ -275,8 +276,15 @@ export async function returnToQueue(db: DB, submissionId: number, viewer: Staff,
 
 export interface MarkInput {
   criteria: CriterionJudgement[];
-  outcome: ReportOutcome;
+  /** `null` when the form chose neither: refused with the other missing fields (`checkMark`). */
+  outcome: ReportOutcome | null;
   feedback: string;
+}
+
+/** The refusal's message: the outcome's own when it is the only problem (a pass with a must-meet criterion unmet). */
+function markRefusal(fieldErrors: Record<string, string>, what: "mark" | "moderation"): Refusal {
+  const keys = Object.keys(fieldErrors);
+  return refuse(400, keys.length === 1 && fieldErrors.outcome ? fieldErrors.outcome : `Some of the ${what} needs attention.`, fieldErrors);
 }
 
 function checkFeedback(feedback: string, required: boolean): Record<string, string> {
@@ -312,6 +320,20 @@ async function release(trx: Trx, row: ReportSubmission, from: SubmissionStatus, 
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
   await recordAudit(trx, { actorUserId: actorId, action: "report.released", subjectType: "report_submission", subjectId: row.id, details: { outcome, markId, trainerId: row.user_id, version: row.version } }, now);
+  await notify(
+    trx,
+    {
+      userId: row.user_id,
+      kind: "report_outcome",
+      title: outcome === "pass" ? "Your report has passed" : "Your report has been marked: not yet passed",
+      body:
+        outcome === "pass"
+          ? "An assessor has marked your report-writing task as a pass. Read their feedback on the submission page."
+          : "An assessor has marked your report-writing task and referred it. Read their feedback on the submission page, then revise and submit it again.",
+      link: `/report-task/submissions/${row.id}`,
+    },
+    now,
+  );
   return true;
 }
 
@@ -332,12 +354,9 @@ export async function recordMark(db: DB, submissionId: number, viewer: Staff, in
   if (row.status !== "in_marking" || row.marker_id !== viewer.id) return explainHeldForAction(db, row, viewer, "marking");
   const check = checkMark(parseTask(row.task_json).rubric, input.criteria, input.outcome);
   const feedbackErrors = checkFeedback(input.feedback, true);
-  if (!check.ok || Object.keys(feedbackErrors).length > 0) {
-    const fieldErrors = { ...(check.ok ? {} : check.fieldErrors), ...feedbackErrors };
-    return refuse(400, fieldErrors.outcome ?? "Some of the mark needs attention.", fieldErrors);
-  }
+  if (!check.ok || Object.keys(feedbackErrors).length > 0) return markRefusal({ ...(check.ok ? {} : check.fieldErrors), ...feedbackErrors }, "mark");
   const settings = await getMarkingSettings(db);
-  const moderationRequired = needsModeration(row.id, input.outcome, settings);
+  const moderationRequired = needsModeration(row.id, check.outcome, settings);
   const outcome = await db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("report_submission")
@@ -347,10 +366,12 @@ export async function recordMark(db: DB, submissionId: number, viewer: Staff, in
       .where("marker_id", "=", viewer.id)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return null;
-    const markId = await insertMark(trx, row.id, viewer.id, { role: "marker", outcome: input.outcome, feedback: input.feedback, agreesWith: null, reason: null, criteria: check.criteria }, now);
-    await recordAudit(trx, { actorUserId: viewer.id, action: "report.marked", subjectType: "report_submission", subjectId: row.id, details: { outcome: input.outcome, markId, moderationRequired } }, now);
-    const released = moderationRequired ? false : await release(trx, row, "marked", markId, input.outcome, viewer.id, now);
-    if (released) await reactToRelease(trx, row.user_id, input.outcome, onPassReleased);
+    const markId = await insertMark(trx, row.id, viewer.id, { role: "marker", outcome: check.outcome, feedback: input.feedback, agreesWith: null, reason: null, criteria: check.criteria }, now);
+    await recordAudit(trx, { actorUserId: viewer.id, action: "report.marked", subjectType: "report_submission", subjectId: row.id, details: { outcome: check.outcome, markId, moderationRequired } }, now);
+    const released = moderationRequired ? false : await release(trx, row, "marked", markId, check.outcome, viewer.id, now);
+    if (released) await reactToRelease(trx, row.user_id, check.outcome, onPassReleased);
+    // A second assessor (anyone but the marker and the candidate) is told a report waits for moderation.
+    if (moderationRequired) await notifyStaff(trx, "assessor", { kind: "report_to_moderate", title: "A report is waiting for moderation", body: "A marked report was picked for moderation. Open the marking queue to moderate it.", link: "/marking" }, now, viewer.id);
     return { released, moderationRequired };
   });
   if (!outcome) return refuse(409, "This submission has just changed; reload the page.");
@@ -375,15 +396,16 @@ export async function recordModeration(db: DB, submissionId: number, viewer: Sta
   if (row.status !== "in_moderation" || row.moderator_id !== viewer.id) return explainHeldForAction(db, row, viewer, "moderation");
   const first = await db.selectFrom("report_mark").selectAll().where("submission_id", "=", row.id).where("role", "=", "marker").executeTakeFirstOrThrow();
   let criteria: (CriterionJudgement & { met: boolean })[] = [];
+  let outcome: ReportOutcome = first.outcome;
   if (input.decision === "different") {
     const fieldErrors: Record<string, string> = {};
     if (input.outcome === first.outcome) fieldErrors.outcome = `The marker also chose ${first.outcome === "pass" ? "Pass" : "Refer"}. If you agree with the outcome, choose "Agree with the marker".`;
     if (input.reason.trim() === "") fieldErrors.reason = "Give the reason you disagree with the marker's outcome.";
     const check = checkMark(parseTask(row.task_json).rubric, input.criteria, input.outcome);
     if (!check.ok) Object.assign(fieldErrors, check.fieldErrors);
-    else criteria = check.criteria;
+    else ({ criteria, outcome } = check);
     Object.assign(fieldErrors, checkFeedback(input.feedback, true));
-    if (Object.keys(fieldErrors).length > 0) return refuse(400, fieldErrors.outcome ?? "Some of the moderation needs attention.", fieldErrors);
+    if (Object.keys(fieldErrors).length > 0) return markRefusal(fieldErrors, "moderation");
   } else {
     const errors = checkFeedback(input.note, false);
     if (errors.feedback) return refuse(400, errors.feedback, { note: errors.feedback });
@@ -406,9 +428,10 @@ export async function recordModeration(db: DB, submissionId: number, viewer: Sta
       await reactToRelease(trx, row.user_id, first.outcome, onPassReleased);
       return { released: true, outcome: first.outcome };
     }
-    const markId = await insertMark(trx, row.id, viewer.id, { role: "moderator", outcome: input.outcome, feedback: input.feedback, agreesWith: null, reason: input.reason.trim(), criteria }, now);
-    await recordAudit(trx, { actorUserId: viewer.id, action: "report.moderated", subjectType: "report_submission", subjectId: row.id, details: { agrees: false, outcome: input.outcome, markerOutcome: first.outcome, markId } }, now);
-    return { released: false, outcome: input.outcome };
+    const markId = await insertMark(trx, row.id, viewer.id, { role: "moderator", outcome, feedback: input.feedback, agreesWith: null, reason: input.reason.trim(), criteria }, now);
+    await recordAudit(trx, { actorUserId: viewer.id, action: "report.moderated", subjectType: "report_submission", subjectId: row.id, details: { agrees: false, outcome, markerOutcome: first.outcome, markId } }, now);
+    await notifyStaff(trx, "admin", { kind: "report_to_moderate", title: "A marker and a moderator disagree about a report", body: "Decide which outcome stands, from the marking queue.", link: "/marking" }, now, viewer.id);
+    return { released: false, outcome };
   });
   if (!result) return refuse(409, "This submission has just changed; reload the page.");
   return ok({ released: result.released });

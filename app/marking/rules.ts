@@ -33,13 +33,15 @@ export interface CriterionJudgement {
   comment: string;
 }
 
-export type MarkCheck = { ok: true; criteria: (CriterionJudgement & { met: boolean })[] } | { ok: false; fieldErrors: Record<string, string> };
+export type MarkCheck = { ok: true; outcome: ReportOutcome; criteria: (CriterionJudgement & { met: boolean })[] } | { ok: false; fieldErrors: Record<string, string> };
 
 /**
  * A mark is consistent when every criterion has one of its levels, a comment explains every
- * criterion that is not met, and "pass" is chosen only if every must-meet criterion is met.
+ * criterion that is not met, an outcome is chosen (`null`: none was), and "pass" is chosen only
+ * if every must-meet criterion is met. Every missing field is reported at once (issue 13.11), so
+ * a marker who saves an empty form is told about all of them, not the outcome alone.
  */
-export function checkMark(rubric: RubricCriterion[], judgements: CriterionJudgement[], outcome: ReportOutcome): MarkCheck {
+export function checkMark(rubric: RubricCriterion[], judgements: CriterionJudgement[], outcome: ReportOutcome | null): MarkCheck {
   const fieldErrors: Record<string, string> = {};
   const criteria: (CriterionJudgement & { met: boolean })[] = [];
   for (const criterion of rubric) {
@@ -54,7 +56,8 @@ export function checkMark(rubric: RubricCriterion[], judgements: CriterionJudgem
     if (comment.length > MAX_COMMENT_CHARS) fieldErrors[`comment.${criterion.id}`] = `Keep the comment to ${MAX_COMMENT_CHARS.toLocaleString("en-GB")} characters or fewer (it has ${comment.length.toLocaleString("en-GB")}).`;
     criteria.push({ criterionId: criterion.id, levelId: level.id, comment, met: level.met });
   }
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+  if (outcome === null) fieldErrors.outcome = "Choose Pass or Refer.";
+  if (outcome === null || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
   if (outcome === "pass") {
     const unmet = rubric.filter((c) => c.mustMeet && !criteria.find((j) => j.criterionId === c.id)!.met);
     if (unmet.length > 0) {
@@ -66,7 +69,7 @@ export function checkMark(rubric: RubricCriterion[], judgements: CriterionJudgem
       };
     }
   }
-  return { ok: true, criteria };
+  return { ok: true, outcome, criteria };
 }
 
 export interface ModerationSettings {

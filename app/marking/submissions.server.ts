@@ -3,6 +3,7 @@ import { isUniqueViolation } from "~db/dialect";
 import type { ReportOutcome, ReportSubmission } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+import { notifyStaff } from "~/notifications/notify.server";
 import { ok, refuse, type Refusal, type Result } from "~/utils/result";
 import { currentModuleVersionId, getMarkingKey, getModule, getReportTask } from "~/content/catalog.server";
 import type { ReportTaskDefinition } from "~/content/types";
@@ -150,6 +151,8 @@ export async function submitReport(db: DB, userId: number, body: string, now: Da
         .executeTakeFirstOrThrow();
       await trx.deleteFrom("report_draft").where("user_id", "=", userId).execute();
       await recordAudit(trx, { actorUserId: userId, action: "report.submitted", subjectType: "report_submission", subjectId: row.id, details: { version, moduleVersionId, words: countWords(body) } }, now);
+      // Marking is anonymous: the assessors are told a report waits, not whose.
+      await notifyStaff(trx, "assessor", { kind: "report_to_mark", title: "A report is waiting to be marked", body: "A trainer has submitted the report-writing task. Open the marking queue to mark it.", link: "/marking" }, now, userId);
       return { submissionId: row.id, version };
     });
     return ok(created);

@@ -13,7 +13,8 @@ export async function getPolicy(db: DB): Promise<EntryPolicy> {
   for (const field of FIELDS) {
     const raw = stored.get(POLICY_KEYS[field]);
     const value = raw === undefined ? NaN : Number(raw);
-    if (Number.isSafeInteger(value) && value > 0) policy[field] = value;
+    // Zero is a real value for the supervision grace period and the off position of a switch.
+    if (Number.isSafeInteger(value) && value >= 0) policy[field] = value;
   }
   return policy;
 }

@@ -12,6 +12,22 @@ export interface EntryPolicy {
   certificateValidityMonths: number;
   /** Days a certified trainer has to accept a new agreement version before the certificate reads suspended. */
   agreementReacceptanceDays: number;
+  /** Months between supervision sessions, at most (ADR 0026); a supervisor may set a sooner date. */
+  supervisionIntervalMonths: number;
+  /** Days after the due date before supervision counts as overdue (0: overdue the day after). */
+  supervisionGraceDays: number;
+  /** 1: overdue supervision suspends the certificate ("supervision overdue"); 0 (the default): it is only flagged. */
+  supervisionSuspendsWhenOverdue: number;
+  /**
+   * 1: a trainer told of a concern about them is also told who raised it (name, organisation and
+   * relationship, never the email address); 0 (the default): never who raised it (ADR 0030).
+   */
+  concernRaiserSharedWithTrainer: number;
+  /**
+   * 1 (the default): admins and assessors must sign in with a second factor, and one without is
+   * sent to set it up before any staff page (ADR 0032); 0: optional for staff as for trainers.
+   */
+  twoFactorRequiredForStaff: number;
 }
 
 export const DEFAULT_POLICY: EntryPolicy = {
@@ -22,6 +38,11 @@ export const DEFAULT_POLICY: EntryPolicy = {
   dbsRetentionMonths: 6,
   certificateValidityMonths: 12,
   agreementReacceptanceDays: 30,
+  supervisionIntervalMonths: 3,
+  supervisionGraceDays: 14,
+  supervisionSuspendsWhenOverdue: 0,
+  concernRaiserSharedWithTrainer: 0,
+  twoFactorRequiredForStaff: 1,
 };
 
 /** The column `policy_setting.key` for each setting. */
@@ -33,6 +54,11 @@ export const POLICY_KEYS: Record<keyof EntryPolicy, string> = {
   dbsRetentionMonths: "dbs_retention_months",
   certificateValidityMonths: "certificate_validity_months",
   agreementReacceptanceDays: "agreement_reacceptance_days",
+  supervisionIntervalMonths: "supervision_interval_months",
+  supervisionGraceDays: "supervision_grace_days",
+  supervisionSuspendsWhenOverdue: "supervision_suspends_when_overdue",
+  concernRaiserSharedWithTrainer: "concern_raiser_shared_with_trainer",
+  twoFactorRequiredForStaff: "two_factor_required_for_staff",
 };
 
 const poundsField = (label: string) =>
@@ -82,4 +108,19 @@ export const policySchema = z.object({
   dbsRetentionMonths: wholeNumber("DBS detail retention period", 1, 24),
   certificateValidityMonths: wholeNumber("certificate validity period", 1, 36).default(DEFAULT_POLICY.certificateValidityMonths),
   agreementReacceptanceDays: wholeNumber("agreement re-acceptance window", 1, 180).default(DEFAULT_POLICY.agreementReacceptanceDays),
+  supervisionIntervalMonths: wholeNumber("supervision interval", 1, 12).default(DEFAULT_POLICY.supervisionIntervalMonths),
+  supervisionGraceDays: wholeNumber("supervision grace period", 0, 90).default(DEFAULT_POLICY.supervisionGraceDays),
+  // A checkbox: sent as "on" when ticked, absent when not (so absent is off, never the default).
+  supervisionSuspendsWhenOverdue: z
+    .string()
+    .optional()
+    .transform((value) => (value === "on" ? 1 : 0)),
+  concernRaiserSharedWithTrainer: z
+    .string()
+    .optional()
+    .transform((value) => (value === "on" ? 1 : 0)),
+  twoFactorRequiredForStaff: z
+    .string()
+    .optional()
+    .transform((value) => (value === "on" ? 1 : 0)),
 });

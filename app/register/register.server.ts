@@ -14,8 +14,7 @@ import type { DB } from "~db/connection";
 import type { Database } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
 import { DatabaseWindowCounter } from "~/auth/login-throttle.server";
-import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
-import { liveStatusIs } from "~/certificates/status-sql.server";
+import { liveStatusIs, getStatusRules, type StatusRules } from "~/certificates/status-sql.server";
 import { queueEmail } from "~/email/outbox.server";
 import { HOUR, iso } from "~/utils/clock";
 import { ukToday } from "~/utils/dates";
@@ -39,21 +38,21 @@ export interface OwnListing {
 type CertificateEb = ExpressionBuilder<Database, "certificate">;
 
 /** Listings shown today: consent in force, account enabled, a certificate valid by the live rule. */
-function listedListings(db: DB, today: string, agreement: AgreementRule | null) {
+function listedListings(db: DB, today: string, rules: StatusRules) {
   return db
     .selectFrom("register_listing")
     .innerJoin("user", "user.id", "register_listing.user_id")
     .innerJoin("certificate", "certificate.user_id", "register_listing.user_id")
     .where("register_listing.withdrawn_at", "is", null)
     .where("user.disabled_at", "is", null)
-    .where((eb) => liveStatusIs(eb as unknown as CertificateEb, "valid", today, agreement));
+    .where((eb) => liveStatusIs(eb as unknown as CertificateEb, "valid", today, rules));
 }
 
 /** The trainer's own listing (current consent only), and whether it shows today. */
 export async function getOwnListing(db: DB, userId: number, now: Date): Promise<OwnListing | null> {
   const row = await db.selectFrom("register_listing").selectAll().where("user_id", "=", userId).where("withdrawn_at", "is", null).executeTakeFirst();
   if (!row) return null;
-  const shown = await listedListings(db, ukToday(now), await getAgreementRule(db, now))
+  const shown = await listedListings(db, ukToday(now), await getStatusRules(db, now))
     .select("register_listing.id")
     .where("register_listing.id", "=", row.id)
     .executeTakeFirst();
@@ -137,8 +136,8 @@ export interface RegisterEntry {
 /** One page of the register, by name, searched by name and area, in the database (keyset). */
 export async function listRegisterPage(db: DB, query: RegisterQuery, now: Date): Promise<Page<RegisterEntry>> {
   const today = ukToday(now);
-  const agreement = await getAgreementRule(db, now);
-  let base = listedListings(db, today, agreement);
+  const rules = await getStatusRules(db, now);
+  let base = listedListings(db, today, rules);
   if (query.q) base = base.where(containsText("certificate.trainer_name", likePattern(query.q)));
   if (query.area) base = base.where("register_listing.area", "=", query.area);
   const select = (b: typeof base) =>
@@ -168,7 +167,7 @@ export async function listRegisterPage(db: DB, query: RegisterQuery, now: Date):
 /** A listed trainer as the contact page shows them (name and area only), or null when not listed today. */
 export async function findListedTrainer(db: DB, listingId: string, now: Date): Promise<{ listingId: string; name: string; areaLabel: string } | null> {
   if (!/^[a-z2-7]{1,64}$/.test(listingId)) return null;
-  const row = await listedListings(db, ukToday(now), await getAgreementRule(db, now))
+  const row = await listedListings(db, ukToday(now), await getStatusRules(db, now))
     .select(["register_listing.id", "certificate.trainer_name", "register_listing.area"])
     .where("register_listing.id", "=", listingId)
     .executeTakeFirst();

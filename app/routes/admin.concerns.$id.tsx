@@ -1,11 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { ErrorSummary, Notice, SelectField, TextareaField } from "~/components/form";
+import { CheckboxField, ErrorSummary, Notice, SelectField, TextareaField } from "~/components/form";
+import { z } from "zod";
 import { getDb } from "~/db.server";
 import { closeConcern, concernCertificate, concernHandlers, getConcern, recordConcernStep, triageConcern } from "~/concerns/concerns.server";
-import { CATEGORIES, RELATIONSHIPS, SEVERITIES, closeSchema, noteSchema, triageSchema } from "~/concerns/validation";
-import { reinstateCertificate, suspendCertificate, getTrainerCertificate } from "~/certificates/admin.server";
+import { CATEGORIES, RELATIONSHIPS, SEVERITIES, STAFF_RELATIONSHIP, closeSchema, noteSchema, triageSchema } from "~/concerns/validation";
+import { reinstateCertificate, revokeCertificate, suspendCertificate, getTrainerCertificate } from "~/certificates/admin.server";
 import { serverClock } from "~/utils/clock.server";
 import { formatMoment } from "~/utils/dates";
 import { formToObject, readForm, validate } from "~/utils/forms";
@@ -13,6 +14,7 @@ import { replyRefusal, type Refusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Concern · Approved Trainer Academy" }];
 
+const RELATIONSHIP_LABELS: Record<string, string> = { ...RELATIONSHIPS, [STAFF_RELATIONSHIP]: "Academy staff" };
 const options = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
 const concernId = (raw: string | undefined) => (/^\d{1,12}$/.test(raw ?? "") ? Number(raw) : 0);
 
@@ -58,10 +60,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const current = await getTrainerCertificate(db, target.value.trainerUserId, now);
       if (!current) return refused({ ok: false, status: 409, message: "The trainer has no certificate.", fieldErrors: {} });
       const reason = form.intent === "suspend" ? "Under review following a concern." : "Concern reviewed; reinstated.";
-      const acted = await (form.intent === "suspend" ? suspendCertificate : reinstateCertificate)(db, admin.id, current.id, reason, now);
+      // A suspension from a concern reads "Suspended — under review" in public (ADR 0027).
+      const acted = form.intent === "suspend" ? await suspendCertificate(db, admin.id, current.id, reason, now, "under_review") : await reinstateCertificate(db, admin.id, current.id, reason, now);
       if (!acted.ok) return refused(acted);
       const step = await recordConcernStep(db, admin.id, id, form.intent === "suspend" ? "suspended" : "reinstated", `Certificate ${current.id}: ${reason}`, now);
       return step.ok ? done(form.intent === "suspend" ? "Certificate suspended." : "Certificate reinstated.") : refused(step);
+    }
+    case "revoke": {
+      const parsed = validate(revokeSchema, form);
+      if (!parsed.ok) return refused(parsed);
+      const target = await concernCertificate(db, id);
+      if (!target.ok) return refused(target);
+      const current = await getTrainerCertificate(db, target.value.trainerUserId, now);
+      if (!current) return refused({ ok: false, status: 409, message: "The trainer has no certificate.", fieldErrors: {} });
+      const acted = await revokeCertificate(db, admin.id, current.id, parsed.value.revokeReason, now);
+      if (!acted.ok) return refused(acted);
+      const step = await recordConcernStep(db, admin.id, id, "revoked", `Certificate ${current.id}: ${parsed.value.revokeReason}`, now);
+      return step.ok ? done("Certificate revoked.") : refused(step);
     }
     case "close": {
       const parsed = validate(closeSchema, form);
@@ -74,7 +89,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-const KIND_LABELS: Record<string, string> = { raised: "Raised", confirmed: "Confirmed by the person who raised it", triaged: "Triaged", note: "Note", suspended: "Certificate suspended", reinstated: "Certificate reinstated", closed: "Closed" };
+const revokeSchema = z.object({
+  revokeReason: z.string({ error: "Give the reason for revoking." }).trim().min(10, "Give the reason for revoking in at least 10 characters.").max(2000, "Keep the reason to 2,000 characters or fewer."),
+  confirmRevoke: z.literal("on", { error: "Tick to confirm: revocation is final." }),
+});
+
+const KIND_LABELS: Record<string, string> = { raised: "Raised", raised_by_staff: "Raised by a member of staff (no email confirmation needed)", confirmed: "Confirmed by the person who raised it", triaged: "Triaged", note: "Note", suspended: "Certificate suspended", reinstated: "Certificate reinstated", revoked: "Certificate revoked", closed: "Closed" };
 
 export default function ConcernPage() {
   const { concern, certificate, handlers } = useLoaderData<typeof loader>();
@@ -113,7 +133,7 @@ export default function ConcernPage() {
         <dt>Raised by</dt>
         <dd>
           {concern.raiser_name}
-          {concern.raiser_organisation ? `, ${concern.raiser_organisation}` : ""} ({RELATIONSHIPS[concern.relationship as keyof typeof RELATIONSHIPS] ?? concern.relationship}),{" "}
+          {concern.raiser_organisation ? `, ${concern.raiser_organisation}` : ""} ({RELATIONSHIP_LABELS[concern.relationship] ?? concern.relationship}),{" "}
           {concern.raiser_email}
         </dd>
         <dt>When it happened</dt>
@@ -153,7 +173,15 @@ export default function ConcernPage() {
               </button>
             </Form>
           </div>
-          <p className="muted">To revoke a certificate, use the certificates page; then add a note here.</p>
+          <h3>Revoke the certificate</h3>
+          <Form method="post" noValidate className="stack">
+            <input type="hidden" name="intent" value="revoke" />
+            <TextareaField name="revokeReason" label="Reason for revoking" hint="Kept in the audit trail; the public page says only “Revoked”." rows={2} error={errors.revokeReason} />
+            <CheckboxField name="confirmRevoke" label="I understand revocation is final: the certificate can never be valid again." error={errors.confirmRevoke} />
+            <button type="submit" className="button button--secondary">
+              Revoke the certificate
+            </button>
+          </Form>
           <h2>Add a note</h2>
           <Form method="post" noValidate className="stack">
             <input type="hidden" name="intent" value="note" />
@@ -165,7 +193,13 @@ export default function ConcernPage() {
           <h2>Close the concern</h2>
           <Form method="post" noValidate className="stack">
             <input type="hidden" name="intent" value="close" />
-            <TextareaField name="outcome" label="Outcome" hint="What was decided and why. Closing is final." rows={3} error={errors.outcome} />
+            <TextareaField
+              name="outcome"
+              label="Outcome"
+              hint="What was decided and why. The trainer is told this outcome: do not name the person who raised the concern. Closing is final."
+              rows={3}
+              error={errors.outcome}
+            />
             <button type="submit" className="button">
               Close with this outcome
             </button>

@@ -8,6 +8,7 @@ import { getEnv } from "~/utils/env.server";
 import { formatDate, ukToday } from "~/utils/dates";
 import { listStaff, viewDbsCheck } from "~/evidence/dbs.server";
 import { recordDbsDecision, recordDbsStatusCheck } from "~/approval/approval.server";
+import { SEEN_HOW_LABELS } from "~/evidence/dbs-original";
 import { DBS_DECISION_LABELS, DBS_STATUS_RESULT_LABELS, WORKFORCE_LABELS, dbsDecisionSchema, dbsStatusCheckSchema } from "~/evidence/validation";
 import { formToObject, readForm, validate } from "~/utils/forms";
 import { refuse, replyRefusal } from "~/utils/result";
@@ -98,6 +99,15 @@ export default function DbsRecord() {
         </section>
         <section className="panel" aria-labelledby="decision-title">
           <h2 id="decision-title">Suitability decision</h2>
+          {check.original_seen_on ? (
+            <p>
+              Original seen on {formatDate(check.original_seen_on)} by {originalSeenBy ?? "unknown"}
+              {check.original_seen_how ? ` (${SEEN_HOW_LABELS[check.original_seen_how].toLowerCase()})` : ""}
+              {check.decision ? "." : ", who checked that its number matches the one recorded."}
+            </p>
+          ) : (
+            <p>The original certificate has not been recorded as seen yet (assessors do that under DBS originals).</p>
+          )}
           {check.decision ? (
             <dl className="facts">
               <dt>Decision</dt>
@@ -105,10 +115,6 @@ export default function DbsRecord() {
               <dt>Decided</dt>
               <dd>
                 {formatDate(check.decided_at)} by {decidedBy ?? "unknown"}
-              </dd>
-              <dt>Original seen</dt>
-              <dd>
-                {formatDate(check.original_seen_on)} by {originalSeenBy ?? "unknown"}
               </dd>
               <dt>Re-check due</dt>
               <dd>{formatDate(check.recheck_due_on)}</dd>
@@ -128,12 +134,19 @@ export default function DbsRecord() {
                 error={decisionErrors.decision}
                 options={Object.entries(DBS_DECISION_LABELS).map(([value, label]) => ({ value, label }))}
               />
-              <Field name="originalSeenOn" label="Date the original certificate was seen" type="date" max={today} error={decisionErrors.originalSeenOn} />
+              <Field
+                name="originalSeenOn"
+                label="Date the original certificate was seen"
+                type="date"
+                max={today}
+                defaultValue={check.original_seen_on ?? undefined}
+                error={decisionErrors.originalSeenOn}
+              />
               <SelectField
                 name="originalSeenBy"
                 label="Seen by"
                 placeholder="Choose a member of staff"
-                defaultValue=""
+                defaultValue={check.original_seen_by_user_id === null ? "" : String(check.original_seen_by_user_id)}
                 options={staff.map((s) => ({ value: String(s.id), label: `${s.name} (${s.role})` }))}
                 error={decisionErrors.originalSeenBy}
               />

@@ -172,6 +172,14 @@ export default function AdminUsers() {
                         </button>
                       </Form>
                     )}
+                    {self ? null : (
+                      <>
+                        {" "}
+                        <Link to={`/admin/users/${user.id}/two-factor`} className="button button--small button--secondary">
+                          Reset two-factor<span className="visually-hidden"> sign-in of {user.email}</span>
+                        </Link>
+                      </>
+                    )}
                   </td>
                 </tr>
               );

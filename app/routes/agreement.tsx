@@ -4,15 +4,12 @@ import { getCurrentAgreement, getLatestAcceptance } from "~/agreement/agreement.
 import { acceptAgreement } from "~/approval/approval.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
-import { LessonBody } from "~/content/mdx-components";
+import { StaticHtml } from "~/components/static-html";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { invalid, replyRefusal } from "~/utils/result";
 import { readForm, textErrors } from "~/utils/forms";
 import { formatDate } from "~/utils/dates";
-
-/** The agreement's text is precompiled MDX, evaluated like a lesson (ADR 0004). */
-export const handle = { allowEval: true };
 
 export const meta: MetaFunction = () => [{ title: "Scope of practice agreement · Approved Trainer Academy" }];
 
@@ -22,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!agreement) throw new Response("The agreement is not available.", { status: 404 });
   const latest = await getLatestAcceptance(getDb(), user.id);
   return {
-    agreement: { title: agreement.title, version: agreement.version, code: agreement.code, may: agreement.may, mayNot: agreement.mayNot },
+    agreement: { title: agreement.title, version: agreement.version, html: agreement.html, may: agreement.may, mayNot: agreement.mayNot },
     accountName: user.name,
     accepted: latest?.agreement_version === agreement.version ? { at: latest.accepted_at, name: latest.typed_name } : null,
     previouslyAccepted: latest && latest.agreement_version !== agreement.version ? latest.accepted_at : null,
@@ -57,7 +54,7 @@ export default function Agreement() {
           A new version of this agreement has been published since you accepted the previous one. Please read it and accept it again.
         </div>
       ) : null}
-      <LessonBody code={agreement.code} />
+      <StaticHtml html={agreement.html} />
       <h2>In summary</h2>
       <div className="boundaries">
         <section className="boundaries__do">

@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
 import { formatDate } from "~/utils/dates";
 import { formatPence } from "~/utils/money";
-import { EvidenceLink, RecordStatus } from "~/evidence/ui";
+import { EvidencePreview, RecordStatus } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS, verificationDecisionSchema } from "~/evidence/validation";
 import { VERIFICATION_KINDS, VERIFICATION_KIND_LABELS, type VerificationKind } from "~/evidence/kinds";
 import { getVerificationItem } from "~/evidence/verification.server";
@@ -93,22 +93,23 @@ export default function VerifyItem() {
       <p>
         <RecordStatus status={item.record.status} /> Submitted {formatDate(item.record.created_at)} by {item.trainer.name} ({item.trainer.email}).
       </p>
-      <div className="side-by-side">
+      <div className="side-by-side side-by-side--evidence">
         <section className="panel" aria-labelledby="fields-title">
           <h2 id="fields-title">What the trainer entered</h2>
           <Facts rows={rows} />
         </section>
         <section className="panel" aria-labelledby="evidence-title">
           <h2 id="evidence-title">Evidence</h2>
-          <p>Open each file and check every field against it.</p>
-          <ul>
-            {item.evidence.map((file, index) => (
-              <li key={file.id}>
-                {index === 0 ? (item.kind === "qualification" ? "Certificate: " : "Policy document: ") : "CPD evidence: "}
-                <EvidenceLink id={file.id} name={file.display_name} /> <span className="muted">({Math.max(1, Math.round(file.size_bytes / 1024))} KB)</span>
-              </li>
-            ))}
-          </ul>
+          <p>Check every field against the document{item.evidence.length > 1 ? "s" : ""} below.</p>
+          {item.evidence.map((file, index) => (
+            <EvidencePreview
+              key={file.id}
+              id={file.id}
+              name={`${file.display_name} (${Math.max(1, Math.round(file.size_bytes / 1024))} KB)`}
+              mediaType={file.media_type}
+              label={index === 0 ? (item.kind === "qualification" ? "Certificate" : "Policy document") : "CPD evidence"}
+            />
+          ))}
         </section>
       </div>
 

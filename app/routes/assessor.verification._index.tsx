@@ -27,7 +27,7 @@ export default function VerificationQueue() {
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">Verification queue</h1>
       {params.get("decided") ? <Notice>Your decision has been recorded and the trainer has been told by email.</Notice> : null}
-      <p>Qualifications and insurance waiting to be checked against their evidence, oldest first. DBS checks are handled by administrators.</p>
+      <p>Qualifications and insurance waiting to be checked against their evidence, oldest first. Original DBS certificates are seen under <Link to="/assessor/dbs-originals">DBS originals</Link>; administrators decide on DBS checks.</p>
       <Form method="get" className="list-filters" role="search" aria-label="Filter the queue">
         <div className="field">
           <label htmlFor="queue-kind">Show</label>

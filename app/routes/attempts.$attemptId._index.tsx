@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useState } from "react";
 import { getAttemptForTrainer, saveAnswer, type AttemptQuestionView } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
@@ -7,6 +7,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { QuestionFieldset } from "~/components/question";
 import { readForm } from "~/utils/forms";
+import { changesOnlyAnAnswer } from "~/utils/revalidation";
 
 export const meta: MetaFunction = () => [{ title: "Assessment in progress · Approved Trainer Academy" }];
 
@@ -17,6 +18,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (result.value.submitted) throw redirect(`/attempts/${result.value.id}/result`);
   return result.value;
 }
+
+/** An autosave changes only the answer the page already shows: the attempt is not reloaded after it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");

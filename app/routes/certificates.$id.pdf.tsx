@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guards.server";
 import { completeCertificateDocuments } from "~/certificates/documents.server";
 import { getDb } from "~/db.server";
+import { pdfDownload } from "~/utils/download";
 import { getEnv } from "~/utils/env.server";
 
 /** The stored PDF, to its trainer and to staff. Generated from the issued snapshot if missing. */
@@ -12,12 +13,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!cert) throw new Response("There is no such certificate.", { status: 404 });
   if (user.role === "trainer" && cert.user_id !== user.id) throw new Response("This certificate belongs to another trainer.", { status: 403 });
   const pdf = cert.pdf ?? (await completeCertificateDocuments(db, cert.id, getEnv().PUBLIC_BASE_URL))!.pdf;
-  return new Response(Uint8Array.from(pdf).buffer, {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename="approved-trainer-certificate-${cert.id}.pdf"`,
-      "Content-Security-Policy": "default-src 'none'; sandbox",
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return pdfDownload(pdf, `approved-trainer-certificate-${cert.id}.pdf`);
 }

@@ -15,31 +15,38 @@ import { ReportTaskStep } from "~/marking/dashboard-item";
 import { getReportTaskSummary } from "~/marking/submissions.server";
 import { getStaffWork, type QueueSummary, type StaffWork } from "~/staff/work.server";
 import { reacceptanceNotice } from "~/agreement/reacceptance.server";
+import { supervisionDashboard } from "~/supervision/supervision.server";
+import { SupervisionPanel } from "~/supervision/panel";
+import { concernsAboutTrainer } from "~/concerns/concerns.server";
+import { ConcernsAboutYou } from "~/concerns/panel";
+import { ADMIN_SETTINGS } from "~/navigation";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Approved Trainer Academy" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.role !== "trainer") {
-    const work = await getStaffWork(getDb(), user.role, serverClock());
-    return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null, work, reacceptance: null };
+    const [work, supervision] = await Promise.all([getStaffWork(getDb(), user.role, serverClock()), supervisionDashboard(getDb(), user, serverClock())]);
+    return { name: user.name, role: user.role, modules: [], checklist: [], certificate: null, reportTask: null, work, reacceptance: null, supervision, concerns: [] };
   }
   const db = getDb();
   const now = serverClock();
-  const [modules, facts, certificate, reportTask, reacceptance] = await Promise.all([
+  const [modules, facts, certificate, reportTask, reacceptance, supervision, concerns] = await Promise.all([
     getModuleProgress(db, user.id, now),
     loadTrainerFacts(db, user.id),
     getTrainerCertificate(db, user.id, now),
     getReportTaskSummary(db, user.id),
     reacceptanceNotice(db, user.id, now),
+    supervisionDashboard(db, user, now),
+    concernsAboutTrainer(db, user.id),
   ]);
   const eligibility = evaluateEligibility(facts, ukToday(now));
-  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null, reacceptance };
+  return { name: user.name, role: user.role, modules, checklist: eligibility.checklist, certificate, reportTask, work: null, reacceptance, supervision, concerns };
 }
 
 
 export default function Dashboard() {
-  const { name, role, modules, checklist, certificate, reportTask, work, reacceptance } = useLoaderData<typeof loader>();
+  const { name, role, modules, checklist, certificate, reportTask, work, reacceptance, supervision, concerns } = useLoaderData<typeof loader>();
   const passed = modules.filter((m) => m.state === "passed").length;
   // One clear next step: the first checklist item not done (nothing when certified).
   const nextStep = certificate ? null : (checklist.find((c) => !c.done) ?? null);
@@ -74,6 +81,8 @@ export default function Dashboard() {
               </p>
             </section>
           ) : null}
+          <ConcernsAboutYou concerns={concerns} />
+          <SupervisionPanel data={supervision} />
           {certificate ? (
             <section className={`card certificate-card certificate-card--${certificate.live.status}`} aria-labelledby="certificate-title">
               <h2 id="certificate-title">Your Approved Trainer certificate</h2>
@@ -97,6 +106,9 @@ export default function Dashboard() {
               </p>
               <p>
                 <Link to="/register/your-listing">Your listing on the public register</Link>: choose whether case managers and solicitors can find you there.
+              </p>
+              <p>
+                <Link to="/oversight-report">Your oversight report</Link>: see what a commissioner would receive (certificate history, training, supervision dates) and send it to them.
               </p>
             </section>
           ) : null}
@@ -149,7 +161,10 @@ export default function Dashboard() {
           ) : null}
         </>
       ) : work ? (
-        <StaffDashboard admin={role === "admin"} work={work} />
+        <>
+          <SupervisionPanel data={supervision} />
+          <StaffDashboard admin={role === "admin"} work={work} />
+        </>
       ) : null}
     </section>
   );
@@ -223,12 +238,6 @@ function StaffDashboard({ admin, work }: { admin: boolean; work: StaffWork }) {
           <>
             <li className="card">
               <h2>
-                <Link to="/admin/policy">Policy</Link>
-              </h2>
-              <p>Minimum insurance cover, DBS re-check interval, warning window, retention and certificate validity.</p>
-            </li>
-            <li className="card">
-              <h2>
                 <Link to="/admin/users">Users and roles</Link>
               </h2>
               <p>Find an account, change a role, disable or re-enable it.</p>
@@ -247,9 +256,9 @@ function StaffDashboard({ admin, work }: { admin: boolean; work: StaffWork }) {
             </li>
             <li className="card">
               <h2>
-                <Link to="/admin/register">Public register</Link>
+                <Link to="/admin/settings">Settings</Link>
               </h2>
-              <p>Whether search engines may index the register of approved trainers.</p>
+              <p>{ADMIN_SETTINGS.map((page) => page.label).join(", ")}.</p>
             </li>
           </>
         ) : null}

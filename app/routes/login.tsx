@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signIn } from "~/auth/accounts.server";
-import { deviceCookie, deviceCookieName, readCookie, sessionCookie } from "~/auth/cookies.server";
+import { deviceCookie, deviceCookieName, pendingSignInCookie, readCookie, sessionCookie } from "~/auth/cookies.server";
+import { PENDING_SIGN_IN_LIFETIME_MS } from "~/auth/pending-sign-in.server";
 import { requireAnonymous, safeRedirectPath } from "~/auth/guards.server";
 import { getLoginThrottle } from "~/auth/login-throttle.server";
 import { loginSchema } from "~/auth/validation";
@@ -38,9 +39,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ fieldErrors: {} as Record<string, string>, message: result.formError, email }, { status: result.retryAfterMs ? 429 : 400, headers });
   }
   const headers = new Headers();
-  headers.append("Set-Cookie", sessionCookie(result.sessionToken));
   headers.append("Set-Cookie", deviceCookie(result.deviceCookieValue));
-  return redirect(safeRedirectPath(form.redirectTo), { headers });
+  const next = safeRedirectPath(form.redirectTo);
+  if (result.pendingSignIn !== null) {
+    // The password was right; the session waits for the second step (ADR 0032).
+    headers.append("Set-Cookie", pendingSignInCookie(result.pendingSignIn, PENDING_SIGN_IN_LIFETIME_MS / 1000));
+    return redirect(`/login/two-factor?redirectTo=${encodeURIComponent(next)}`, { headers });
+  }
+  headers.append("Set-Cookie", sessionCookie(result.sessionToken));
+  return redirect(next, { headers });
 }
 
 export default function Login() {

@@ -29,7 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 function markInput(form: Record<string, string>, rubric: RubricCriterion[]): MarkInput {
   return {
-    outcome: form.outcome === "pass" ? "pass" : "refer",
+    // Neither chosen: the domain reports it with every other missing field (issue 13.11).
+    outcome: form.outcome === "pass" || form.outcome === "refer" ? form.outcome : null,
     feedback: form.feedback ?? "",
     criteria: rubric.map((c) => ({ criterionId: c.id, levelId: form[`level.${c.id}`] ?? "", comment: form[`comment.${c.id}`] ?? "" })),
   };
@@ -49,7 +50,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const view = await getMarkingView(db, id, user);
   if (!view.ok) throw new Response(view.message, { status: view.status });
   const rubric = view.value.task.rubric;
-  const outcomeMissing = (intent: string) => (form.outcome !== "pass" && form.outcome !== "refer" ? { ok: false as const, status: 400 as const, message: "Choose an outcome.", fieldErrors: { outcome: "Choose Pass or Refer." }, intent } : null);
   let result;
   switch (form.intent) {
     case "claim":
@@ -62,13 +62,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       result = await returnToQueue(db, id, user, now);
       break;
     case "mark":
-      result = outcomeMissing("mark") ?? (await recordMark(db, id, user, markInput(form, rubric), now, getEnv().PUBLIC_BASE_URL));
+      result = await recordMark(db, id, user, markInput(form, rubric), now, getEnv().PUBLIC_BASE_URL);
       break;
     case "agree":
       result = await recordModeration(db, id, user, { decision: "agree", note: form.note ?? "" }, now, getEnv().PUBLIC_BASE_URL);
       break;
     case "different":
-      result = outcomeMissing("different") ?? (await recordModeration(db, id, user, { decision: "different", reason: form.reason ?? "", ...markInput(form, rubric) }, now, getEnv().PUBLIC_BASE_URL));
+      result = await recordModeration(db, id, user, { decision: "different", reason: form.reason ?? "", ...markInput(form, rubric) }, now, getEnv().PUBLIC_BASE_URL);
       break;
     case "resolve":
       result = await resolveDisagreement(db, id, user, { chosenMarkId: Number(form.chosenMarkId), reason: form.reason ?? "" }, now, getEnv().PUBLIC_BASE_URL);
@@ -176,8 +176,8 @@ export default function MarkSubmission() {
         </section>
         <section className="panel marking-rubric" aria-labelledby="rubric-title" tabIndex={0}>
           <h2 id="rubric-title">{view.can.mark ? "Your mark" : view.can.moderate ? "Moderation" : view.can.resolve ? "Resolve the disagreement" : "Rubric"}</h2>
-          {hasFieldErrors ? <ErrorSummary fieldErrors={errors} /> : null}
-          {hasFieldErrors && actionData?.error ? <FormError error={actionData.error} /> : null}
+          {/* One summary, focused after a failed save, with the refusal's message and how many fields need attention. */}
+          {hasFieldErrors ? <ErrorSummary message={actionData?.error} fieldErrors={errors} /> : null}
           {view.can.mark ? (
             <Form method="post" noValidate className="stack">
               <input type="hidden" name="intent" value="mark" />

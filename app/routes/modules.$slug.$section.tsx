@@ -1,26 +1,28 @@
 import {
+  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { checkKnowledgeAnswer } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { shuffle } from "~/assessment/rules";
 import { getModule } from "~/content/catalog.server";
-import { LessonBody, LessonProvider } from "~/content/mdx-components";
+import { KnowledgeCheck, type CheckReply } from "~/components/knowledge-check";
+import { StaticHtml } from "~/components/static-html";
 import type { PublicQuestion } from "~/content/types";
 import { getDb } from "~/db.server";
 import {
   completeSection,
+  readLessonProgress,
   recordSectionVisit,
 } from "~/learning/progress.server";
 import { readForm } from "~/utils/forms";
-
-/** Lesson pages evaluate their precompiled MDX, so their CSP allows 'unsafe-eval' (ADR 0004). */
-export const handle = { allowEval: true };
+import { changesOnlyAnAnswer } from "~/utils/revalidation";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.section.title} · ${data.module.title}` : "Lesson" },
@@ -38,22 +40,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "trainer");
   const { module, index, section } = findSection(params.slug, params.section);
   const db = getDb();
-  const [done, lastVisit] = await Promise.all([
-    db
-      .selectFrom("section_progress")
-      .select("section_id")
-      .where("user_id", "=", user.id)
-      .where("module_slug", "=", module.slug)
-      .execute(),
-    db
-      .selectFrom("module_resume")
-      .select("section_id")
-      .where("user_id", "=", user.id)
-      .where("module_slug", "=", module.slug)
-      .executeTakeFirst(),
-  ]);
+  const { completed, lastVisited } = await readLessonProgress(db, user.id, module.slug);
   // Remember where the trainer is, without a write on every page view.
-  if (lastVisit?.section_id !== section.id)
+  if (lastVisited !== section.id)
     await recordSectionVisit(
       db,
       user.id,
@@ -61,15 +50,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       section.id,
       serverClock()
     );
-  const completed = new Set(done.map((d) => d.section_id));
-  const checks: Record<string, PublicQuestion> = {};
-  for (const [id, question] of Object.entries(module.knowledgeChecks)) {
-    // Shown in a fresh order on every view, so the authoring order (and the key's place in it) stays unseen.
-    if (section.code.includes(JSON.stringify(id)))
-      checks[id] = {
-        ...question,
-        options: shuffle(question.options, Math.random),
-      };
+  // The section's pre-rendered HTML as it is, and each knowledge check in it, its options in a
+  // fresh order on every view, so the authoring order (and the key's place in it) stays unseen.
+  const parts: ({ html: string } | { check: PublicQuestion })[] = [];
+  for (const part of section.parts) {
+    if ("html" in part) parts.push(part);
+    else {
+      const question = module.knowledgeChecks[part.check];
+      if (question) parts.push({ check: { ...question, options: shuffle(question.options, Math.random) } });
+    }
   }
   const neighbour = (i: number) =>
     module.sections[i]
@@ -80,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     section: {
       id: section.id,
       title: section.title,
-      code: section.code,
+      parts,
       number: index + 1,
       complete: completed.has(section.id),
     },
@@ -91,7 +80,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     previous: neighbour(index - 1),
     next: neighbour(index + 1),
-    checks,
   };
 }
 
@@ -99,6 +87,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
   const form = await readForm(request);
   const { module, index } = findSection(params.slug, params.section);
+  if (form.get("intent") === "check") {
+    // A knowledge check, graded on the server (the key never reaches the page before): the
+    // fetcher's reply with JavaScript, the page's action data without it.
+    const questionId = String(form.get("questionId") ?? "");
+    const selected = form.getAll("option").map(String);
+    const result = checkKnowledgeAnswer(module.slug, questionId, selected);
+    const reply: CheckReply = result.ok ? { questionId, selected, ...result.value } : { questionId, selected, error: result.message ?? "That answer could not be checked." };
+    return data(reply, { status: result.ok ? 200 : result.status });
+  }
   if (form.get("intent") !== "complete")
     throw new Response("Unknown action.", { status: 400 });
   await completeSection(
@@ -116,12 +113,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
 }
 
+/**
+ * A knowledge check changes nothing the lesson loader reads: its answer is not reloaded (nor are
+ * its options shuffled again under the trainer's feedback).
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate;
+
 /** Where the lesson shows its section list beside the text (app.css, the same breakpoint). */
 const WIDE_LESSON = "(min-width: 56.01rem)";
 
 export default function Lesson() {
-  const { module, section, toc, previous, next, checks } =
+  const { module, section, toc, previous, next } =
     useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const reply = actionData && "questionId" in actionData ? actionData : undefined;
   const busy = useNavigation().state === "submitting";
   const done = toc.filter((t) => t.complete).length;
   const tocRef = useRef<HTMLDetailsElement>(null);
@@ -179,9 +185,18 @@ export default function Lesson() {
           Section {section.number} of {toc.length}
         </p>
         <h1 id="section-title">{section.title}</h1>
-        <LessonProvider value={{ slug: module.slug, checks }}>
-          <LessonBody code={section.code} />
-        </LessonProvider>
+        {section.parts.map((part, i) =>
+          "html" in part ? (
+            <StaticHtml key={i} html={part.html} />
+          ) : (
+            <KnowledgeCheck
+              key={part.check.id}
+              question={part.check}
+              action={`/modules/${module.slug}/${section.id}`}
+              reply={reply}
+            />
+          )
+        )}
         <div className="lesson__footer">
           {!next && done === toc.length ? (
             <div className="alert alert--success lesson__finished">

@@ -9,6 +9,8 @@ import { getDb } from "~/db.server";
 import { formatDate } from "~/utils/dates";
 import { formatPence } from "~/utils/money";
 import { getTrainerRequirements } from "~/evidence/requirements.server";
+import { getOriginalViewing } from "~/evidence/dbs-original.server";
+import { formatSlotTime } from "~/evidence/dbs-original";
 import { EvidenceLink, QualificationEvidence, RecordStatus, StatusChip } from "~/evidence/ui";
 import { LIMIT_BASIS_LABELS, QUALIFICATION_KIND_LABELS } from "~/evidence/validation";
 
@@ -16,18 +18,23 @@ export const meta: MetaFunction = () => [{ title: "Entry requirements · Approve
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "trainer");
-  const [requirements, confirmed] = await Promise.all([getTrainerRequirements(getDb(), user.id, serverClock()), isEmailConfirmed(getDb(), user.id)]);
-  return { ...requirements, unconfirmedEmail: confirmed ? null : user.email };
+  const [requirements, confirmed, viewing] = await Promise.all([
+    getTrainerRequirements(getDb(), user.id, serverClock()),
+    isEmailConfirmed(getDb(), user.id),
+    getOriginalViewing(getDb(), user.id),
+  ]);
+  return { ...requirements, viewing, unconfirmedEmail: confirmed ? null : user.email };
 }
 
 const DONE: Record<string, string> = {
   qualification: "Your qualification has been submitted. An assessor will check it against your certificate.",
   insurance: "Your insurance has been submitted. An assessor will check it against your policy document.",
-  dbs: "Your DBS details have been recorded. Show your original certificate to an assessor.",
+  dbs: "Your DBS details have been recorded. Show your original certificate to an assessor: choose a time or ask to be contacted below.",
 };
 
 export default function Requirements() {
-  const { qualifications, insurance, dbs, status, policy, unconfirmedEmail } = useLoaderData<typeof loader>();
+  const { qualifications, insurance, dbs, status, policy, unconfirmedEmail, viewing } = useLoaderData<typeof loader>();
+  const waitingForOriginal = viewing !== null && viewing.seen === null && !viewing.decided && !viewing.erased;
   const [params] = useSearchParams();
   const done = DONE[params.get("done") ?? ""];
   return (
@@ -115,6 +122,25 @@ export default function Requirements() {
         </div>
         <p>{status.dbs.message}</p>
         {dbs ? <p className="muted">Details recorded on {formatDate(dbs.created_at)}. For your privacy the certificate details are visible only to administrators.</p> : null}
+        {viewing?.seen && !viewing.decided ? (
+          <p>
+            {viewing.seen.by ?? "An assessor"} saw your original certificate on {formatDate(viewing.seen.on)}. An administrator will now record the decision.
+          </p>
+        ) : null}
+        {waitingForOriginal ? (
+          <p>
+            {viewing.slot
+              ? `Booked: ${formatSlotTime(viewing.slot.starts_at)} with ${viewing.slot.assessor_name}.`
+              : viewing.contactRequestedAt
+                ? viewing.contact
+                  ? `${viewing.contact.name} will contact you to arrange a time.`
+                  : "You asked to be contacted; an assessor will take it on."
+                : "Next: arrange to show your original certificate, in person or by video call."}{" "}
+            <Link className={viewing.slot || viewing.contactRequestedAt ? undefined : "button"} to="/requirements/dbs-original">
+              {viewing.slot || viewing.contactRequestedAt ? "See or change the arrangement" : "Arrange to show your original certificate"}
+            </Link>
+          </p>
+        ) : null}
         <p>
           <Link className="button button--secondary" to="/requirements/dbs">
             {dbs ? "Record a new DBS certificate" : "Record your DBS check"}

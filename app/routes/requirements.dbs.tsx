@@ -52,7 +52,8 @@ export default function DbsForm() {
           clear, so RMR never stores a scan or its contents. We record only the details below, and only administrators can see them.
         </p>
         <p className="alert__line">
-          You will show the <strong>original paper certificate</strong> to an assessor, in person. The certificate number and issue date are deleted {retentionMonths}{" "}
+          You will show the <strong>original paper certificate</strong> to an assessor, in person or by video call with the certificate held to the camera: after
+          saving, you choose a time an assessor offers or ask to be contacted. The certificate number and issue date are deleted {retentionMonths}{" "}
           {retentionMonths === 1 ? "month" : "months"} after the decision; the decision itself is kept.
         </p>
       </div>

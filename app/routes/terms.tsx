@@ -2,8 +2,7 @@ import { useLoaderData } from "@remix-run/react";
 import { ContentPage, contentPageMeta } from "~/components/content-page";
 import { pageOr404 } from "~/content/pages.server";
 
-/** Precompiled MDX from content/pages/terms (ADR 0020). */
-export const handle = { allowEval: true };
+/** content/pages/terms, rendered to HTML by the content build (ADR 0020, ADR 0041). */
 export const meta = contentPageMeta;
 
 export function loader() {

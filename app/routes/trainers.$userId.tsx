@@ -5,6 +5,9 @@ import { unlockAssessment } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
+import { raiseConcernAsStaff } from "~/concerns/concerns.server";
+import { RaiseConcernForm } from "~/concerns/staff-form";
+import { staffConcernSchema } from "~/concerns/validation";
 import { findTrainer, getTrainerOverview } from "~/staff/trainer-overview.server";
 import { CertificateStatusChip, InsuranceRows, Part, QualificationRows, SectionChip, Table, certificateHistory } from "~/staff/trainer-overview-ui";
 import { TRAINER_STATUS_LABELS, trainerStatus } from "~/marking/labels";
@@ -26,7 +29,7 @@ async function trainerOr404(userId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireRole(request, "assessor", "admin");
   const trainer = await trainerOr404(params.userId);
-  return { trainer, ...(await getTrainerOverview(getDb(), trainer, staff.role, serverClock())) };
+  return { trainer, viewerRole: staff.role, ...(await getTrainerOverview(getDb(), trainer, staff.role, serverClock())) };
 }
 
 const unlockSchema = z.object({
@@ -34,18 +37,30 @@ const unlockSchema = z.object({
   reason: z.string().trim().min(10, "Give a reason of at least 10 characters (it goes in the audit trail).").max(1000, "Keep the reason to 1,000 characters or fewer."),
 });
 
+type ActionReply = { fieldErrors: Record<string, string>; error: string | null; done: boolean; slug: string; concern: { reference: string; id: number } | null; concernErrors: Record<string, string> };
+const reply = (r: Partial<ActionReply>, status = 200) => data<ActionReply>({ fieldErrors: {}, error: null, done: false, slug: "", concern: null, concernErrors: {}, ...r }, { status });
+
+/** Unlocking an assessment, or (intent "concern") raising a concern about this trainer (issue 12: staff can raise concerns). */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const assessor = await requireRole(request, "assessor", "admin");
-  const parsed = validate(unlockSchema, formToObject(await readForm(request)));
+  const staff = await requireRole(request, "assessor", "admin");
+  const form = formToObject(await readForm(request));
   const trainer = await trainerOr404(params.userId);
-  if (!parsed.ok) return data({ fieldErrors: parsed.fieldErrors, error: null, done: false, slug: "" }, { status: 400 });
-  const result = await unlockAssessment(getDb(), { actorId: assessor.id, trainerId: trainer.id, slug: parsed.value.slug, reason: parsed.value.reason }, serverClock());
-  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, error: result.message, done: false, slug: parsed.value.slug }, { status: result.status });
-  return { fieldErrors: {} as Record<string, string>, error: null, done: true, slug: parsed.value.slug };
+  if (form.intent === "concern") {
+    const parsed = validate(staffConcernSchema, form);
+    if (!parsed.ok) return reply({ concernErrors: parsed.fieldErrors }, 400);
+    const raised = await raiseConcernAsStaff(getDb(), staff, trainer.id, parsed.value, serverClock());
+    if (!raised.ok) return reply({ error: raised.message }, raised.status);
+    return reply({ concern: raised.value });
+  }
+  const parsed = validate(unlockSchema, form);
+  if (!parsed.ok) return reply({ fieldErrors: parsed.fieldErrors }, 400);
+  const result = await unlockAssessment(getDb(), { actorId: staff.id, trainerId: trainer.id, slug: parsed.value.slug, reason: parsed.value.reason }, serverClock());
+  if (!result.ok) return reply({ error: result.message, slug: parsed.value.slug }, result.status);
+  return reply({ done: true, slug: parsed.value.slug });
 }
 
 export default function TrainerProgress() {
-  const { trainer, requirements, dbsRecordLink, modules, attempts, submissions, acceptances, certificates, currentCertificate, audit } = useLoaderData<typeof loader>();
+  const { trainer, viewerRole, requirements, dbsRecordLink, modules, attempts, submissions, acceptances, certificates, currentCertificate, audit } = useLoaderData<typeof loader>();
   const { status } = requirements;
   const actionData = useActionData<typeof action>();
   return (
@@ -67,6 +82,7 @@ export default function TrainerProgress() {
             ["part-report", "Written report"],
             ["part-agreement", "Agreement"],
             ["part-certificate", "Certificate"],
+            ["part-concern", "Raise a concern"],
             ["part-audit", "Audit entries"],
           ].map(([id, label]) => (
             <li key={id}>
@@ -228,6 +244,18 @@ export default function TrainerProgress() {
           ))}
         </ol>
       ) : null}
+      <p>
+        <Link to={`/supervision/${trainer.id}`}>Supervision record</Link> (its supervisor and admins; admins assign the supervisor there).
+      </p>
+      {viewerRole === "admin" ? (
+        <p>
+          <Link to={`/trainers/${trainer.id}/oversight-report`}>Oversight report for a commissioner</Link> (sent only after the trainer approves it).
+          <br />
+          <Link to={`/trainers/${trainer.id}/data-export`}>Data export for a subject access request</Link> (everything held about them, as a ZIP; audited).
+        </p>
+      ) : null}
+      <h2 id="part-concern">Raise a concern</h2>
+      <RaiseConcernForm hasCertificate={certificates.length > 0} errors={actionData?.concernErrors ?? {}} raised={actionData?.concern ?? null} viewerIsAdmin={viewerRole === "admin"} />
       <h2 id="part-audit">Audit entries</h2>
       {audit.length === 0 ? (
         <p>No audit entries.</p>

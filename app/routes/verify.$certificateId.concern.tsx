@@ -4,6 +4,7 @@ import { ErrorSummary, Field, Notice, SelectField, TextareaField } from "~/compo
 import { getDb } from "~/db.server";
 import { concernTarget, concernWait, raiseConcern, tooManyConcernsMessage } from "~/concerns/concerns.server";
 import { CATEGORIES, RELATIONSHIPS, concernSchema } from "~/concerns/validation";
+import { getPolicy } from "~/policy/policy.server";
 import { serverClock } from "~/utils/clock.server";
 import { getEnv } from "~/utils/env.server";
 import { formToObject, readForm, validate } from "~/utils/forms";
@@ -17,7 +18,7 @@ const options = (o: Record<string, string>) => Object.entries(o).map(([value, la
 export async function loader({ params }: LoaderFunctionArgs) {
   const target = await concernTarget(getDb(), params.certificateId ?? "");
   if (!target) throw new Response("We could not find a certificate with that ID.", { status: 404, statusText: "Not Found" });
-  return { target };
+  return { target, raiserShared: (await getPolicy(getDb())).concernRaiserSharedWithTrainer === 1 };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -33,7 +34,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function RaiseConcern() {
-  const { target } = useLoaderData<typeof loader>();
+  const { target, raiserShared } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string> = actionData?.fieldErrors ?? {};
@@ -49,6 +50,11 @@ export default function RaiseConcern() {
       <p>
         Tell the academy&rsquo;s governance team about a concern with {target.trainerName}, an Approved Trainer. We email you a link to confirm it, then give you a
         reference. Nothing you write is published; the verification page only ever shows the certificate&rsquo;s status.
+      </p>
+      <p>
+        {raiserShared
+          ? "The trainer is told that a concern was raised, what it is about and its outcome. Under the academy’s policy they are also told your name, organisation and how you know them (never your email address)."
+          : "The trainer is told that a concern was raised, what it is about and its outcome, but not who raised it."}
       </p>
       {actionData?.sent ? (
         <Notice>Thank you. We have emailed you a link: open it within 24 hours to confirm the concern, and you will get its reference.</Notice>

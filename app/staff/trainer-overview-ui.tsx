@@ -144,13 +144,16 @@ interface CertificateRow {
   suspension_reason: string | null;
   revoked_at: string | null;
   revocation_reason: string | null;
+  decisions: { what: "suspended" | "reinstated" | "revoked"; at: string; reason: string | null }[];
 }
 
-/** What happened to each certificate, in words (reinstatements are in the audit entries below). */
+/** What happened to each certificate, in words: issue, every staff decision with its reason (oldest first), supersession. */
 export function certificateHistory(c: CertificateRow): string {
   const parts = [`Issued ${formatMoment(c.issued_at)}, expires ${formatDate(c.expires_on)}`];
-  if (c.suspended_at) parts.push(`suspended ${formatMoment(c.suspended_at)}${c.suspension_reason ? ` (${c.suspension_reason})` : ""}`);
+  for (const d of c.decisions) parts.push(`${d.what} ${formatMoment(d.at)}${d.reason ? ` (${d.reason})` : ""}`);
+  // A suspension or revocation recorded before the audit trail named it still shows.
+  if (c.suspended_at && !c.decisions.some((d) => d.what === "suspended")) parts.push(`suspended ${formatMoment(c.suspended_at)}${c.suspension_reason ? ` (${c.suspension_reason})` : ""}`);
   if (c.superseded_at) parts.push(`superseded ${formatMoment(c.superseded_at)}`);
-  if (c.revoked_at) parts.push(`revoked ${formatMoment(c.revoked_at)}${c.revocation_reason ? ` (${c.revocation_reason})` : ""}`);
+  if (c.revoked_at && !c.decisions.some((d) => d.what === "revoked")) parts.push(`revoked ${formatMoment(c.revoked_at)}${c.revocation_reason ? ` (${c.revocation_reason})` : ""}`);
   return parts.join("; ");
 }

@@ -11,8 +11,7 @@ import type { DB } from "~db/connection";
 import type { Role } from "~db/schema";
 import type { AuditRow } from "~/audit/audit.server";
 import { certificateStatus } from "~/certificates/status";
-import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
-import { getEntryRequirementFacts } from "~/evidence/facts.server";
+import { trainerStatusFacts } from "~/certificates/public.server";
 import { dateOf } from "~/utils/dates";
 import { getTrainerRequirements } from "~/evidence/requirements.server";
 import { getModuleProgress, listAttemptsForTrainer } from "~/learning/progress.server";
@@ -62,7 +61,7 @@ function listSubmissions(db: DB, userId: number) {
 function listCertificates(db: DB, userId: number) {
   return db
     .selectFrom("certificate")
-    .select(["id", "user_id", "issued_at", "expires_on", "validity_ends_on", "expiry_basis", "superseded_by", "superseded_at", "suspended_at", "suspension_reason", "revoked_at", "revocation_reason"])
+    .select(["id", "user_id", "issued_at", "expires_on", "validity_ends_on", "expiry_basis", "superseded_by", "superseded_at", "suspended_at", "suspension_reason", "suspension_category", "revoked_at", "revocation_reason"])
     .where("user_id", "=", userId)
     .orderBy("issued_at", "desc")
     .orderBy("id", "desc")
@@ -108,9 +107,37 @@ function groupSubmissions(rows: Submission[]) {
  * needs them, so the page costs the same statements for every trainer.
  */
 async function currentCertificate(db: DB, userId: number, newest: Awaited<ReturnType<typeof listCertificates>>[number] | undefined, now: Date) {
-  const [facts, standing] = await Promise.all([getEntryRequirementFacts(db, userId), getAgreementRule(db, now).then((rule) => agreementStanding(db, userId, rule))]);
+  const facts = await trainerStatusFacts(db, userId, now);
   if (!newest) return null;
-  return { id: newest.id, issuedAt: newest.issued_at, expiresOn: newest.expires_on, live: certificateStatus(newest, { ...facts, agreement: standing }, dateOf(now)) };
+  return { id: newest.id, issuedAt: newest.issued_at, expiresOn: newest.expires_on, live: certificateStatus(newest, facts, dateOf(now)) };
+}
+
+const DECISIONS = { "certificate.suspended": "suspended", "certificate.reinstated": "reinstated", "certificate.revoked": "revoked" } as const;
+
+/**
+ * Staff decisions on the trainer's certificates, oldest first, with the reason staff gave: one
+ * statement for every trainer, with or without certificates (the audit entries below are capped;
+ * this history is not).
+ */
+async function certificateDecisions(db: DB, trainerId: number) {
+  const rows = await db
+    .selectFrom("audit_event")
+    .select(["subject_id", "action", "occurred_at", "details"])
+    .where("subject_type", "=", "certificate")
+    .where("subject_id", "in", db.selectFrom("certificate").select("certificate.id").where("certificate.user_id", "=", trainerId))
+    .where("action", "in", Object.keys(DECISIONS))
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => {
+    let reason: string | null = null;
+    try {
+      const parsed = JSON.parse(r.details ?? "{}") as { reason?: unknown };
+      reason = typeof parsed.reason === "string" ? parsed.reason : null;
+    } catch {
+      reason = null;
+    }
+    return { certificateId: r.subject_id!, what: DECISIONS[r.action as keyof typeof DECISIONS], at: r.occurred_at, reason };
+  });
 }
 
 export async function getTrainerOverview(db: DB, trainer: { id: number }, viewerRole: Role, now: Date) {
@@ -123,7 +150,7 @@ export async function getTrainerOverview(db: DB, trainer: { id: number }, viewer
     listAcceptances(db, id),
     listCertificates(db, id),
   ]);
-  const [current, audit] = await Promise.all([currentCertificate(db, id, certificates[0], now), auditAbout(db, [
+  const [current, decisions, audit] = await Promise.all([currentCertificate(db, id, certificates[0], now), certificateDecisions(db, id), auditAbout(db, [
     { type: "user", ids: [id] },
     { type: "qualification", ids: requirements.qualifications.map((q) => q.id) },
     { type: "insurance_policy", ids: requirements.insurance.map((p) => p.id) },
@@ -142,7 +169,7 @@ export async function getTrainerOverview(db: DB, trainer: { id: number }, viewer
     attempts: attempts.map((a) => ({ ...a, percent: percentShown(a.score ?? 0, a.total), versionLabel: versionLabel(a.content_hash) })),
     submissions: groupSubmissions(submissionRows),
     acceptances: acceptances.map((a) => ({ ...a, versionLabel: versionLabel(a.agreement_version) })),
-    certificates,
+    certificates: certificates.map((c) => ({ ...c, decisions: decisions.filter((d) => d.certificateId === c.id) })),
     currentCertificate: current,
     audit: audit.map((e) => ({ id: e.id, at: e.occurred_at, action: e.action, subjectType: e.subject_type, subjectId: e.subject_id, actor: e.actor_name, details: e.details })),
   };

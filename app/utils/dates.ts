@@ -100,3 +100,50 @@ export function formatTimeOfDay(instant: string | Date): string {
   const d = instantOf(instant);
   return d ? TIME_SECONDS_LONDON.format(d) : "—";
 }
+
+/**
+ * The instant a UK calendar day begins ('2026-07-01' → 2026-06-30T23:00:00Z in summer time), for
+ * "from day A to day B" filters over stored instants. Clocks change at 01:00 UTC, never at
+ * midnight, so the day's first moment is always 00:00 UTC or 23:00 UTC the day before.
+ */
+export function londonDayStart(date: string): Date {
+  const midnightUtc = new Date(`${date}T00:00:00Z`);
+  const hourBefore = new Date(midnightUtc.getTime() - 3_600_000);
+  return londonDayOf(hourBefore) === date ? hourBefore : midnightUtc;
+}
+
+const DATE_TIME_PARTS_LONDON = new Intl.DateTimeFormat("en-GB", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZone: "Europe/London",
+});
+
+/**
+ * An instant as UK local time for data files (CSV exports), in a form spreadsheets sort and
+ * parse: '2026-11-30 09:12:05'. Not for the interface, which uses `formatMoment`.
+ */
+export function londonDateTimeOf(instant: string | Date | null): string | null {
+  if (!instant) return null;
+  const d = instantOf(instant);
+  if (!d) return null;
+  const p = Object.fromEntries(DATE_TIME_PARTS_LONDON.formatToParts(d).map((part) => [part.type, part.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** The hour of the day in the UK (0–23) at an instant. */
+export function londonHourOf(instant: Date): number {
+  return Number(DATE_TIME_PARTS_LONDON.formatToParts(instant).find((part) => part.type === "hour")?.value ?? 0);
+}
+
+const MONTH_UTC = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+
+/** A calendar month: '2026-03' → 'March 2026'. */
+export function formatMonth(month: string): string {
+  const d = instantOf(`${month}-01T00:00:00Z`);
+  return d ? MONTH_UTC.format(d) : "—";
+}

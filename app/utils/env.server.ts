@@ -87,6 +87,16 @@ const schema = z.object({
   ACADEMY_WORKERS: wholeNumber(1, 1024).default(1),
   /** Where `npm run content:build` wrote the compiled content. */
   CONTENT_BUILD_DIR: z.string().default("content/.generated"),
+  /** How much the server logs (ADR 0036): info is one line per request plus jobs, emails and errors. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be fatal, error, warn, info, debug, trace or silent" }).default("info"),
+  /** json: one JSON object per line; pretty: for reading in a terminal. Unset: pretty on a terminal and in development, else json. */
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
+  /** On SIGTERM, how long requests in flight (and a scheduled-jobs run) may take to finish before their connections are closed. */
+  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(1, 600).default(20),
+  /** Serve Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics (ADR 0036). Unset: no metrics endpoint. */
+  METRICS_PORT: wholeNumber(1, 65535).optional(),
+  /** The address the metrics port listens on: keep it private (127.0.0.1 or the monitoring network). */
+  METRICS_HOST: z.string().default("127.0.0.1"),
   /** End-to-end tests only: 1 adds the endpoint that moves the server's clock. Never in a real deployment. */
   ATA_TEST_CLOCK: flag.default("0"),
 });

@@ -102,3 +102,20 @@ export function containsText(column: string, pattern: string): Expression<SqlBoo
 }
 
 export type { Cursor, CursorValue };
+
+/**
+ * Every row of a filtered query in keyset order, `size` rows per query, for streamed exports:
+ * each batch is one indexed range read, so memory holds one batch whatever the total.
+ */
+export async function* keysetBatches<Row>(filtered: AnySelect<Row>, sort: KeysetSort<Row>, size = 1000): AsyncGenerator<Row[]> {
+  let from: Cursor | null = null;
+  for (;;) {
+    let q = filtered;
+    const after = from;
+    if (after) q = q.where((eb) => beyond(eb, sort, after, sort.direction === "asc" ? ">" : "<"));
+    const rows = await q.orderBy(sortExpression(sort.column), sort.direction).orderBy(sql.ref(sort.id), sort.direction).limit(size).execute();
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    from = sort.key(rows[rows.length - 1]!);
+  }
+}

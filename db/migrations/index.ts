@@ -16,6 +16,20 @@ import * as invitationsAndEmailConfirmation from "./2026-12-01-0600-invitations-
 import * as publicRegister from "./2026-12-01-0700-public-register";
 import * as issuedCredentialCertificate from "./2026-12-01-0800-issued-credential-certificate";
 import * as concerns from "./2026-12-01-0810-concerns";
+import * as notifications from "./2026-12-01-0900-notifications";
+import * as supervision from "./2026-12-01-0910-supervision";
+import * as dbsOriginalViewing from "./2026-12-01-0920-dbs-original-viewing";
+import * as certificateStatus from "./2026-12-01-0930-certificate-status";
+import * as outboxDismissed from "./2026-12-01-1010-outbox-dismissed";
+import * as oversightReportShares from "./2026-12-01-1000-oversight-report-shares";
+import * as dashboardIndexes from "./2026-12-01-1020-dashboard-indexes";
+import * as coveringStatusFacts from "./2026-12-01-1030-covering-status-facts";
+import * as sessionDevices from "./2026-12-01-1040-session-devices";
+import * as twoFactor from "./2026-12-01-1100-two-factor";
+import * as dataExports from "./2026-12-01-1120-data-exports";
+import * as erasureRequests from "./2026-12-01-1140-erasure-requests";
+import * as trainerProgress from "./2026-12-01-1220-trainer-progress";
+import * as certificateStatusTriggerColumns from "./2026-12-01-1225-certificate-status-trigger-columns";
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so the bundler sees
@@ -39,4 +53,18 @@ export const migrations: Record<string, Migration> = {
   "2026-12-01-0700-public-register": publicRegister,
   "2026-12-01-0800-issued-credential-certificate": issuedCredentialCertificate,
   "2026-12-01-0810-concerns": concerns,
+  "2026-12-01-0900-notifications": notifications,
+  "2026-12-01-0910-supervision": supervision,
+  "2026-12-01-0920-dbs-original-viewing": dbsOriginalViewing,
+  "2026-12-01-0930-certificate-status": certificateStatus,
+  "2026-12-01-1000-oversight-report-shares": oversightReportShares,
+  "2026-12-01-1010-outbox-dismissed": outboxDismissed,
+  "2026-12-01-1020-dashboard-indexes": dashboardIndexes,
+  "2026-12-01-1030-covering-status-facts": coveringStatusFacts,
+  "2026-12-01-1040-session-devices": sessionDevices,
+  "2026-12-01-1100-two-factor": twoFactor,
+  "2026-12-01-1120-data-exports": dataExports,
+  "2026-12-01-1140-erasure-requests": erasureRequests,
+  "2026-12-01-1220-trainer-progress": trainerProgress,
+  "2026-12-01-1225-certificate-status-trigger-columns": certificateStatusTriggerColumns,
 };

@@ -142,7 +142,7 @@ function certificateRow(plan: TrainerPlan, userId: number, ctx: SeedContext, dat
     agreement_version: ctx.agreementVersion, modules_json: JSON.stringify(ctx.modules.map((m) => ({ slug: m.slug, title: m.slug, passedAt: dates.issuedAt, version: "2026.1" }))),
     report_json: JSON.stringify({ releasedAt: dates.issuedAt, version: "2026.1" }), scope_json: JSON.stringify({ may: ["Deliver exercise within the agreed programme"], mayNot: ["Diagnose"] }),
     issuer: "RMR Approved Trainer Academy", eligibility_key: `seed-${plan.index}-${state.id}`, superseded_by: state.supersededBy ?? null, superseded_at: state.supersededBy ? dates.issuedAt : null,
-    suspended_at: suspended ? dates.issuedAt : null, suspension_reason: suspended ? "Concern raised by a case manager; under review." : null, suspended_by: suspended ? ctx.staffIds[0]! : null,
+    suspended_at: suspended ? dates.issuedAt : null, suspension_reason: suspended ? "Concern raised by a case manager; under review." : null, suspended_by: suspended ? ctx.staffIds[0]! : null, suspension_category: suspended ? "under_review" : null,
     revoked_at: revoked ? dates.issuedAt : null, revocation_reason: revoked ? "Worked outside the scope of practice." : null, revoked_by: revoked ? ctx.staffIds[0]! : null, pdf: ctx.pdf,
   };
 }

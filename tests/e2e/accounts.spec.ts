@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
-import { expectAccessible, confirmEmailFromOutbox, linkFromOutbox, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
+import { enrolSecondFactor, expectAccessible, confirmEmailFromOutbox, linkFromOutbox, setServerClockOffset, signIn, signOut, signUp, uniqueEmail } from "./support/helpers";
 import { PASSWORD, addQualification, randomDbsNumber, recordDbs } from "./support/entry";
 
 /** Issue 13: confirming an email address (item 15) and invitations (item 9). */
@@ -85,6 +85,10 @@ test.describe("accounts", () => {
     await invitee.getByLabel("Password", { exact: true }).fill("ivy invited password");
     await invitee.getByLabel("Confirm password").fill("ivy invited password");
     await invitee.getByRole("button", { name: "Create my account" }).click();
+    // Staff must use two-factor sign-in (ADR 0032): the new assessor sets it up before any page.
+    await expect(invitee).toHaveURL(/\/account\/two-factor\?redirectTo=%2Fdashboard/);
+    await enrolSecondFactor(invitee, email);
+    await invitee.getByRole("link", { name: "I have kept my recovery codes: continue" }).click();
     await expect(invitee).toHaveURL(/\/dashboard/);
     await expect(invitee.locator(".account")).toContainText("Assessor");
     await signOut(invitee);

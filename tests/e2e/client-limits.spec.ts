@@ -97,7 +97,7 @@ test("behind a proxy that does not pass Host on, form posts still work and the l
     expect(response.status()).toBe(400);
     expect(await response.text()).toContain("The email address or password is not right");
   }
-  const lines = server.output().split("\n").filter((line) => line.includes("the reverse proxy does not pass the Host header on"));
+  const lines = server.logMessages().filter((line) => line.includes("the reverse proxy does not pass the Host header on"));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toContain('arrive with Host "127.0.0.1:');
   expect(lines[0]).toContain("proxy_set_header Host $host");

@@ -72,7 +72,8 @@ test("a case manager raises and confirms a concern; an admin triages it, suspend
 
   // The verification page shows the status only: nothing of the concern.
   await visitor.goto(`/verify/${trainer.certificateId}`);
-  await expect(visitor.locator(".verify-status__value")).toContainText("Suspended");
+  await expect(visitor.locator(".verify-status__value")).toHaveText(/Suspended — under review/);
+  expect(((await (await visitor.request.get(`/verify/${trainer.certificateId}.json`)).json()) as { reason: string }).reason).toBe("under review");
   for (const path of [`/verify/${trainer.certificateId}`, `/verify/${trainer.certificateId}.json`]) {
     const body = await (await visitor.request.get(path)).text();
     for (const secret of [concernText, reference, "casey.concern@case-management.example", "Casey Manager"]) expect(body, `${path} holds ${secret}`).not.toContain(secret);
@@ -95,5 +96,15 @@ test("a case manager raises and confirms a concern; an admin triages it, suspend
   await visitor.goto(`/verify/${trainer.certificateId}`);
   await expect(visitor.locator(".verify-status__value")).toContainText("Valid");
   await visitorContext.close();
+  await signOut(page);
+
+  // 6. The trainer was told a concern exists and its outcome, never who raised it or what they wrote.
+  await signIn(page, trainer.email, trainer.password);
+  await page.goto("/dashboard");
+  const told = page.getByRole("region", { name: "Concerns about your practice" });
+  await expect(told).toContainText("A concern about scope of practice");
+  await expect(told).toContainText("Outcome: Advice given; supervision action completed; no further action.");
+  for (const secret of [concernText, "Casey Manager", "casey.concern@case-management.example", "North Wales Case Management", reference]) await expect(told).not.toContainText(secret);
+  await expectAccessible(page);
   await signOut(page);
 });

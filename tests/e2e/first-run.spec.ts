@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible } from "./support/helpers";
+import { enrolSecondFactor, expectAccessible } from "./support/helpers";
 import { startOwnServer } from "./support/own-server";
 
 let server: Awaited<ReturnType<typeof startOwnServer>>;
@@ -25,6 +25,9 @@ test("on an empty database the server prints a one-time link that creates the fi
   await page.getByLabel("Password", { exact: true }).fill("founder password 1");
   await page.getByLabel("Confirm password").fill("founder password 1");
   await page.getByRole("button", { name: "Create administrator" }).click();
+  // Staff must use two-factor sign-in (ADR 0032): the first admin sets it up before any staff page.
+  await enrolSecondFactor(page, "founder@e2e.test");
+  await page.getByRole("link", { name: "I have kept my recovery codes: continue" }).click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
   await expect(page.locator(".account")).toContainText("Admin");
   await context.close();

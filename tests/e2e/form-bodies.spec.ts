@@ -23,7 +23,12 @@ function urlOf(route: string): string {
   const catalog = readCatalog();
   const mod = catalog.modules[0]!;
   const values: Record<string, string> = { $slug: mod.slug, $section: mod.sections[0]!.id, $kind: "insurance", $: "no-such-page" };
-  const segments = route.split(".").filter((s) => s !== "_index").map((s) => values[s] ?? (s.startsWith("$") ? "1" : s));
+  // Remix flat routes: a trailing "_" ("account_.erasure") only opts out of the parent's layout; it is not in the URL.
+  const segments = route
+    .split(".")
+    .filter((s) => s !== "_index")
+    .map((s) => s.replace(/_$/, ""))
+    .map((s) => values[s] ?? (s.startsWith("$") ? "1" : s));
   return `/${segments.join("/")}${route.endsWith("_index") ? "?index" : ""}`;
 }
 

@@ -1,5 +1,6 @@
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./support/accounts";
+import { signInByRequest } from "./support/helpers";
 import { startOwnServer } from "./support/own-server";
 
 /**
@@ -80,7 +81,7 @@ test("a revocation through one worker clears the cached verification view in eve
   for (let i = 0; i < 6; i += 1) expect(await status()).toBe("valid");
 
   const admin = await client(a.baseUrl);
-  expect((await admin.post("/login", { form: { email: E2E_ADMIN.email, password: E2E_ADMIN.password, redirectTo: "" } })).status()).toBe(302);
+  await signInByRequest(admin, a.baseUrl, E2E_ADMIN);
   const revoked = await admin.post("/admin/certificates", { form: { intent: "revoke", id: certificateId, reason: "Serious breach of the scope of practice" } });
   expect(revoked.status()).toBeLessThan(400);
   await admin.dispose();

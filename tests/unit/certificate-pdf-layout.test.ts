@@ -35,7 +35,7 @@ function certificate(titles: string[], name = NAME): Certificate {
     issuer: "RMR Medical-Legal Personal Trainer Framework",
     eligibility_key: "x",
     // A current certificate: nothing superseded, suspended or revoked, no stored PDF yet.
-    ...{ superseded_by: null, superseded_at: null, suspended_at: null, suspension_reason: null, suspended_by: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null },
+    ...{ superseded_by: null, superseded_at: null, suspended_at: null, suspension_reason: null, suspended_by: null, suspension_category: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null, holder_erased_at: null },
   };
 }
 

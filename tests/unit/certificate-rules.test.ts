@@ -183,7 +183,11 @@ describe("eligibility", () => {
 
 describe("live status", () => {
   const cert = { expires_on: "2027-03-31", validity_ends_on: "2027-06-01", superseded_by: null, suspended_at: null, revoked_at: null };
-  const entry = () => ({ ...eligibleFacts().entry, agreement: { acceptedCurrent: true, windowEndsOn: "2026-07-01" } });
+  const entry = () => ({
+    ...eligibleFacts().entry,
+    agreement: { acceptedCurrent: true, windowEndsOn: "2026-07-01" },
+    supervision: { nextDueOn: null as string | null, graceDays: 14, suspendsWhenOverdue: true },
+  });
 
   it("is valid while everything holds", () => {
     expect(certificateStatus(cert, entry(), today)).toEqual({ status: "valid", reason: null });
@@ -228,6 +232,29 @@ describe("live status", () => {
     lapsed.insurance = null;
     expect(certificateStatus(cert, lapsed, "2026-06-10").reason).toBe("insurance lapsed");
     expect(certificateStatus(cert, pending, "2027-06-01").status).toBe("expired");
+  });
+
+  it("overdue supervision suspends only with the policy switch on, from the day after due date + grace (ADR 0026)", () => {
+    const due = entry();
+    due.supervision = { nextDueOn: "2026-06-10", graceDays: 14, suspendsWhenOverdue: true };
+    expect(certificateStatus(cert, due, "2026-06-24")).toEqual({ status: "valid", reason: null });
+    expect(certificateStatus(cert, due, "2026-06-25")).toEqual({ status: "suspended", reason: "supervision overdue" });
+    // The switch off (the default): only flagged, never suspended.
+    expect(certificateStatus(cert, { ...due, supervision: { ...due.supervision, suspendsWhenOverdue: false } }, "2026-06-25")).toEqual({ status: "valid", reason: null });
+    // No supervisor assigned: nothing is overdue.
+    expect(certificateStatus(cert, { ...due, supervision: { ...due.supervision, nextDueOn: null } }, "2027-01-01")).toEqual({ status: "valid", reason: null });
+    // Grace 0: overdue the day after the due date.
+    expect(certificateStatus(cert, { ...due, supervision: { ...due.supervision, graceDays: 0 } }, "2026-06-10").status).toBe("valid");
+    expect(certificateStatus(cert, { ...due, supervision: { ...due.supervision, graceDays: 0 } }, "2026-06-11").reason).toBe("supervision overdue");
+    // Lapsed evidence and the agreement are named first.
+    expect(certificateStatus(cert, { ...due, insurance: null }, "2026-06-25").reason).toBe("insurance lapsed");
+    expect(certificateStatus(cert, { ...due, agreement: { acceptedCurrent: false, windowEndsOn: "2026-06-20" } }, "2026-06-25").reason).toBe("agreement not accepted");
+  });
+
+  it("an admin suspension under review reads \"under review\"; any other reads as the framework's governance (ADR 0027)", () => {
+    expect(certificateStatus({ ...cert, suspended_at: "z", suspension_category: "under_review" }, entry(), today)).toEqual({ status: "suspended", reason: "under review" });
+    expect(certificateStatus({ ...cert, suspended_at: "z", suspension_category: null }, entry(), today)).toEqual({ status: "suspended", reason: "suspended by the framework's governance" });
+    expect(certificateStatus({ ...cert, suspended_at: "z", suspension_category: "governance" }, null, today).reason).toBe("suspended by the framework's governance");
   });
 
   it("revoked beats everything, then superseded, then an admin suspension", () => {

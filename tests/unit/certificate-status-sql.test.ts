@@ -3,7 +3,11 @@
  * facts loader, and its SQL form (status-sql.server.ts) that lists filter and sort with. This
  * proves they agree on every combination of certificate state and entry-requirement facts, and
  * on the trainer's standing on the agreement (accepted the version in force, only an older one, or
- * none) with no agreement, inside its re-acceptance window, on the day it ends and after it.
+ * none) with no agreement, inside its re-acceptance window, on the day it ends and after it; and
+ * on supervision (no supervisor, scheduled, due within the grace period, overdue) with the policy
+ * switch off and on (ADR 0026). The row form (`liveStatusOfRow`, which the credential sync and
+ * the lists use) must give the same status and the same public reason, including the category of
+ * a staff suspension ("under review", ADR 0027).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
@@ -11,8 +15,9 @@ import { iso } from "~/utils/clock";
 import { addDays } from "~/utils/dates";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
-import { liveStatusIs, liveStatusSql } from "~/certificates/status-sql.server";
+import { liveStatusIs, liveStatusOfRow, liveStatusSql, statusFactColumns, type StatusRules } from "~/certificates/status-sql.server";
 import { agreementStanding, type AgreementRule } from "~/agreement/reacceptance.server";
+import { supervisionStanding, type SupervisionRule } from "~/supervision/supervision.server";
 import { createTestDb } from "../helpers/db";
 
 const today = "2026-06-01";
@@ -60,17 +65,23 @@ const CURRENT = [false, true].flatMap((suspended) => [-1, 0, 1].flatMap((validit
  */
 const ACCEPTANCE = [["v1", "v2"], ["v1"], []] as const;
 const rule = (windowEndsIn: number): AgreementRule => ({ currentVersion: "v2", label: "2026.2", publishedAt: iso(now), windowDays: 30, windowEndsOn: d(windowEndsIn) });
-const RULES: [string, AgreementRule | null][] = [
-  ["no agreement", null],
-  ["inside the window", rule(1)],
-  ["the window ends today", rule(0)],
-  ["after the window", rule(-5)],
+/** Each trainer's next supervision due date relative to today (null: no supervisor), turning like the acceptance. */
+const SUPERVISION = [null, 10, -7, -8, 0] as const;
+const OFF: SupervisionRule = { intervalMonths: 3, graceDays: 7, suspendsWhenOverdue: false };
+const ON: SupervisionRule = { intervalMonths: 3, graceDays: 7, suspendsWhenOverdue: true };
+const RULES: [string, StatusRules][] = [
+  ["no agreement", { agreement: null, supervision: OFF }],
+  ["inside the window", { agreement: rule(1), supervision: OFF }],
+  ["the window ends today", { agreement: rule(0), supervision: OFF }],
+  ["after the window", { agreement: rule(-5), supervision: OFF }],
+  ["supervision switch on, inside the agreement window", { agreement: rule(1), supervision: ON }],
+  ["supervision switch on, no grace, no agreement", { agreement: null, supervision: { ...ON, graceDays: 0 } }],
 ];
 
 let db: DB;
 let certCount = 0;
 
-async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, accepted: readonly string[], evidenceId: string | null): Promise<{ userId: number; evidenceId: string }> {
+async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, accepted: readonly string[], supervisionDue: number | null, evidenceId: string | null): Promise<{ userId: number; evidenceId: string }> {
   const at = iso(now);
   const user = await db
     .insertInto("user")
@@ -103,6 +114,9 @@ async function addTrainer(ins: Ins, dbs: Dbs, quals: Qual, accepted: readonly st
   for (const version of accepted) {
     await db.insertInto("agreement_acceptance").values({ user_id: user.id, agreement_version: version, typed_name: "T", accepted_at: at }).execute();
   }
+  if (supervisionDue !== null) {
+    await db.insertInto("supervision").values({ trainer_user_id: user.id, supervisor_user_id: user.id, assigned_at: at, assigned_by_user_id: null, next_due_on: d(supervisionDue) }).execute();
+  }
   return { userId: user.id, evidenceId: fileId };
 }
 
@@ -130,6 +144,8 @@ async function addCertificate(userId: number, state: { suspended?: boolean; vali
       suspended_at: state.suspended ? at : null,
       suspension_reason: null,
       suspended_by: null,
+      // Half the staff suspensions are "under review" (ADR 0027).
+      suspension_category: state.suspended && certCount % 2 === 0 ? "under_review" : null,
       revoked_at: state.revoked ? at : null,
       revocation_reason: null,
       revoked_by: null,
@@ -149,7 +165,7 @@ beforeAll(async () => {
       for (const dbs of Object.values(DBS))
         for (const quals of Object.values(QUALIFICATIONS))
           for (const [c, current] of CURRENT.entries()) {
-            const trainer = await addTrainer(ins, dbs, quals, ACCEPTANCE[(i + c) % ACCEPTANCE.length]!, evidence);
+            const trainer = await addTrainer(ins, dbs, quals, ACCEPTANCE[(i + c) % ACCEPTANCE.length]!, SUPERVISION[(i + c) % SUPERVISION.length]!, evidence);
             evidence = trainer.evidenceId;
             await addCertificate(trainer.userId, current);
             // History that must never read as current, whatever the facts.
@@ -163,12 +179,13 @@ beforeAll(async () => {
   db = base;
 }, 300_000); // About 7,300 trainers.
 
-describe.each(RULES)("the SQL live status (%s)", (_name, agreement) => {
+describe.each(RULES)("the SQL live status (%s)", (_name, rules) => {
+  const { agreement } = rules;
   it("agrees with the pure rule (fed by the real facts loaders) on every combination", async () => {
     const rows = await db
       .selectFrom("certificate")
-      .select(["id", "user_id", "expires_on", "validity_ends_on", "superseded_by", "suspended_at", "revoked_at"])
-      .select((eb) => liveStatusSql(eb, today, agreement).as("sql_status"))
+      .select(["id", "user_id"])
+      .select((eb) => [...statusFactColumns(eb, rules), liveStatusSql(eb, today, rules).as("sql_status")])
       .execute();
     expect(rows.length).toBe(Object.keys(INSURANCE).length * Object.keys(DBS).length * Object.keys(QUALIFICATIONS).length * (CURRENT.length + 3));
     const facts = new Map<number, Parameters<typeof certificateStatus>[1] & object>();
@@ -176,9 +193,16 @@ describe.each(RULES)("the SQL live status (%s)", (_name, agreement) => {
     const seen = new Set<CertificateStatus>();
     const reasons = new Set<string | null>();
     for (const row of rows) {
-      if (!facts.has(row.user_id)) facts.set(row.user_id, { ...(await getEntryRequirementFacts(db, row.user_id)), agreement: await agreementStanding(db, row.user_id, agreement) });
+      if (!facts.has(row.user_id))
+        facts.set(row.user_id, {
+          ...(await getEntryRequirementFacts(db, row.user_id)),
+          agreement: await agreementStanding(db, row.user_id, agreement),
+          supervision: await supervisionStanding(db, row.user_id, rules.supervision),
+        });
       const live = certificateStatus(row, facts.get(row.user_id)!, today);
       const pure = live.status;
+      const fromRow = liveStatusOfRow(row, today, rules);
+      if (fromRow.status !== live.status || fromRow.reason !== live.reason) mismatches.push(`${row.id}: pure ${live.status} (${live.reason}), row ${fromRow.status} (${fromRow.reason})`);
       seen.add(pure);
       reasons.add(live.reason);
       if (pure !== row.sql_status) mismatches.push(`${row.id}: pure ${pure}, sql ${row.sql_status}`);
@@ -187,12 +211,15 @@ describe.each(RULES)("the SQL live status (%s)", (_name, agreement) => {
     expect([...seen].sort()).toEqual(Object.keys(STATUS_LABELS).sort());
     // The agreement suspends only once its window has ended (today >= windowEndsOn).
     expect(reasons.has("agreement not accepted")).toBe(agreement !== null && today >= agreement.windowEndsOn);
+    // Overdue supervision suspends only with the switch on; a staff suspension under review says so.
+    expect(reasons.has("supervision overdue")).toBe(rules.supervision.suspendsWhenOverdue);
+    expect(reasons.has("under review")).toBe(true);
   }, 120_000);
 
   it("filters by each status exactly as the CASE expression labels it", async () => {
-    const all = await db.selectFrom("certificate").select("id").select((eb) => liveStatusSql(eb, today, agreement).as("s")).execute();
+    const all = await db.selectFrom("certificate").select("id").select((eb) => liveStatusSql(eb, today, rules).as("s")).execute();
     for (const status of Object.keys(STATUS_LABELS) as CertificateStatus[]) {
-      const filtered = await db.selectFrom("certificate").select("id").where((eb) => liveStatusIs(eb, status, today, agreement)).orderBy("id").execute();
+      const filtered = await db.selectFrom("certificate").select("id").where((eb) => liveStatusIs(eb, status, today, rules)).orderBy("id").execute();
       expect(filtered.map((r) => r.id), status).toEqual(all.filter((r) => r.s === status).map((r) => r.id).sort());
       expect(filtered.length, status).toBeGreaterThan(0);
     }

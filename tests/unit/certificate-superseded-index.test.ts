@@ -24,7 +24,7 @@ beforeAll(async () => {
   const rows = Array.from({ length: 40 }, (_, n) => ({
     id: id(n), user_id: user.id, trainer_name: "Chain Trainer", issued_at: iso(now), expires_on: "2027-06-01", expiry_basis: "validity period" as const, validity_ends_on: "2027-06-01",
     agreement_version: "v1", modules_json: "[]", report_json: "{}", scope_json: "{}", issuer: "RMR", eligibility_key: `k${n}`,
-    superseded_by: n < 39 ? id(n + 1) : null, superseded_at: n < 39 ? iso(now) : null, suspended_at: null, suspension_reason: null, suspended_by: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null,
+    superseded_by: n < 39 ? id(n + 1) : null, superseded_at: n < 39 ? iso(now) : null, suspended_at: null, suspension_reason: null, suspended_by: null, suspension_category: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null,
   }));
   await db.insertInto("certificate").values(rows).execute();
 });

@@ -2,8 +2,10 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RETENTION } from "~/jobs/housekeeping.server";
 import { DEFAULT_POLICY } from "~/policy/policy";
+import { ERASED_NAME, MARKS_RETENTION_YEARS, NO_LONGER_LISTED } from "~/erasure/policy";
 import { ABSOLUTE_LIFETIME_MS, IDLE_TIMEOUT_MS } from "~/auth/session.server";
 import { DAY, HOUR } from "~/utils/clock";
+import { EXPORT_LIFETIME_DAYS } from "~/data-export/rules";
 import { parsePage } from "../../scripts/lib/content/parse";
 
 /** Issue 13 item 14: the footer pages are content, versioned like the rest (ADR 0020). */
@@ -34,10 +36,16 @@ describe("footer pages", () => {
     expect(text).toContain(`after ${IDLE_TIMEOUT_MS / HOUR} hours without activity or ${ABSOLUTE_LIFETIME_MS / DAY} days after you sign in`);
     expect(text).toContain(`deleted ${RETENTION.usedOrExpiredLinkMs / DAY} days after they were used or expired`);
     expect(text).toContain(`kept ${RETENTION.sentEmailMs / DAY} days after sending`);
+    expect(text).toContain(`deleted ${EXPORT_LIFETIME_DAYS} days after it is ready`);
+    expect(text).toContain(`for ${EXPORT_LIFETIME_DAYS} days`);
     expect(RETENTION.throttleMs).toBe(DAY);
     expect(text).toContain("deleted a day after their counting window ends");
     expect(text).toMatch(/Only administrators can see DBS certificate details/);
     expect(text).toMatch(/Information Commissioner's Office \(ICO\)/);
+    // Erasure (issue 17 item 4, ADR 0034): the periods and wording the code uses.
+    expect(text).toContain(`for ${["", "one", "two", "three", "four", "five", "six"][MARKS_RETENTION_YEARS]} years after the erasure`);
+    expect(text).toContain(`reads "${NO_LONGER_LISTED}"`);
+    expect(text).toContain(`(replaced by "${ERASED_NAME}")`);
   });
 
   it("the accessibility statement names WCAG 2.2 AA, how it was tested, known issues and a contact", () => {

@@ -22,7 +22,7 @@ async function insertCertificates(db: ReturnType<typeof openDatabase>["db"], use
       .values({
         id, user_id: userId, trainer_name: "Race Trainer", issued_at: iso(now), expires_on: "2027-06-01", expiry_basis: "validity period", validity_ends_on: "2027-06-01",
         agreement_version: "v1", modules_json: "[]", report_json: JSON.stringify({ releasedAt: null, version: null }), scope_json: JSON.stringify({ may: [], mayNot: [] }),
-        issuer: "RMR", eligibility_key: "k", superseded_by: "superseded-so-the-one-current-index-allows-many", superseded_at: iso(now), suspended_at: null, suspension_reason: null, suspended_by: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null,
+        issuer: "RMR", eligibility_key: "k", superseded_by: "superseded-so-the-one-current-index-allows-many", superseded_at: iso(now), suspended_at: null, suspension_reason: null, suspended_by: null, suspension_category: null, revoked_at: null, revocation_reason: null, revoked_by: null, pdf: null,
       })
       .execute();
   }

@@ -23,7 +23,7 @@ let ctx: Awaited<ReturnType<typeof seedContext>>;
 
 /** Every certificate's credentials against the one-at-a-time rule: one live one exactly when it should have one, revoked with the rule's reason otherwise. */
 async function expectCredentialsFollowTheRule() {
-  const certs = await db.selectFrom("certificate").select(["id", "user_id", "revoked_at", "superseded_by", "suspended_at", "expires_on", "validity_ends_on"]).execute();
+  const certs = await db.selectFrom("certificate").select(["id", "user_id", "revoked_at", "superseded_by", "suspended_at", "suspension_category", "expires_on", "validity_ends_on"]).execute();
   const credentials = await db.selectFrom("issued_credential").select(["certificate_id", "revoked_at", "revocation_reason", "json", "status_list_id", "status_index"]).execute();
   expect(new Set(credentials.map((c) => `${c.status_list_id}:${c.status_index}`)).size).toBe(credentials.length);
   for (const cert of certs) {
@@ -71,7 +71,7 @@ describe("the hourly sync", () => {
   /** Trainers holding a valid certificate today, whose insurance is then withdrawn. */
   async function lapseInsurance(count: number, skip: number) {
     const valid = [];
-    for (const cert of await db.selectFrom("certificate").select(["id", "user_id", "revoked_at", "superseded_by", "suspended_at", "expires_on", "validity_ends_on"]).orderBy("id").execute()) {
+    for (const cert of await db.selectFrom("certificate").select(["id", "user_id", "revoked_at", "superseded_by", "suspended_at", "suspension_category", "expires_on", "validity_ends_on"]).orderBy("id").execute()) {
       if ((await liveStatusOf(db, cert, now)).status === "valid") valid.push(cert.user_id);
     }
     const users = valid.slice(skip, skip + count);

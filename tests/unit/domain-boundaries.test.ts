@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
  * domains by issuing certificates. A domain that imports certificates or approval again would bring
  * back the `agreement ↔ certificates` cycle and a trigger that issues on its own.
  */
-const DOMAINS = ["evidence", "assessment", "agreement", "marking", "learning", "concerns"];
+const DOMAINS = ["evidence", "assessment", "agreement", "marking", "learning", "concerns", "supervision", "erasure"];
 const UPWARD = /from\s+["']~\/(certificates|approval)\//;
 
 function sources(dir: string): string[] {
@@ -33,6 +33,15 @@ describe("domain boundaries", () => {
       .filter(({ text }) => UPWARD.test(text))
       .map(({ file, line, text }) => `${file}:${line}: ${text.trim()}`);
     expect(imports.filter((line) => !/from\s+["']~\/certificates\/status-sql\.server["']/.test(line))).toEqual([]);
+    expect(imports.length).toBeGreaterThan(0);
+  });
+
+  it("reports read the live status through its SQL form, its stored form and pure rule only, never the approval seam (ADR 0038)", () => {
+    const imports = sources(path.join("app", "reports"))
+      .flatMap((file) => fs.readFileSync(file, "utf8").split("\n").map((line, i) => ({ file, line: i + 1, text: line })))
+      .filter(({ text }) => UPWARD.test(text))
+      .map(({ file, line, text }) => `${file}:${line}: ${text.trim()}`);
+    expect(imports.filter((line) => !/from\s+["']~\/certificates\/(status-sql\.server|stored-status\.server|status)["']/.test(line))).toEqual([]);
     expect(imports.length).toBeGreaterThan(0);
   });
 

@@ -15,6 +15,7 @@ import { validate } from "~/utils/forms";
 import { DEFAULT_POLICY, policySchema } from "~/policy/policy";
 import { getPolicy, updatePolicy } from "~/policy/policy.server";
 import { createTestDb, createUser as createAccount } from "../helpers/db";
+import { createLogger } from "~/utils/log.server";
 import { htmlNamedPdf, tinyJpeg, tinyPdf, tinyPng } from "../helpers/evidence";
 
 let db: DB;
@@ -171,7 +172,8 @@ describe("validation", () => {
   });
 
   it("validates the policy form", () => {
-    expect(validate(policySchema, { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6" })).toEqual({
+    // A complete form as the policy page sends it by default: the staff two-factor box ticked (ADR 0032).
+    expect(validate(policySchema, { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6", twoFactorRequiredForStaff: "on" })).toEqual({
       ok: true,
       value: DEFAULT_POLICY,
     });
@@ -295,6 +297,9 @@ describe("Enhanced DBS", () => {
     const assessor = await createUser(fresh, { role: "assessor" });
     const logged: string[] = [];
     const spies = (["log", "info", "warn", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))));
+    // The server's log (pino, ADR 0036) at its most verbose, captured here too.
+    const serverLogger = globalThis.__academyLogger;
+    globalThis.__academyLogger = createLogger({ level: "trace", format: "json", sink: { write: (line: string) => void logged.push(line) } });
     try {
       const submitted = await submitDbsCheck(fresh, trainer.id, goodDbs, now);
       if (!submitted.ok) throw new Error("setup failed");
@@ -325,6 +330,7 @@ describe("Enhanced DBS", () => {
       expect(mine.status.dbs.status).toBe("verified");
     } finally {
       for (const spy of spies) spy.mockRestore();
+      globalThis.__academyLogger = serverLogger;
     }
   });
 

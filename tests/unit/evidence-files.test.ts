@@ -11,7 +11,7 @@ import {
   sniffMediaType,
   stageUpload,
 } from "~/evidence/files.server";
-import { STATIC_CSP } from "~/http/security.server";
+import { EVIDENCE_PREVIEW_CSP, FRAMEABLE_PATH, STATIC_CSP, securityHeaders } from "~/http/security.server";
 import { bytesOfSize, htmlNamedPdf, tinyJpeg, tinyPdf, tinyPng } from "../helpers/evidence";
 
 let dir: string;
@@ -231,5 +231,34 @@ describe("download headers", () => {
     expect(accented.get("Content-Disposition")).toBe(`attachment; filename="Zo_ (scan).png"; filename*=UTF-8''Zo%C3%AB%20%28scan%29.png`);
     expect(headers.get("Content-Security-Policy")).toContain("sandbox");
     expect(headers.get("Content-Type")).toBe("application/pdf");
+  });
+});
+
+describe("preview headers (issue 13 item 12)", () => {
+  it("show the file inline, with its sniffed type, never sniffed, sandboxed, framable only by our own pages", () => {
+    const headers = evidenceDownloadHeaders({ id: "abc", media_type: "application/pdf", size_bytes: 10, display_name: "policy.pdf" }, EVIDENCE_PREVIEW_CSP, "inline");
+    expect(headers.get("Content-Disposition")).toMatch(/^inline; filename="policy\.pdf"/);
+    expect(headers.get("Content-Type")).toBe("application/pdf");
+    expect(headers.get("X-Content-Type-Options")).toBe("nosniff");
+    const csp = headers.get("Content-Security-Policy")!.split("; ");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("sandbox");
+    expect(csp).toContain("default-src 'none'");
+    // Everything else keeps refusing to be framed at all.
+    expect(STATIC_CSP).toContain("frame-ancestors 'none'");
+  });
+
+  it("only the preview path may be framed by our pages; every other response says DENY", () => {
+    const frameOptions = (path: string) => {
+      const set: Record<string, string> = {};
+      const res = { locals: {}, setHeader: (k: string, v: string) => (set[k] = v), removeHeader: () => undefined };
+      securityHeaders({ hsts: false })({ path } as never, res as never, () => undefined);
+      return set["X-Frame-Options"];
+    };
+    expect(frameOptions("/evidence/AbC_12-x/preview")).toBe("SAMEORIGIN");
+    for (const path of ["/evidence/AbC_12-x", "/evidence/a/b/preview", "/evidence//preview", "/assessor/verification/qualification/1", "/evidence/x/preview/more"]) {
+      expect(frameOptions(path), path).toBe("DENY");
+    }
+    expect(FRAMEABLE_PATH.test("/evidence/x/preview")).toBe(true);
   });
 });

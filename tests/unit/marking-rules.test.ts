@@ -53,6 +53,7 @@ describe("checking a mark", () => {
     const result = checkMark(rubric, [judge("accuracy", true, "  Clear.  "), judge("scope", true), judge("style", true)], "pass");
     expect(result).toEqual({
       ok: true,
+      outcome: "pass",
       criteria: [
         { criterionId: "accuracy", levelId: "accuracy-met", comment: "Clear.", met: true },
         { criterionId: "scope", levelId: "scope-met", comment: "", met: true },
@@ -81,6 +82,25 @@ describe("checking a mark", () => {
     expect(checkMark(rubric, [judge("accuracy", true), judge("scope", true), judge("style", false)], "pass")).toMatchObject({ ok: true });
     const referral = checkMark(rubric, [judge("accuracy", false), judge("scope", true), judge("style", true)], "refer");
     expect(referral.ok && referral.criteria.map((c) => c.met)).toEqual([false, true, true]);
+  });
+
+  it("reports every missing field at once: no outcome chosen is one more error beside each missing level and comment (issue 13.11)", () => {
+    expect(checkMark(rubric, [], null)).toEqual({
+      ok: false,
+      fieldErrors: {
+        "level.accuracy": 'Choose a level for "Accuracy".',
+        "level.scope": 'Choose a level for "Scope".',
+        "level.style": 'Choose a level for "Style".',
+        outcome: "Choose Pass or Refer.",
+      },
+    });
+    expect(checkMark(rubric, [judge("accuracy", false, ""), judge("scope", true)], null)).toEqual({
+      ok: false,
+      fieldErrors: { "comment.accuracy": 'Say why "Accuracy" is not met, so the trainer knows what to change.', "level.style": 'Choose a level for "Style".', outcome: "Choose Pass or Refer." },
+    });
+    // A complete rubric with no outcome is still refused, on the outcome alone.
+    expect(checkMark(rubric, [judge("accuracy", true), judge("scope", true), judge("style", true)], null)).toEqual({ ok: false, fieldErrors: { outcome: "Choose Pass or Refer." } });
+    expect(checkMark(rubric, [judge("accuracy", true), judge("scope", true), judge("style", true)], "refer")).toMatchObject({ ok: true, outcome: "refer" });
   });
 
   it("needs a level from the criterion's own levels for every criterion", () => {

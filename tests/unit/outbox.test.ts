@@ -14,9 +14,13 @@ afterAll(() => sink.close());
 const now = new Date("2026-06-01T09:00:00Z");
 
 describe("the email outbox", () => {
-  it("records sent_at only once the SMTP server has accepted the message", async () => {
+  it("queues without sending; the worker records sent_at only once the SMTP server has accepted the message", async () => {
     const db = await createTestDb();
     const id = await queueEmail(db, { to: "trainer@example.test", subject: "Your certificate", text: "Line one\n.\nLine three" }, now);
+    const queued = await db.selectFrom("email_outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    expect(queued.sent_at).toBeNull();
+    expect(sink.received).toHaveLength(0);
+    expect(await deliverPendingEmail(db, now)).toBe(1);
     const row = await db.selectFrom("email_outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(row.sent_at).toBe(now.toISOString());
     expect(row.last_error).toBeNull();
@@ -31,9 +35,12 @@ describe("the email outbox", () => {
     sink.state.refuse = true;
     const before = sink.received.length;
     const id = await queueEmail(db, { to: "assessor@example.test", subject: "Work waiting", text: "Two reports." }, now);
+    expect(await deliverPendingEmail(db, now)).toBe(0);
     const refused = await db.selectFrom("email_outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(refused.sent_at).toBeNull();
     expect(refused.last_error).toMatch(/550/);
+    expect(refused.attempts).toBe(1);
+    expect(refused.next_attempt_at).toBe(new Date(now.getTime() + 2 * 60_000).toISOString());
     expect(sink.received).toHaveLength(before);
 
     sink.state.refuse = false;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY, POLICY_KEYS, policySchema } from "~/policy/policy";
 
-const good = { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6", certificateValidityMonths: "12", agreementReacceptanceDays: "30" };
+const good = { minPublicLiabilityPence: "5,000,000", minProfessionalIndemnityPence: "1,000,000", dbsRecheckMonths: "12", warningWindowDays: "30", dbsRetentionMonths: "6", certificateValidityMonths: "12", agreementReacceptanceDays: "30", twoFactorRequiredForStaff: "on" };
 
 function problems(input: unknown): Record<string, string> | null {
   const result = policySchema.safeParse(input);
@@ -22,6 +22,11 @@ describe("policy defaults", () => {
       dbsRetentionMonths: 6,
       certificateValidityMonths: 12,
       agreementReacceptanceDays: 30,
+      supervisionIntervalMonths: 3,
+      supervisionGraceDays: 14,
+      supervisionSuspendsWhenOverdue: 0,
+      concernRaiserSharedWithTrainer: 0,
+      twoFactorRequiredForStaff: 1,
     });
   });
 
@@ -34,7 +39,40 @@ describe("policy defaults", () => {
       dbsRetentionMonths: "dbs_retention_months",
       certificateValidityMonths: "certificate_validity_months",
       agreementReacceptanceDays: "agreement_reacceptance_days",
+      supervisionIntervalMonths: "supervision_interval_months",
+      supervisionGraceDays: "supervision_grace_days",
+      supervisionSuspendsWhenOverdue: "supervision_suspends_when_overdue",
+      concernRaiserSharedWithTrainer: "concern_raiser_shared_with_trainer",
+      twoFactorRequiredForStaff: "two_factor_required_for_staff",
     });
+  });
+});
+
+describe("supervision policy (ADR 0026)", () => {
+  it("interval 1–12 months, grace 0–90 days, and the suspension switch is a checkbox: ticked is on, absent is off", () => {
+    expect(policySchema.parse({ ...good, supervisionIntervalMonths: "6", supervisionGraceDays: "0", supervisionSuspendsWhenOverdue: "on" })).toMatchObject({ supervisionIntervalMonths: 6, supervisionGraceDays: 0, supervisionSuspendsWhenOverdue: 1 });
+    expect(policySchema.parse(good)).toMatchObject({ supervisionIntervalMonths: 3, supervisionGraceDays: 14, supervisionSuspendsWhenOverdue: 0 });
+    expect(problems({ ...good, supervisionIntervalMonths: "13", supervisionGraceDays: "91" })).toEqual({
+      supervisionIntervalMonths: "The supervision interval must be between 1 and 12.",
+      supervisionGraceDays: "The supervision grace period must be between 0 and 90.",
+    });
+  });
+});
+
+describe("concern policy (ADR 0030)", () => {
+  it("sharing who raised a concern with the trainer is a checkbox, off unless ticked", () => {
+    expect(policySchema.parse(good).concernRaiserSharedWithTrainer).toBe(0);
+    expect(policySchema.parse({ ...good, concernRaiserSharedWithTrainer: "on" }).concernRaiserSharedWithTrainer).toBe(1);
+    expect(policySchema.parse({ ...good, concernRaiserSharedWithTrainer: "yes please" }).concernRaiserSharedWithTrainer).toBe(0);
+  });
+});
+
+describe("two-factor policy (ADR 0032)", () => {
+  it("two-factor sign-in for staff is on by default; on the form a checkbox, off only when unticked", () => {
+    expect(DEFAULT_POLICY.twoFactorRequiredForStaff).toBe(1);
+    expect(policySchema.parse(good).twoFactorRequiredForStaff).toBe(1);
+    const { twoFactorRequiredForStaff: _unticked, ...unticked } = good;
+    expect(policySchema.parse(unticked).twoFactorRequiredForStaff).toBe(0);
   });
 });
 

@@ -191,6 +191,23 @@ describe("marking", () => {
     expect(accepted).toEqual({ ok: true, value: { released: true, moderationRequired: false } });
   });
 
+  it("refuses an empty mark naming every missing field at once, the outcome among them, and saves nothing (issue 13.11)", async () => {
+    const { submissionId } = await trainerWithSubmission();
+    const assessor = await account("assessor", "Emi Empty");
+    await claimForMarking(db, submissionId, assessor, t0);
+    const refused = await recordMark(db, submissionId, assessor, { outcome: null, feedback: "", criteria: [] }, t0);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.status).toBe(400);
+    expect(refused.message).toBe("Some of the mark needs attention.");
+    expect(Object.keys(refused.fieldErrors ?? {}).sort()).toEqual([...task().rubric.map((c) => `level.${c.id}`), "feedback", "outcome"].sort());
+    expect(refused.fieldErrors?.outcome).toBe("Choose Pass or Refer.");
+    // Only the outcome missing: that is the message.
+    const noOutcome = await recordMark(db, submissionId, assessor, { ...markInput("refer", true), outcome: null }, t0);
+    expect(!noOutcome.ok && [noOutcome.message, noOutcome.fieldErrors]).toEqual(["Choose Pass or Refer.", { outcome: "Choose Pass or Refer." }]);
+    expect(await db.selectFrom("report_mark").selectAll().where("submission_id", "=", submissionId).execute()).toEqual([]);
+  });
+
   it("hides marks and feedback from the trainer until release, then shows them", async () => {
     const admin = await account("admin", "Moderation Admin");
     await updateMarkingSettings(db, admin.id, { referralPercent: 100, passPercent: 0, blindMarking: false }, t0);

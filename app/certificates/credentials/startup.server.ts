@@ -1,17 +1,18 @@
 import type { DB } from "~db/connection";
 import { currentIssuerKey } from "./keys.server";
-import { syncCredentialStatuses, upgradeCertificatesToOpenBadges } from "./sync.server";
+import { upgradeCertificatesToOpenBadges } from "./sync.server";
 
 /**
  * Run by the primary process at start, after migrations (migrations never import app code, so
- * data steps live here): make sure the academy has a signing key, give every certificate issued
- * before Open Badges 3.0 credentials existed its credential, and bring statuses up to date.
- * Idempotent.
+ * data steps live here): make sure the academy has a signing key and give every certificate
+ * issued before Open Badges 3.0 credentials existed its credential (found from indexes alone,
+ * so a start with nothing to upgrade costs the same at any size). Idempotent. Revocation bits
+ * are brought up to date by the scheduled jobs' credential sync, which the server starts right
+ * after, in the background (issue 19: with the stored statuses' refresh it delayed start-up).
  */
 export async function prepareCredentials(db: DB, baseUrl: string, now: Date): Promise<{ did: string; upgraded: number }> {
   const key = await currentIssuerKey(db, now);
   const upgraded = await upgradeCertificatesToOpenBadges(db, baseUrl, now);
-  await syncCredentialStatuses(db, baseUrl, now);
   return { did: key.did, upgraded };
 }
 

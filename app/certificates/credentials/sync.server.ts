@@ -5,8 +5,8 @@ import type { Certificate } from "~db/schema";
 import { invalidatePublicView, liveStatusOf } from "../public.server";
 import type { LiveStatus } from "../status";
 import { ukToday } from "~/utils/dates";
-import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
-import { liveStatusIs, liveStatusOfRow, statusFactColumns } from "../status-sql.server";
+import { liveStatusOfRow, statusFactColumns, getStatusRules, type StatusRules } from "../status-sql.server";
+import { freshCertificateStatuses } from "../stored-status.server";
 import { issueCredential, issueCredentials, signPending } from "./issue-credential.server";
 import { resignStatusLists, revokeIssuedCredential, revokeIssuedCredentials } from "./status-list.server";
 
@@ -52,34 +52,55 @@ export async function refreshCertificateCredential(db: DB, certificateId: string
 }
 
 /**
- * The certificates whose credential needs work, found by one query with the facts their live
- * status reads (set-based, ADR 0014): a live credential whose certificate is revoked, superseded
- * or suspended; a valid certificate without a live credential; a live credential never signed.
- * The SQL narrows (status-sql.server.ts, proven equal to the pure rule); the pure rule decides.
+ * The certificates whose credential needs work, found from indexes alone (set-based, ADR 0014
+ * and 0025): a live credential whose certificate's stored status is revoked, superseded or
+ * suspended; a certificate stored as valid without a live credential; a live credential never
+ * signed. Then the rows of just those certificates, with the facts their live status reads: the
+ * stored status narrows, the pure rule decides. No certificate row (each beside its PDF) and
+ * no credential JSON is read for the certificates that need nothing.
  */
-async function credentialWork(db: DB, today: string, agreement: AgreementRule | null) {
-  return db
-    .selectFrom("certificate")
-    .innerJoin("user", "user.id", "certificate.user_id")
-    .leftJoin("issued_credential as live", (join) => join.onRef("live.certificate_id", "=", "certificate.id").on("live.revoked_at", "is", null))
-    .select((eb) => [
-      ...SUBJECT_COLUMNS,
-      "user.email",
-      ...statusFactColumns(eb, agreement),
-      "live.id as credential_id",
-      eb.case().when("live.json", "is", null).then(1).else(0).end().as("unsigned"),
-    ])
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb("live.id", "is not", null),
-          eb.or([liveStatusIs(eb, "revoked", today, agreement), liveStatusIs(eb, "superseded", today, agreement), liveStatusIs(eb, "suspended", today, agreement)]),
-        ]),
-        eb.and([liveStatusIs(eb, "valid", today, agreement), eb.or([eb("live.id", "is", null), eb("live.json", "is", null)])]),
-      ]),
-    )
-    .execute();
+async function credentialWork(db: DB, now: Date, rules: StatusRules) {
+  await freshCertificateStatuses(db, now);
+  const [stale, missing, unsigned] = await Promise.all([
+    db
+      .selectFrom("certificate_status")
+      .select("certificate_status.certificate_id as id")
+      .where("certificate_status.status", "in", ["revoked", "superseded", "suspended"])
+      .where(hasLiveCredential)
+      .execute(),
+    db
+      .selectFrom("certificate_status")
+      .select("certificate_status.certificate_id as id")
+      .where("certificate_status.status", "=", "valid")
+      .where((eb) => eb.not(hasLiveCredential(eb)))
+      .execute(),
+    db.selectFrom("issued_credential").select("certificate_id as id").where("json", "is", null).where("revoked_at", "is", null).execute(),
+  ]);
+  const ids = [...new Set([...stale, ...missing, ...unsigned].map((r) => r.id))];
+  const rows = [];
+  for (let i = 0; i < ids.length; i += 1_000) {
+    rows.push(
+      ...(await db
+        .selectFrom("certificate")
+        .innerJoin("user", "user.id", "certificate.user_id")
+        .leftJoin("issued_credential as live", (join) => join.onRef("live.certificate_id", "=", "certificate.id").on("live.revoked_at", "is", null))
+        .select((eb) => [
+          ...SUBJECT_COLUMNS,
+          "user.email",
+          ...statusFactColumns(eb, rules),
+          "live.id as credential_id",
+          eb.case().when("live.json", "is", null).then(1).else(0).end().as("unsigned"),
+        ])
+        .where("certificate.id", "in", ids.slice(i, i + 1_000))
+        .execute()),
+    );
+  }
+  return rows;
 }
+
+/** The certificate has a live (unrevoked) credential: one seek of issued_credential_certificate_revoked, index only. */
+const hasLiveCredential = ({ exists, selectFrom }: ExpressionBuilder<Database, "certificate_status">) =>
+  exists(selectFrom("issued_credential as live").select("live.certificate_id").whereRef("live.certificate_id", "=", "certificate_status.certificate_id").where("live.revoked_at", "is", null));
 
 const SUBJECT_COLUMNS = [
   "certificate.id",
@@ -99,11 +120,11 @@ const SUBJECT_COLUMNS = [
  */
 export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date): Promise<{ revoked: number; issued: number; listsSigned: number }> {
   const today = ukToday(now);
-  const agreement = await getAgreementRule(db, now);
+  const rules = await getStatusRules(db, now);
   const revocations: { credentialId: string; reason: string }[] = [];
   const toIssue: Parameters<typeof issueCredentials>[1] = [];
-  for (const row of await credentialWork(db, today, agreement)) {
-    const live = liveStatusOfRow(row, today, agreement);
+  for (const row of await credentialWork(db, now, rules)) {
+    const live = liveStatusOfRow(row, today, rules);
     const reason = revocationReasonFor(live);
     if (reason && row.credential_id) revocations.push({ credentialId: row.credential_id, reason });
     else if (live.status === "valid" && !row.credential_id) toIssue.push({ cert: row, email: row.email, revocationReason: null });
@@ -116,9 +137,13 @@ export async function syncCredentialStatuses(db: DB, baseUrl: string, now: Date)
   return { revoked, issued, listsSigned };
 }
 
-/** A certificate that has never had a credential: one seek of issued_credential_certificate per certificate. */
+/**
+ * A certificate that has never had a credential: one seek of issued_credential_certificate per
+ * certificate, reading the index alone (it selects the indexed column, not the credential's id,
+ * which would read each credential row beside its JSON).
+ */
 export const withoutCredential = ({ not, exists, selectFrom }: ExpressionBuilder<Database, "certificate">) =>
-  not(exists(selectFrom("issued_credential").select("issued_credential.id").whereRef("issued_credential.certificate_id", "=", "certificate.id")));
+  not(exists(selectFrom("issued_credential").select("issued_credential.certificate_id").whereRef("issued_credential.certificate_id", "=", "certificate.id")));
 
 /**
  * The data step run at start after migrations (idempotent): every certificate issued before
@@ -129,15 +154,24 @@ export const withoutCredential = ({ not, exists, selectFrom }: ExpressionBuilder
  */
 export async function upgradeCertificatesToOpenBadges(db: DB, baseUrl: string, now: Date): Promise<number> {
   const today = ukToday(now);
-  const agreement = await getAgreementRule(db, now);
-  const missing = await db
-    .selectFrom("certificate")
-    .innerJoin("user", "user.id", "certificate.user_id")
-    .select((eb) => [...SUBJECT_COLUMNS, "user.email", ...statusFactColumns(eb, agreement)])
-    .where(withoutCredential)
-    .orderBy("certificate.issued_at")
-    .execute();
-  await issueCredentials(db, missing.map((row) => ({ cert: row, email: row.email, revocationReason: revocationReasonFor(liveStatusOfRow(row, today, agreement)) })), baseUrl, now);
+  // Found from indexes alone (the certificates' primary key against issued_credential_certificate):
+  // at every start, and normally nothing to do, so no certificate row is read (issue 19: the
+  // former single query read every certificate row beside its PDF, ordered by issue time).
+  const ids = (await db.selectFrom("certificate").select("certificate.id").where(withoutCredential).execute()).map((r) => r.id);
+  const rules = await getStatusRules(db, now);
+  const missing = [];
+  for (let i = 0; i < ids.length; i += 1_000) {
+    missing.push(
+      ...(await db
+        .selectFrom("certificate")
+        .innerJoin("user", "user.id", "certificate.user_id")
+        .select((eb) => [...SUBJECT_COLUMNS, "user.email", ...statusFactColumns(eb, rules)])
+        .where("certificate.id", "in", ids.slice(i, i + 1_000))
+        .execute()),
+    );
+  }
+  missing.sort((a, b) => (a.issued_at < b.issued_at ? -1 : a.issued_at > b.issued_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await issueCredentials(db, missing.map((row) => ({ cert: row, email: row.email, revocationReason: revocationReasonFor(liveStatusOfRow(row, today, rules)) })), baseUrl, now);
   await resignStatusLists(db, baseUrl, now);
   return missing.length;
 }

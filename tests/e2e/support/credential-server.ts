@@ -2,9 +2,8 @@
  * A server of its own for credentials.spec.ts: a fresh database with an admin and a trainer who
  * is already certified (seeded through the real rules), then the production server. Prints the
  * certificate id as `CERTIFIED <id>` for the test to read. Also used with several workers
- * (multi-process.spec.ts).
+ * (multi-process.spec.ts): the compiled server is a child process, so only this script seeds.
  */
-import cluster from "node:cluster";
 import fs from "node:fs";
 import { openDatabase } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
@@ -13,9 +12,9 @@ import { seedAccounts } from "../../../scripts/lib/seed-accounts";
 import { seedCertifiedTrainer } from "../../../scripts/lib/seed-certified";
 import { getEnv } from "~/utils/env.server";
 import { E2E_ADMIN, E2E_ASSESSOR } from "./accounts";
+import { runCompiledServer } from "./compiled-server";
 
-// Only the primary seeds: with WEB_CONCURRENCY above 1 the workers run this script too.
-if (cluster.isPrimary) {
+{
   // startOwnServer has reset the database (a SQLite file or a PostgreSQL database).
   fs.rmSync(getEnv().EVIDENCE_DIR, { recursive: true, force: true });
   const { db } = openDatabase(databaseConfig(getEnv()));
@@ -27,4 +26,5 @@ if (cluster.isPrimary) {
   console.log(`CERTIFIED ${trainer.certificateId}`);
 }
 
-await import("../../../scripts/start");
+// Then the compiled server, as `npm start` runs it.
+runCompiledServer();

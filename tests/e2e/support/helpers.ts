@@ -1,8 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import type { DatabaseConfig } from "~db/connection";
 import { E2E_DATABASE } from "../../../playwright.config";
 import { withDatabaseOf } from "./database";
+import { E2E_ADMIN, E2E_ASSESSOR, E2E_ASSESSOR_2 } from "./accounts";
+import { knownTotpSecret, rememberTotpSecret, totpCode } from "./totp";
+
+for (const account of [E2E_ADMIN, E2E_ASSESSOR, E2E_ASSESSOR_2]) rememberTotpSecret(account.email, account.totpSecret!);
 
 /** Fails on any serious or critical WCAG 2.x A/AA violation on the current page. */
 export async function expectAccessible(page: Page): Promise<void> {
@@ -63,12 +67,84 @@ export async function confirmEmailFromOutbox(page: Page, email: string, database
   await expect(page.getByRole("heading", { level: 1, name: "Email address confirmed" })).toBeVisible();
 }
 
+/**
+ * Signs in through the form. When the second step appears (staff, ADR 0032), enters the code an
+ * authenticator app would show now, computed from the account's known key (seeded staff, or staff
+ * who enrolled earlier in the test through enrolSecondFactor).
+ */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  const secondStep = page.getByRole("heading", { level: 1, name: "Enter your sign-in code" });
+  await expect(page.getByRole("button", { name: "Sign out" }).or(secondStep)).toBeVisible();
+  if (await secondStep.isVisible()) await enterSignInCode(page, email);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+/** The server's time: e2e tests may move its clock (setServerClockOffset); a server without the test clock uses ours. */
+export async function serverNow(page: Page | APIRequestContext, origin = new URL((page as Page).url()).origin): Promise<Date> {
+  const response = await ("request" in page ? page.request : page).get(`${origin}/test-support/clock`);
+  return response.ok() ? new Date(((await response.json()) as { now: string }).now) : new Date();
+}
+
+/**
+ * Signs `api` (a request context on `origin`) in as a seeded staff account: the password, then
+ * the second step with a computed code (the next step's when this one's was used already).
+ */
+export async function signInByRequest(api: APIRequestContext, origin: string, account: { email: string; password: string }): Promise<void> {
+  const password = await api.post(`${origin}/login`, { form: { email: account.email, password: account.password, redirectTo: "" }, maxRedirects: 0 });
+  expect(password.status()).toBe(302);
+  if (!(password.headers()["location"] ?? "").startsWith("/login/two-factor")) return;
+  const secret = knownTotpSecret(account.email)!;
+  for (const offset of [0, 1, -1]) {
+    const code = await api.post(`${origin}/login/two-factor`, { form: { code: totpCode(secret, await serverNow(api, origin), offset), redirectTo: "" }, maxRedirects: 0 });
+    if (code.status() === 302) return;
+  }
+  throw new Error(`Could not complete the second step for ${account.email}`);
+}
+
+/**
+ * Enters a code on the second-step page. Each code works once (replay), and an account may sign
+ * in twice within one 30-second step, so when the code has been used the next step's code (the
+ * server accepts one step either side) is tried, and after that the test waits for a new step
+ * (at most two refused tries a round, well inside the second step's throttle of five).
+ */
+export async function enterSignInCode(page: Page, email: string): Promise<void> {
+  const secret = knownTotpSecret(email);
+  if (!secret) throw new Error(`No TOTP key is known for ${email}: seed it (totpSecret) or enrol it with enrolSecondFactor first.`);
+  let attempt = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const offset of [0, 1]) {
+      // A fresh page for each new try, so the message looked for below is this try's, not the last one's.
+      if (attempt++ > 0) await page.goto(page.url());
+      await page.getByLabel("Sign-in code", { exact: true }).fill(totpCode(secret, await serverNow(page), offset));
+      await page.getByRole("button", { name: "Continue" }).click();
+      const used = page.getByText("That code has been used already");
+      await expect(page.getByRole("button", { name: "Sign out" }).or(used)).toBeVisible();
+      if (!(await used.isVisible())) return;
+    }
+    await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+  }
+  throw new Error(`Could not sign ${email} in: every code was used already.`);
+}
+
+/**
+ * On the two-factor page, sets up a second factor as a person would with an app: reads the key
+ * shown as text, enters the current code, and keeps the key so signIn can compute codes later.
+ * Returns the recovery codes shown once.
+ */
+export async function enrolSecondFactor(page: Page, email: string): Promise<string[]> {
+  await expect(page.getByRole("heading", { level: 1, name: "Two-factor sign-in" })).toBeVisible();
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const secret = (await page.locator("#two-factor-secret").textContent()) ?? "";
+  expect(secret.replace(/\s+/g, "")).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByLabel("Code from your app").fill(totpCode(secret, await serverNow(page)));
+  await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Your recovery codes" })).toBeVisible();
+  rememberTotpSecret(email, secret);
+  return page.locator(".recovery-codes code").allTextContents();
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -1,0 +1,149 @@
+import fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import { withDatabaseOf } from "./support/database";
+import { startOwnServer } from "./support/own-server";
+
+/**
+ * Graceful shutdown (issue 18, ADR 0035) of the server as `npm start` runs it in production: a
+ * cluster primary and two workers. SIGTERM goes to the primary alone (systemd's KillMode=mixed:
+ * the primary must pass it on) or to the whole process group (the default KillMode), while
+ * trainers keep saving answers, each on keep-alive connections as a browser does. No request may
+ * fail with a reset or cut connection (after the signal, a new connection is refused, which is
+ * how a client learns to go elsewhere), every worker finishes and closes its database connection,
+ * the primary exits 0 after closing the database, and after a restart every save the server
+ * acknowledged is there.
+ */
+const PROCESSES = 2;
+const TRAINERS = 4;
+/** Saves acknowledged before the signal is sent: the load is steady by then. */
+const SAVES_BEFORE_SIGNAL = 40;
+
+interface Trainer {
+  cookie: string;
+  attemptId: string;
+  questions: { id: string; options: string[] }[];
+  /** questionId → the option of the last save the server acknowledged. */
+  acknowledged: Map<string, string>;
+}
+
+async function newTrainer(base: string, n: number): Promise<Trainer> {
+  const signup = await fetch(`${base}/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
+    body: new URLSearchParams({ name: `Shutdown Trainer ${n}`, email: `shutdown-${n}-${Date.now()}@e2e.test`, password: "shutdown password 1", confirmPassword: "shutdown password 1" }),
+    redirect: "manual",
+  });
+  const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const modules = JSON.parse(fs.readFileSync("content/.generated/modules.json", "utf8")) as { modules: { slug: string }[] };
+  const start = await fetch(`${base}/modules/${modules.modules[0]!.slug}/assessment`, { method: "POST", headers: { cookie, origin: base }, redirect: "manual" });
+  const attemptPath = start.headers.get("location")!;
+  expect(attemptPath).toMatch(/^\/attempts\//);
+  const html = await (await fetch(`${base}${attemptPath}`, { headers: { cookie } })).text();
+  // Each question: its hidden questionId, then its options' inputs.
+  const questions = html
+    .split('name="questionId" value="')
+    .slice(1)
+    .map((chunk) => ({ id: chunk.slice(0, chunk.indexOf('"')), options: [...chunk.matchAll(/name="option" value="([a-z2-7]+)"/g)].map((m) => m[1]!) }))
+    .filter((q) => q.options.length >= 2);
+  expect(questions.length).toBeGreaterThan(1);
+  return { cookie, attemptId: attemptPath.split("/")[2]!, questions, acknowledged: new Map() };
+}
+
+/** What a failed request was: refused (the server no longer accepts) or anything else. */
+function failureKind(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? String(error);
+}
+
+type OwnServer = Awaited<ReturnType<typeof startOwnServer>>;
+const started: OwnServer[] = [];
+
+// A failed test must not leave its server on the port the next test (or the next run) uses.
+test.afterEach(async () => {
+  for (const server of started.splice(0)) {
+    const exited = await Promise.race([server.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 0))]);
+    if (exited) continue;
+    try {
+      server.stop();
+    } catch {
+      // It exited in the meantime.
+    }
+    await server.exited;
+  }
+});
+
+for (const target of ["the primary", "the process group"] as const) {
+  test(`SIGTERM to ${target} of a primary and ${PROCESSES} workers under a steady load of answer saves: no request cut, every acknowledged save kept`, async () => {
+    test.setTimeout(300_000);
+    const first = await startOwnServer("shutdown", 50, { WEB_CONCURRENCY: String(PROCESSES) });
+    started.push(first);
+    const base = first.baseUrl;
+    const trainers: Trainer[] = [];
+    for (let n = 0; n < TRAINERS; n += 1) trainers.push(await newTrainer(base, n));
+
+    let acknowledged = 0;
+    let signalled = false;
+    const failures: string[] = [];
+    const refused: number[] = [];
+    const load = trainers.map(async (trainer, t) => {
+      for (let i = 0; ; i += 1) {
+        const question = trainer.questions[i % trainer.questions.length]!;
+        const option = question.options[Math.floor(i / trainer.questions.length) % question.options.length]!;
+        try {
+          // The single-fetch request the attempt page's fetcher sends when a choice is made.
+          const response = await fetch(`${base}/attempts/${trainer.attemptId}.data?index`, {
+            method: "POST",
+            headers: { cookie: trainer.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
+            body: new URLSearchParams({ questionId: question.id, option }),
+          });
+          await response.arrayBuffer();
+          if (response.status !== 200) {
+            failures.push(`trainer ${t}: status ${response.status}`);
+            return;
+          }
+          trainer.acknowledged.set(question.id, option);
+          acknowledged += 1;
+          if (acknowledged === SAVES_BEFORE_SIGNAL && !signalled) {
+            signalled = true;
+            if (target === "the primary") first.stopFirstProcess();
+            else first.stop();
+          }
+        } catch (error) {
+          const kind = failureKind(error);
+          if (signalled && kind === "ECONNREFUSED") refused.push(t);
+          else failures.push(`trainer ${t} after ${trainer.acknowledged.size} saves: ${kind}`);
+          return;
+        }
+      }
+    });
+    await Promise.all(load);
+    // On failure, the server's own lines (not the request lines) say what it was doing.
+    const serverLines = () => first.logMessages().filter((m) => m !== "request").slice(-25).join("\n");
+    expect(failures, serverLines()).toEqual([]);
+    expect(refused.length).toBe(TRAINERS);
+    expect(await first.exited, serverLines()).toBe(0);
+    const messages = first.logMessages();
+    expect(messages.filter((m) => m.startsWith("Worker stopped: its requests finished")).length).toBe(PROCESSES);
+    expect(messages).toContain("Stopped cleanly.");
+    expect(messages.filter((m) => m.includes("shutdown timeout"))).toEqual([]);
+
+    // Restart on the same database: every acknowledged save is there.
+    const second = await startOwnServer("shutdown", 50, { WEB_CONCURRENCY: "1" }, { database: first.database });
+    started.push(second);
+    try {
+      expect((await fetch(`${second.baseUrl}/readyz`)).status).toBe(200);
+      await withDatabaseOf(first.database, async (db) => {
+        for (const trainer of trainers) {
+          const rows = await db.selectFrom("attempt_question").select(["question_id", "answer"]).where("attempt_id", "=", trainer.attemptId).execute();
+          const saved = new Map(rows.map((r) => [r.question_id, r.answer]));
+          for (const [questionId, option] of trainer.acknowledged) expect(saved.get(questionId), questionId).toBe(JSON.stringify([option]));
+        }
+      });
+    } finally {
+      // Wait for it to exit: the next test resets this database and port, and a server still
+      // closing (its log checkpoint) would write into the fresh database.
+      second.stop();
+      await second.exited;
+    }
+  });
+}

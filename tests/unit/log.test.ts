@@ -1,0 +1,111 @@
+import type { AddressInfo } from "node:net";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { afterEach, describe, expect, it } from "vitest";
+import { remixRouteIds, requestLog } from "~/http/request-log.server";
+import { createLogger } from "~/utils/log.server";
+
+/** Everything a request or a careless call site could carry that must never reach the log. */
+const SECRETS = {
+  resetToken: "resettokenaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+  queryToken: "querytokencccccccccccccccccccccc",
+  sessionCookie: "sessioncookiedddddddddddddddddddd",
+  bearer: "bearertokeneeeeeeeeeeeeeeeeeeeeee",
+  password: "correct horse battery staple 42",
+  totpSecret: "JBSWY3DPEHPK3PXPTOTPSECRET",
+  totpCode: "493817",
+  dbsNumber: "001234567890",
+  emailBody: "Open this link to reset your password: https://academy.example/reset-password/x",
+  emailAddress: "private.person@example.test",
+};
+
+/** A Remix build with the routes that matter here (only `routes` is read). */
+const build = {
+  routes: {
+    root: { id: "root", path: "" },
+    "routes/reset-password.$token": { id: "routes/reset-password.$token", parentId: "root", path: "reset-password/:token" },
+    "routes/_index": { id: "routes/_index", parentId: "root", index: true },
+    "routes/$": { id: "routes/$", parentId: "root", path: "*" },
+  },
+} as unknown as ServerBuild;
+
+const servers: { close(): void }[] = [];
+afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+function capture(format: "json" | "pretty" = "json", level: "info" | "debug" = "info") {
+  const lines: string[] = [];
+  const logger = createLogger({ level, format, sink: { write: (line: string) => lines.push(line) } });
+  return { logger, lines, text: () => lines.join("") };
+}
+
+async function serve(app: express.Express): Promise<string> {
+  const server = app.listen(0, "127.0.0.1");
+  servers.push(server);
+  await new Promise((resolve) => server.once("listening", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("structured logs (issue 18, ADR 0036)", () => {
+  it("a request carrying every kind of secret gives one request line with its route id and none of them", async () => {
+    const { logger, lines, text } = capture();
+    const app = express();
+    app.use(requestLog({ logger: () => logger, remixRouteId: remixRouteIds(build) }));
+    app.use(express.urlencoded({ extended: false }));
+    app.all("*", (req, res) => {
+      // A careless call site logging the whole form and an email: redaction is configuration.
+      logger.info({ body: req.body, form: req.body as unknown, user: { password: req.body.password, totpSecret: req.body.totpSecret }, email: { to: SECRETS.emailAddress, text: SECRETS.emailBody } }, "handled");
+      res.status(303).end();
+    });
+    const base = await serve(app);
+    const response = await fetch(`${base}/reset-password/${SECRETS.resetToken}?token=${SECRETS.queryToken}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: `__Host-session=${SECRETS.sessionCookie}`, authorization: `Bearer ${SECRETS.bearer}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ password: SECRETS.password, totpSecret: SECRETS.totpSecret, totp: SECRETS.totpCode, dbsNumber: SECRETS.dbsNumber }).toString(),
+    });
+    expect(response.status).toBe(303);
+    await expect.poll(() => lines.length).toBe(2);
+
+    for (const [kind, secret] of Object.entries(SECRETS)) expect(text(), kind).not.toContain(secret);
+    const request = JSON.parse(lines[1]!) as Record<string, unknown>;
+    expect(request).toMatchObject({ level: 30, msg: "request", pid: process.pid, req: { method: "POST", route: "routes/reset-password.$token" }, res: { status: 303 } });
+    expect((request.req as { id: string }).id).toBe(response.headers.get("x-request-id"));
+    expect(typeof request.ms).toBe("number");
+    const handled = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(handled).toMatchObject({ body: "[redacted]", form: { password: "[redacted]", totpSecret: "[redacted]", totp: "[redacted]", dbsNumber: "[redacted]" }, user: { password: "[redacted]", totpSecret: "[redacted]" }, email: { to: "[redacted]", text: "[redacted]" } });
+  });
+
+  it("names Remix routes by id (single-fetch .data included), Express routes by pattern, and keeps health checks out at the default level", async () => {
+    const { logger, lines } = capture();
+    const app = express();
+    app.use(requestLog({ logger: () => logger, remixRouteId: remixRouteIds(build) }));
+    app.get("/healthz", (_req, res) => res.json({ status: "ok" }));
+    app.get("/verify/:id", (_req, res) => res.send("ok"));
+    app.all("*", (_req, res) => res.send("ok"));
+    const base = await serve(app);
+    for (const path of ["/healthz", "/verify/abcdefabcdefabcdef", "/reset-password/t0ken.data", "/_root.data", "/", "/no/such/page"]) await fetch(base + path);
+    await expect.poll(() => lines.length).toBe(5);
+    expect(lines.map((l) => (JSON.parse(l) as { req: { route: string } }).req.route)).toEqual(["/verify/:id", "routes/reset-password.$token", "routes/_index", "routes/_index", "routes/$"]);
+  });
+
+  it("logs an error's stack, and a request line at debug for health checks when LOG_LEVEL=debug", async () => {
+    const { logger, lines } = capture("json", "debug");
+    logger.error({ err: new Error("the database went away") }, "request failed");
+    const line = JSON.parse(lines[0]!) as { err: { message: string; stack: string } };
+    expect(line.err.message).toBe("the database went away");
+    expect(line.err.stack).toMatch(/^Error: the database went away\n\s+at /);
+
+    const app = express();
+    app.use(requestLog({ logger: () => logger, remixRouteId: remixRouteIds(build) }));
+    app.get("/readyz", (_req, res) => res.json({ status: "ready" }));
+    await fetch((await serve(app)) + "/readyz");
+    await expect.poll(() => lines.length).toBe(2);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 20, req: { route: "readyz" } });
+  });
+
+  it("writes human-readable lines in the pretty format, redacted the same way", () => {
+    const { logger, text } = capture("pretty");
+    logger.warn({ user: { password: SECRETS.password }, emailId: 7 }, "something to see");
+    expect(text()).toMatch(/^\d\d:\d\d:\d\d WARN  something to see user=\{"password":"\[redacted\]"\} emailId=7\n$/);
+  });
+});
