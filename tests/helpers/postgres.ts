@@ -26,11 +26,22 @@ export function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, "")) || "postgres";
 }
 
-/** A fresh lower-case name under `prefix`, within PostgreSQL's 63-character limit. */
+/** PostgreSQL truncates identifiers longer than this, so two long names could become one. */
+export const MAX_DATABASE_NAME = 63;
+
+/**
+ * A fresh lower-case name under `prefix`, within PostgreSQL's 63-character limit. The prefix is
+ * kept whole (cleanup finds a run's databases by it) and so is the random part; the label only
+ * helps a person reading a list of databases, so it is shortened to fit (CI's run prefix is long).
+ */
 export function uniqueDatabaseName(prefix: string, label = ""): string {
-  const name = `${prefix}_${label ? `${label}_` : ""}${randomBytes(4).toString("hex")}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-  if (name.length > 63) throw new Error(`Database name too long: ${name}`);
-  return name;
+  const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const head = clean(prefix);
+  const tail = randomBytes(4).toString("hex");
+  const room = MAX_DATABASE_NAME - head.length - tail.length - 2;
+  if (room < 0) throw new Error(`Database name prefix too long: ${head}`);
+  const shortLabel = clean(label).slice(0, room).replace(/_+$/, "");
+  return shortLabel ? `${head}_${shortLabel}_${tail}` : `${head}_${tail}`;
 }
 
 async function onMaintenanceDb<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
