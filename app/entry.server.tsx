@@ -5,6 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { PRIVATE_NO_STORE, documentCsp } from "~/http/security.server";
 import { NonceProvider } from "~/components/nonce";
+import { PrerenderedParts } from "~/components/static-html";
+import { prerenderedPart } from "~/content/prerendered.server";
 import { getEnv } from "~/utils/env.server";
 
 export const streamTimeout = 5_000;
@@ -44,7 +46,9 @@ export default function handleRequest(
     });
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+        <PrerenderedParts.Provider value={prerenderedPart}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+        </PrerenderedParts.Provider>
       </NonceProvider>,
       {
         nonce,

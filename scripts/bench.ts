@@ -34,6 +34,8 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { openDatabase, type DatabaseConfig } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
+import { latestCredentialJson } from "~/certificates/credentials/issue-credential.server";
+import { CACHE_MS } from "~/certificates/public.server";
 import { seedAccounts } from "./lib/seed-accounts";
 import { seedCertifiedTrainer } from "./lib/seed-certified";
 import { growAcademy, seedContext } from "./lib/seed-scale";
@@ -48,8 +50,16 @@ const DATABASE = "tests/.tmp/bench.sqlite";
 const ENGINES = (process.env.BENCH_ENGINES ?? (process.env.DATABASE_URL ? "sqlite,postgres" : "sqlite")).split(",").map((e) => e.trim());
 const POSTGRES_SERVER = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? Math.max(1, Math.min(os.availableParallelism(), 4)));
-/** Seeded certified trainers whose certificates the cache-miss target looks up, each once. */
-const CACHE_MISS_TRAINERS = 600;
+/**
+ * Seeded trainers whose certificates the cache-miss target looks up in turn (about 80% are
+ * certified, some with an earlier, superseded certificate: about 4,700 distinct ids). The target
+ * runs for BENCH_SECONDS like the others; if it gets through every id it starts again, and the
+ * output counts the repeats and those that came within the cache's lifetime (CACHE_MS), which
+ * may have been served from the cache: the goal is judged only on a run with none.
+ */
+const CACHE_MISS_TRAINERS = Number(process.env.BENCH_VERIFY_TRAINERS ?? 6_000);
+/** The verification cache's lifetime. */
+const VERIFY_CACHE_MS = CACHE_MS;
 
 interface Target {
   name: string;
@@ -58,7 +68,7 @@ interface Target {
   headers?: Record<string, string>;
   body?: string;
   expectStatus: number;
-  /** Paths to request in turn, each once (a cache-miss target); otherwise `url` for the duration. */
+  /** Paths to request in turn for the duration (a cache-miss target: repeats are counted); otherwise `url`. */
   paths?: string[];
   /** Connections for this measurement (a share of BENCH_CONNECTIONS when several nodes are measured at once). */
   connectionsOverride?: number;
@@ -76,6 +86,8 @@ interface Measurement {
   /** Responses by status code. */
   statuses: Record<string, number>;
   unexpected: number;
+  /** A cache-miss target: requests, distinct paths, repeats, and repeats within the cache's lifetime. */
+  repeats?: { requests: number; distinct: number; repeated: number; withinCache: number };
 }
 
 const children: ChildProcess[] = [];
@@ -101,7 +113,7 @@ function startProcess(command: string, args: string[], env: Record<string, strin
   return child;
 }
 
-/** Up to five minutes: at start the server gives the bulk-seeded certificates their credentials. */
+/** Up to five minutes (the server's start-up work on the seeded academy). */
 async function waitFor(url: string) {
   for (let i = 0; i < 1_500; i += 1) {
     try {
@@ -117,12 +129,27 @@ async function waitFor(url: string) {
 async function measure(target: Target): Promise<Measurement> {
   const common = { url: target.url, method: target.method ?? "GET", headers: target.headers, body: target.body } as const;
   let next = 0;
+  const lastAt = new Map<string, number>();
+  const repeats = { requests: 0, distinct: 0, repeated: 0, withinCache: 0 };
+  const nextPath = () => {
+    const path = target.paths![next++ % target.paths!.length]!;
+    const now = performance.now();
+    const before = lastAt.get(path);
+    repeats.requests += 1;
+    if (before === undefined) repeats.distinct += 1;
+    else {
+      repeats.repeated += 1;
+      if (now - before < VERIFY_CACHE_MS) repeats.withinCache += 1;
+    }
+    lastAt.set(path, now);
+    return path;
+  };
   const connections = target.connectionsOverride ?? CONNECTIONS;
   // Warm up briefly so one-off work (first render, JIT) is not in the figures (not for cache misses: that would warm the cache).
   if (!target.paths) await autocannon({ ...common, connections: 10, duration: 1 });
   const result = await autocannon(
     target.paths
-      ? { ...common, connections, amount: target.paths.length, requests: [{ setupRequest: ((req: object) => ({ ...req, path: target.paths![next++ % target.paths!.length] })) as never }] }
+      ? { ...common, connections, duration: SECONDS, requests: [{ setupRequest: ((req: object) => ({ ...req, path: nextPath() })) as never }] }
       : { ...common, connections, duration: SECONDS },
   );
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([code, stat]) => [code, stat.count]));
@@ -130,12 +157,13 @@ async function measure(target: Target): Promise<Measurement> {
   return {
     name: target.name,
     goal: target.goal,
-    rps: target.paths ? result.requests.total / (result.duration || 1) : result.requests.average,
+    rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     statuses,
     unexpected,
+    repeats: target.paths ? repeats : undefined,
   };
 }
 
@@ -164,6 +192,9 @@ async function measureSplit(target: Target, nodes: string[]): Promise<Measuremen
     errors: parts.reduce((sum, p) => sum + p.errors, 0),
     statuses,
     unexpected: parts.reduce((sum, p) => sum + p.unexpected, 0),
+    repeats: target.paths
+      ? parts.reduce((sum, p) => ({ requests: sum.requests + p.repeats!.requests, distinct: sum.distinct + p.repeats!.distinct, repeated: sum.repeated + p.repeats!.repeated, withinCache: sum.withinCache + p.repeats!.withinCache }), { requests: 0, distinct: 0, repeated: 0, withinCache: 0 })
+      : undefined,
   };
 }
 
@@ -215,7 +246,12 @@ interface Seeded {
   missIds: string[];
 }
 
-/** A certified trainer (a valid certificate to show) and many more (the project's bulk seeding) for cache misses. */
+/**
+ * A certified trainer (a valid certificate to show) and many more (the project's bulk seeding) for
+ * cache misses. The seeded certificates share the real one's PDF and signed credential (each its
+ * own credential row and status index, as bench:scale seeds them), so the server's start-up has no
+ * credentials to sign before the run.
+ */
 async function seed(config: DatabaseConfig): Promise<Seeded> {
   const { db } = openDatabase(config);
   await migrateToLatest(db);
@@ -224,7 +260,10 @@ async function seed(config: DatabaseConfig): Promise<Seeded> {
   const now = new Date();
   const certified = await seedCertifiedTrainer(db, { name: "Bench Certified Trainer", email: "certified@bench.test", password: "bench trainer password", staffUserId: staff.id }, APP, now);
   const documents = await db.selectFrom("certificate").select("pdf").where("id", "=", certified.certificateId).executeTakeFirstOrThrow();
-  await growAcademy(db, { from: 1, to: CACHE_MISS_TRAINERS + 1 }, await seedContext(db, now, [staff.id], { pdf: documents.pdf, credential: null }));
+  const credential = await latestCredentialJson(db, certified.certificateId);
+  const started = performance.now();
+  await growAcademy(db, { from: 1, to: CACHE_MISS_TRAINERS + 1 }, await seedContext(db, now, [staff.id], { pdf: documents.pdf, credential }));
+  process.stdout.write(`  seeded ${CACHE_MISS_TRAINERS} trainers for the cache-miss target in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   const missIds = (await db.selectFrom("certificate").select("id").where("id", "!=", certified.certificateId).orderBy("id").execute()).map((c) => c.id);
   await db.destroy();
   return { certificateId: certified.certificateId, missIds };
@@ -402,7 +441,9 @@ async function main() {
   }
   const baselineRps = baselines.reduce((sum, b) => sum + b.rps, 0) / baselines.length;
 
-  const goalOf = (r: Measurement) => (r.goal ? `≥${r.goal.rps}, p99<${r.goal.p99}: ${r.rps >= r.goal.rps && r.p99 < r.goal.p99 ? "met" : "NOT met"}` : "");
+  // A cache-miss target is judged only if no request could have been served from the cache.
+  const goalOf = (r: Measurement) =>
+    r.goal ? `≥${r.goal.rps}, p99<${r.goal.p99}: ${r.repeats && r.repeats.withinCache > 0 ? "not measured" : r.rps >= r.goal.rps && r.p99 < r.goal.p99 ? "met" : "NOT met"}` : "";
   const line = (r: Measurement, reference: number) => {
     const statuses = Object.entries(r.statuses).map(([code, count]) => `${code}×${count}`).join(" ") + (r.errors > 0 ? ` errors×${r.errors}` : "");
     return `${r.name.padEnd(56)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / baselineRps).toFixed(3).padStart(11)} ${(r.rps / reference).toFixed(2).padStart(9)}  ${goalOf(r).padEnd(24)}  ${statuses}`;
@@ -414,7 +455,14 @@ async function main() {
   const first = sections[0]!.results;
   for (const { setup, results, javascript, rss } of sections) {
     console.log(`-- ${setup.label} (${setup.ports.length} × ${setup.processesPerNode} process(es))`);
-    results.forEach((r, i) => console.log(line(r, first[i]!.rps)));
+    results.forEach((r, i) => {
+      console.log(line(r, first[i]!.rps));
+      if (r.repeats) {
+        const { requests, distinct, repeated, withinCache } = r.repeats;
+        const pct = (n: number) => `${((100 * n) / Math.max(1, requests)).toFixed(1)}%`;
+        console.log(`${"".padEnd(4)}${requests} requests, ${distinct} distinct certificate ids; ${repeated} repeated an id (${pct(repeated)}), ${withinCache} within the cache's ${VERIFY_CACHE_MS / 1000} s (${pct(withinCache)}: may have been cache hits${withinCache > 0 ? "; seed more with BENCH_VERIFY_TRAINERS" : ""})`);
+      }
+    });
     console.log(`${"lesson page JavaScript".padEnd(56)} ${javascript.files} files, ${(javascript.bytes / 1024).toFixed(1)} KB, ${(javascript.gzip / 1024).toFixed(1)} KB gzip (goal ≤ 80 KB gzip: ${javascript.gzip <= 80 * 1024 ? "met" : "NOT met"})`);
     console.log(`${"RSS of all the site's processes, highest under load".padEnd(56)} ${mb(rss.kb)} (goal ≤ 250 MB: ${rss.kb <= 250 * 1024 ? "met" : "NOT met"}): ${rss.processes.map((p) => `${p.pid} ${mb(p.kb)}`).join(", ")}`);
   }

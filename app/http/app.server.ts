@@ -74,6 +74,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        documentRequest: !req.path.endsWith(".data"),
       }),
     }),
   );

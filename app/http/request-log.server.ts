@@ -3,6 +3,7 @@ import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
+import { LruCache } from "~/utils/lru";
 
 /**
  * The route id of a request, for logs and metrics (ADR 0036): a Remix route's id
@@ -21,17 +22,30 @@ function routeTree(build: ServerBuild, parentId?: string): RouteTree {
     );
 }
 
-/** Resolves request paths to Remix route ids. In development the build is a loader: resolved once. */
+/** Paths whose route id is remembered (see below). */
+export const ROUTE_ID_CACHE_ENTRIES = 2_000;
+
+/**
+ * Resolves request paths to Remix route ids. In development the build is a loader: resolved once.
+ * `matchRoutes` flattens and ranks all the routes on every call (about 5% of a lesson request's
+ * time, issue 14), so the answer is remembered per path in a bounded LRU cache: lesson pages,
+ * a trainer's own attempt and the like repeat, and a path always resolves to the same route.
+ */
 export function remixRouteIds(build: ServerBuild | (() => Promise<ServerBuild>)) {
   let tree: RouteTree | undefined;
   if (typeof build === "function") void build().then((b) => (tree = routeTree(b))).catch(() => undefined);
   else tree = routeTree(build);
+  const known = new LruCache<string, string>(ROUTE_ID_CACHE_ENTRIES);
   return (pathname: string): string => {
     if (!tree) return "remix";
+    const cached = known.get(pathname);
+    if (cached !== undefined) return cached;
     // Single fetch: /x.data is /x's data, /_root.data the home page's.
     const path = pathname === "/_root.data" ? "/" : pathname.replace(/\.data$/, "");
     const matches = matchRoutes(tree, path);
-    return matches?.at(-1)?.route.id ?? "unmatched";
+    const id = matches?.at(-1)?.route.id ?? "unmatched";
+    known.set(pathname, id);
+    return id;
   };
 }
 

@@ -12,6 +12,7 @@ import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { shuffle } from "~/assessment/rules";
 import { getModule } from "~/content/catalog.server";
+import { partName } from "~/content/prerendered.server";
 import { KnowledgeCheck, type CheckReply } from "~/components/knowledge-check";
 import { StaticHtml } from "~/components/static-html";
 import type { PublicQuestion } from "~/content/types";
@@ -36,7 +37,7 @@ function findSection(slug: string | undefined, sectionId: string | undefined) {
   return { module, index, section: module.sections[index]! };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, "trainer");
   const { module, index, section } = findSection(params.slug, params.section);
   const db = getDb();
@@ -52,9 +53,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     );
   // The section's pre-rendered HTML as it is, and each knowledge check in it, its options in a
   // fresh order on every view, so the authoring order (and the key's place in it) stays unseen.
-  const parts: ({ html: string } | { check: PublicQuestion })[] = [];
-  for (const part of section.parts) {
-    if ("html" in part) parts.push(part);
+  // A document carries the HTML once, in the page: its data names each part instead (ADR 0046).
+  const document = context?.documentRequest === true;
+  const parts: ({ html: string } | { part: string } | { check: PublicQuestion })[] = [];
+  for (const [i, part] of section.parts.entries()) {
+    if ("html" in part) parts.push(document ? { part: partName(module.slug, section.id, i) } : part);
     else {
       const question = module.knowledgeChecks[part.check];
       if (question) parts.push({ check: { ...question, options: shuffle(question.options, Math.random) } });
@@ -188,6 +191,8 @@ export default function Lesson() {
         {section.parts.map((part, i) =>
           "html" in part ? (
             <StaticHtml key={i} html={part.html} />
+          ) : "part" in part ? (
+            <StaticHtml key={i} part={part.part} />
           ) : (
             <KnowledgeCheck
               key={part.check.id}

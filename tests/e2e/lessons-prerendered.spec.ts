@@ -86,6 +86,17 @@ test("lesson, agreement and content pages: no 'unsafe-eval'; a knowledge check w
     expect(response.headers()["content-security-policy"], s).not.toContain("unsafe-eval");
   }
 
+  // The document carries the section's HTML once: in the page, not again in the Remix context
+  // script (its data names the parts instead; ADR 0046). A plain run of its words, counted.
+  const document = await (await page.request.get(lessonUrl)).text();
+  const words = section.parts
+    .flatMap((p) => ("html" in p ? [p.html.replace(/<[^>]+>/g, "\n")] : []))
+    .join("\n")
+    .match(/[A-Za-z][A-Za-z ,]{30,}/g)!;
+  expect(words.length).toBeGreaterThan(2);
+  for (const run of words.slice(0, 5)) expect(document.split(run).length - 1, `"${run}" in the lesson document`).toBe(1);
+  expect(document).toContain('data-part="');
+
   // With JavaScript: the check answers in place (no new document), the rest of the text untouched.
   await page.goto(lessonUrl);
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
@@ -104,6 +115,12 @@ test("lesson, agreement and content pages: no 'unsafe-eval'; a knowledge check w
   await page.getByRole("navigation", { name: "Section" }).getByRole("link", { name: `${next.title} →` }).click();
   await expect(page.getByRole("heading", { level: 1, name: next.title })).toBeVisible();
   await expect(page.getByText(firstText(next), { exact: false })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  // And back: the first section again, its HTML now from loader data, the check still there.
+  await page.goBack();
+  await expect(page.getByRole("heading", { level: 1, name: section.title })).toBeVisible();
+  await expect(page.getByText(firstText(section), { exact: false })).toBeVisible();
+  await expect(page.locator(".knowledge-check").first().locator('input[name="questionId"]')).toHaveValue(questionId);
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   expect(violations).toEqual([]);
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
-import { remixRouteIds, requestLog } from "~/http/request-log.server";
+import { remixRouteIds, requestLog, ROUTE_ID_CACHE_ENTRIES } from "~/http/request-log.server";
 import { createLogger } from "~/utils/log.server";
 
 /** Everything a request or a careless call site could carry that must never reach the log. */
@@ -86,6 +86,14 @@ describe("structured logs (issue 18, ADR 0036)", () => {
     for (const path of ["/healthz", "/verify/abcdefabcdefabcdef", "/reset-password/t0ken.data", "/_root.data", "/", "/no/such/page"]) await fetch(base + path);
     await expect.poll(() => lines.length).toBe(5);
     expect(lines.map((l) => (JSON.parse(l) as { req: { route: string } }).req.route)).toEqual(["/verify/:id", "routes/reset-password.$token", "routes/_index", "routes/_index", "routes/$"]);
+  });
+
+  it("remembers each path's route id (bounded): the same answers the first time, again, and after the cache has turned over", () => {
+    const routeId = remixRouteIds(build);
+    const expected: [string, string][] = [["/reset-password/abc", "routes/reset-password.$token"], ["/reset-password/abc.data", "routes/reset-password.$token"], ["/", "routes/_index"], ["/_root.data", "routes/_index"], ["/no/such/page", "routes/$"]];
+    for (let round = 0; round < 2; round += 1) for (const [path, id] of expected) expect(routeId(path), `${path}, round ${round}`).toBe(id);
+    for (let i = 0; i < ROUTE_ID_CACHE_ENTRIES + 10; i += 1) expect(routeId(`/reset-password/t${i}`)).toBe("routes/reset-password.$token");
+    for (const [path, id] of expected) expect(routeId(path), path).toBe(id);
   });
 
   it("logs an error's stack, and a request line at debug for health checks when LOG_LEVEL=debug", async () => {
