@@ -14,6 +14,7 @@ import {
   type PluginTransformResultArgs,
   type QueryResult,
   type RootOperationNode,
+  type SqlBool,
   type UnknownRow,
 } from "kysely";
 
@@ -226,4 +227,14 @@ export function daysBetween(db: AnyDb, later: string, earlier: string) {
   return isPostgres(db)
     ? sql<number>`(extract(epoch from (${sql.ref(later)}::timestamptz - ${sql.ref(earlier)}::timestamptz)) / 86400.0)`
     : sql<number>`(julianday(${sql.ref(later)}) - julianday(${sql.ref(earlier)}))`;
+}
+
+/**
+ * Whether a text column holds `needle` anywhere, exactly (case and all), as an SQL condition:
+ * SQLite's `instr`, PostgreSQL's `strpos`. A quarter of the cost of a LIKE with wildcards and an
+ * escape over 10,000 rows on SQLite (the governance dashboard's funnel, ADR 0045), and no
+ * wildcard to escape.
+ */
+export function containsText(db: AnyDb, column: string, needle: string) {
+  return isPostgres(db) ? sql<SqlBool>`strpos(${sql.ref(column)}, ${needle}) > 0` : sql<SqlBool>`instr(${sql.ref(column)}, ${needle}) > 0`;
 }

@@ -4,7 +4,8 @@
  * category, with its timeline; an admin retries a failed email. Who may open what: a trainer
  * cannot read another trainer's supervision record or any concern, an assessor cannot read
  * concerns or failed emails, and nobody signed out can. No public page or JSON holds a
- * concern's text, a supervisor's note, an email address or an enquiry's text. axe on each new page.
+ * concern's text, a supervisor's note, an email address or an enquiry's text. A safeguarding concern puts
+ * the safeguarding route first, on the admin's page and on the public form. axe on each new page.
  */
 import { expect, test } from "@playwright/test";
 import { E2E_DATABASE } from "../../playwright.config";
@@ -21,6 +22,8 @@ const STAFF_CONCERN = "Staff-raised: the trainer's insurance certificate looked 
 const NOTE = "Supervisor note kept private: discussed boundaries after a distressing session.";
 const ENQUIRY = "Private enquiry text: looking for a trainer for a client with a spinal injury.";
 const RAISER_EMAIL = "raiser.private@case.example";
+const SAFEGUARDING_TEXT = "Safeguarding, private: the client seemed afraid of the trainer and had unexplained bruises.";
+const SAFEGUARDING_EMAIL = "safeguarding.private@clinic.example";
 
 test("staff raise a concern and admins handle failed emails; each role reaches only its own pages; nothing private is public", async ({ page, baseURL }) => {
   test.setTimeout(240_000);
@@ -43,13 +46,18 @@ test("staff raise a concern and admins handle failed emails; each role reaches o
     if (!raised.ok) throw new Error(raised.message ?? "refused");
     const secret = /\/concerns\/confirm\/([a-z2-7]+)/.exec((await db.selectFrom("email_outbox").select("body_text").where("to_address", "=", RAISER_EMAIL).executeTakeFirstOrThrow()).body_text)![1]!;
     expect((await confirmConcern(db, secret, now)).ok).toBe(true);
+    // A safeguarding concern: its page puts the safeguarding route first (issue 12 item 2).
+    const safeguarding = await raiseConcern(db, trainer.certificateId, { name: "Sol Guard", organisation: "", email: SAFEGUARDING_EMAIL, relationship: "clinician", category: "safeguarding", whatHappened: SAFEGUARDING_TEXT, when: "Yesterday" }, "192.0.2.79", baseURL!, now);
+    if (!safeguarding.ok) throw new Error(safeguarding.message ?? "refused");
+    const safeguardingSecret = /\/concerns\/confirm\/([a-z2-7]+)/.exec((await db.selectFrom("email_outbox").select("body_text").where("to_address", "=", SAFEGUARDING_EMAIL).executeTakeFirstOrThrow()).body_text)![1]!;
+    expect((await confirmConcern(db, safeguardingSecret, now)).ok).toBe(true);
     // An email the worker gave up on (written as the worker leaves it, so the server's worker never races for it).
     const failing = await db
       .insertInto("email_outbox")
       .values({ to_address: "bounced.private@nowhere.example", subject: "Failed on purpose (e2e)", body_text: "x", created_at: now.toISOString(), sent_at: null, last_error: "550 mailbox unavailable", claimed_at: null, claimed_by: null, attempts: 8, next_attempt_at: null, failed_at: now.toISOString() })
       .returning("id")
       .executeTakeFirstOrThrow();
-    return { trainerId, otherId: await ids(other.email), concernId: raised.value.id, listingId: listing.id, failedEmailId: failing.id };
+    return { trainerId, otherId: await ids(other.email), concernId: raised.value.id, safeguardingId: safeguarding.value.id, listingId: listing.id, failedEmailId: failing.id };
   });
 
   // 1. An assessor raises a concern from the trainer's staff page; bad input gets field messages.
@@ -97,12 +105,40 @@ test("staff raise a concern and admins handle failed emails; each role reaches o
   await expect(page.getByText(STAFF_CONCERN)).toBeVisible();
   await expect(page.locator(".timeline")).toContainText("Raised by a member of staff");
   await expect(page.locator(".timeline")).toContainText(`by ${E2E_ASSESSOR.name}`);
+  // Only a safeguarding concern shows the safeguarding route, and first: above the facts, the concern and triage.
+  await expect(page.getByText("Safeguarding first.")).toHaveCount(0);
+  await page.goto(`/admin/concerns/${seeded.safeguardingId}`);
+  const route = page.getByRole("note").filter({ hasText: "Safeguarding first." });
+  await expect(route).toContainText("999 if there is immediate danger");
+  const routeBox = (await route.boundingBox())!;
+  for (const later of [page.locator("dl.facts"), page.getByText(SAFEGUARDING_TEXT), page.getByLabel("Severity")]) expect(routeBox.y + routeBox.height).toBeLessThanOrEqual((await later.boundingBox())!.y);
+  await expectAccessible(page);
 
   // 4. The admin finds failed emails under Settings, retries the failed one; a second click is refused and changes nothing.
   const mainNav = page.getByRole("navigation", { name: "Main" });
   await mainNav.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
   await expectAccessible(page);
+  // The register's settings page (issue 12 item 4: noindex is a policy setting): a change reaches the public page at once.
+  await page.getByRole("main").getByRole("link", { name: "Public register" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Public register settings" })).toBeVisible();
+  await expectAccessible(page);
+  const saveNoindex = async (label: RegExp) => {
+    await page.getByRole("radio", { name: label }).check();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByRole("status")).toContainText("The register settings have been saved.");
+  };
+  try {
+    await saveNoindex(/^No, let search engines index it/);
+    const indexable = await page.request.get("/register");
+    expect(indexable.headers()["x-robots-tag"]).toBeUndefined();
+    expect(await indexable.text()).not.toContain('name="robots"');
+  } finally {
+    await saveNoindex(/^Yes, keep it out of search engines/);
+  }
+  expect((await page.request.get("/register")).headers()["x-robots-tag"]).toBe("noindex");
+  await expectAccessible(page);
+  await page.goto("/admin/settings");
   await page.getByRole("main").getByRole("link", { name: "Failed emails" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Failed emails" })).toBeVisible();
   await expect(mainNav.getByRole("link", { name: "Settings" })).toHaveClass(/active/);
@@ -125,10 +161,14 @@ test("staff raise a concern and admins handle failed emails; each role reaches o
     expect(response.headers().location, path).toMatch(/^\/login\?redirectTo=/);
   }
   const cert = trainer.certificateId;
+  // The public concern form gives the safeguarding route before its first field.
+  await page.goto(`/verify/${cert}/concern`);
+  const urgent = page.getByText("If anyone is in immediate danger, call 999.");
+  expect((await urgent.boundingBox())!.y).toBeLessThan((await page.getByLabel("Your name").boundingBox())!.y);
   for (const path of ["/", "/verify", `/verify/${cert}`, `/verify/${cert}.json`, `/verify/${cert}/concern`, "/register", "/register?area=powys", "/register.data?area=powys", `/register/${seeded.listingId}/contact`, `/register?q=${encodeURIComponent("Petra Private")}`]) {
     const response = await page.request.get(path);
     expect(response.status(), path).toBe(200);
     const body = await response.text();
-    for (const secret of [CONCERN_TEXT, STAFF_CONCERN, NOTE, ENQUIRY, RAISER_EMAIL, "Rae Private", reference, trainer.email, "ena.private@case.example", E2E_ASSESSOR.email, "@e2e.test"]) expect(body, `${path} holds ${secret}`).not.toContain(secret);
+    for (const secret of [CONCERN_TEXT, SAFEGUARDING_TEXT, SAFEGUARDING_EMAIL, STAFF_CONCERN, NOTE, ENQUIRY, RAISER_EMAIL, "Rae Private", reference, trainer.email, "ena.private@case.example", E2E_ASSESSOR.email, "@e2e.test"]) expect(body, `${path} holds ${secret}`).not.toContain(secret);
   }
 });

@@ -115,6 +115,14 @@ describe("issuing certificates", () => {
     expect(view!.history.map((e) => e.event)).toEqual(["issued", "suspended", "reinstated", "revoked"]);
     expect(view!.history.every((e) => e.on === londonDayOf(iso(now)))).toBe(true);
     for (const secret of ["Complaint under investigation", "Investigation closed", "Serious breach"]) expect(JSON.stringify(view)).not.toContain(secret);
+    // Issue 12 item 3: the trainer was told of the issue and of each change of status.
+    const told = await db.selectFrom("notification").select(["kind", "title"]).where("user_id", "=", trainer.userId).orderBy("id").execute();
+    expect(told).toEqual([
+      { kind: "certificate_issued", title: "Your Approved Trainer certificate has been issued" },
+      { kind: "certificate_status", title: "Your certificate has been suspended" },
+      { kind: "certificate_status", title: "Your certificate has been reinstated" },
+      { kind: "certificate_status", title: "Your certificate has been revoked" },
+    ]);
   });
 
   it("a superseded certificate's history ends with its replacement", async () => {

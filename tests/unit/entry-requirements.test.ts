@@ -257,6 +257,10 @@ describe("verification by an assessor", () => {
     const emails = await fresh.selectFrom("email_outbox").select("subject").where("to_address", "=", trainer.email).execute();
     expect(emails.map((e) => e.subject)).toEqual(["Your insurance policy was not accepted", "Your qualification has been verified"]);
     expect(await listVerificationQueue(fresh)).toEqual([]);
+    // Issue 12 item 3: the assessors were told of each submission, the trainer of each decision.
+    const told = async (userId: number) => (await fresh.selectFrom("notification").select("kind").where("user_id", "=", userId).orderBy("id").execute()).map((n) => n.kind);
+    expect(await told(assessor.id)).toEqual(["evidence_to_verify", "evidence_to_verify"]);
+    expect(await told(trainer.id)).toEqual(["evidence_refused", "evidence_verified"]);
   });
 
   it("a rejection needs a reason of at least 10 characters", async () => {
@@ -322,6 +326,13 @@ describe("Enhanced DBS", () => {
       const everything = JSON.stringify(await fresh.selectFrom("audit_event").selectAll().execute()) + JSON.stringify(await fresh.selectFrom("email_outbox").selectAll().execute());
       expect(everything).not.toContain(DBS_NUMBER);
       expect(logged.join("\n")).not.toContain(DBS_NUMBER);
+
+      // Issue 12 item 3: admins were told there is a DBS record to decide, the trainer of the decision.
+      const told = async (userId: number) => (await fresh.selectFrom("notification").select("kind").where("user_id", "=", userId).orderBy("id").execute()).map((n) => n.kind);
+      expect(await told(admin.id)).toEqual(["dbs_to_decide"]);
+      expect(await told(assessor.id)).toEqual([]);
+      expect(await told(trainer.id)).toEqual(["dbs_decided"]);
+      expect(JSON.stringify(await fresh.selectFrom("notification").selectAll().execute())).not.toContain(DBS_NUMBER);
 
       // The trainer's own page carries no DBS detail at all.
       const mine = await getTrainerRequirements(fresh, trainer.id, now);

@@ -67,10 +67,21 @@ describe("environment", () => {
     ["PUBLIC_BASE_URL", "ftp://academy.example.org"],
     ["DATABASE_URL", "mysql://db.example.org/academy"],
     ["DATABASE_POOL_SIZE", "0"],
+    // Issue 18: the logging and metrics settings are validated with the rest (ADR 0036).
+    ["LOG_LEVEL", "verbose"],
+    ["LOG_FORMAT", "xml"],
+    ["SHUTDOWN_TIMEOUT_SECONDS", "0"],
+    ["METRICS_PORT", "metrics"],
   ])("refuses %s=%s, naming it", (name, value) => {
     const message = refusal({ [name]: value });
     expect(message).toContain(name);
     expect(message).not.toContain("\n");
+  });
+
+  it("logs at info by default and takes LOG_LEVEL, LOG_FORMAT and METRICS_PORT (issue 18)", () => {
+    expect(readEnv({})).toMatchObject({ LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_SECONDS: 20, METRICS_HOST: "127.0.0.1" });
+    expect(readEnv({}).METRICS_PORT).toBeUndefined();
+    expect(readEnv({ LOG_LEVEL: "debug", LOG_FORMAT: "pretty", METRICS_PORT: "9464" })).toMatchObject({ LOG_LEVEL: "debug", LOG_FORMAT: "pretty", METRICS_PORT: 9464 });
   });
 
   it("names every bad setting at once", () => {

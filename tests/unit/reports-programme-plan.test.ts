@@ -63,8 +63,18 @@ describe("programmeDashboard", () => {
     const facts = /^(SEARCH|SCAN) (a|assessment_attempt|r|report_submission|q|qualification|i|insurance_policy|d|dbs_check|aa|agreement_acceptance|c|certificate|user)\b/;
     expect(funnel.plan.filter((line) => facts.test(line)), funnel.sql).toEqual([]);
     expect(funnel.plan.some((line) => /^(SEARCH|SCAN) trainer_progress\b/.test(line))).toBe(true);
-    const days = plans.find((p) => p.sql.includes("row_number() over"))!;
+    // The median and 90th percentile: the count and the value at each rank, in order from the
+    // partial index of the days (ADR 0045), with no sort (SQLite names its sorter; PostgreSQL's
+    // sorts are not mapped, so the index read is what both engines show).
+    const days = plans.find((p) => p.sql.includes('as "median"'))!;
     expect(days.plan.filter((line) => facts.test(line)), days.sql).toEqual([]);
+    const reads = days.plan.filter((line) => /^(SEARCH|SCAN) trainer_progress\b/.test(line));
+    expect(reads.length, days.plan.join("\n")).toBeGreaterThanOrEqual(3);
+    expect(reads.filter((line) => !/^SEARCH trainer_progress USING (COVERING )?INDEX trainer_progress_certified_days\b/.test(line)), days.plan.join("\n")).toEqual([]);
+    expect(days.plan.filter((line) => /TEMP B-TREE/.test(line)), days.sql).toEqual([]);
+    // DBS re-checks overdue: a range of the suitable decisions whose re-check date has come.
+    const rechecks = plans.find((p) => p.sql.includes('"d"."recheck_due_on" <='))!;
+    expect(rechecks.plan, rechecks.sql).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH (d|dbs_check) USING (COVERING )?INDEX dbs_check_decision_recheck\b/)]));
     expect(all).toEqual(expect.arrayContaining([expect.stringMatching(/^(SEARCH|SCAN) certificate_status USING (COVERING )?INDEX certificate_status_status/)]));
     // No table that grows with the trainers is read whole (settings tables of a few rows may be;
     // trainer_progress, one narrow row per account, is what the funnel counts over).

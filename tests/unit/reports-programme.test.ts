@@ -79,6 +79,37 @@ describe("on a seeded academy", () => {
   });
 });
 
+/** A certificate for `userId` issued at `issuedAt` (the columns the dashboard reads; the rest are placeholders). */
+async function certify(db: DB, userId: number, id: string, name: string, issuedAt: string) {
+  await db
+    .insertInto("certificate")
+    .values({
+      id,
+      user_id: userId,
+      trainer_name: name,
+      issued_at: issuedAt,
+      expires_on: "2027-01-01",
+      expiry_basis: "validity period",
+      validity_ends_on: "2027-01-01",
+      agreement_version: "v",
+      modules_json: "[]",
+      report_json: "{}",
+      scope_json: "{}",
+      issuer: "test",
+      eligibility_key: `k-${id}`,
+      superseded_by: null,
+      superseded_at: null,
+      suspended_at: null,
+      suspension_reason: null,
+      suspended_by: null,
+      revoked_at: null,
+      revocation_reason: null,
+      revoked_by: null,
+      pdf: null,
+    })
+    .execute();
+}
+
 describe("a small case, on either engine", () => {
   it("computes nearest-rank percentiles and the sign-up range in UK days", async () => {
     const db = await createTestDb();
@@ -91,33 +122,7 @@ describe("a small case, on either engine", () => {
       await db.updateTable("user").set({ created_at: created.toISOString() }).where("id", "=", user.id).execute();
       if (days === null) continue;
       const issued = new Date(created.getTime() + days * 86_400_000).toISOString();
-      await db
-        .insertInto("certificate")
-        .values({
-          id: `cert${i}`,
-          user_id: user.id,
-          trainer_name: `T${i}`,
-          issued_at: issued,
-          expires_on: "2027-01-01",
-          expiry_basis: "validity period",
-          validity_ends_on: "2027-01-01",
-          agreement_version: "v",
-          modules_json: "[]",
-          report_json: "{}",
-          scope_json: "{}",
-          issuer: "test",
-          eligibility_key: `k${i}`,
-          superseded_by: null,
-          superseded_at: null,
-          suspended_at: null,
-          suspension_reason: null,
-          suspended_by: null,
-          revoked_at: null,
-          revocation_reason: null,
-          revoked_by: null,
-          pdf: null,
-        })
-        .execute();
+      await certify(db, user.id, `cert${i}`, `T${i}`, issued);
     }
     // Supervision, due on these days, with the default 14 days' grace: today is 1 June (UK), so
     // overdue from a due date of 17 May or earlier; 18 May is the last day of grace.
@@ -155,5 +160,36 @@ describe("parseProgrammeFilter", () => {
     expect(bad("cohort=2026-03&from=2026-01-01", "cohort")).toBe("Choose either a cohort month or a date range, not both.");
     expect(bad("from=2026-02-30", "from")).toBe("Enter a real date, for example 2026-11-30.");
     expect(bad("from=2026-05-02&to=2026-05-01", "to")).toBe("The end date must be the same as or after the start date.");
+  });
+});
+
+describe("the median and 90th percentile, read at their ranks", () => {
+  it("equal the nearest ranks of the days for every count from 1 to 12, with ties and fractions, for the academy and a date range (either engine)", async () => {
+    const db = await createTestDb();
+    // Days from sign-up to the first certificate, in the order the trainers sign up (1 to 12
+    // January, noon UTC); ties and fractions, none on a half (rounded to tenths either way).
+    const days = [12.3, 3, 40, 3, 7.6, 90, 0.4, 21, 21, 60.04, 14, 5];
+    const nearest = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const n = sorted.length;
+      const at = (rank: number) => Math.round(sorted[rank - 1]! * 10) / 10;
+      return { certified: n, medianDays: at(Math.ceil(n / 2)), p90Days: at(Math.ceil((9 * n) / 10)) };
+    };
+    for (const [i, d] of days.entries()) {
+      const user = await createUser(db, { name: `P${i}` });
+      const created = new Date(Date.UTC(2026, 0, i + 1, 12));
+      await db.updateTable("user").set({ created_at: created.toISOString() }).where("id", "=", user.id).execute();
+      // One trainer more who never certifies: not counted in the days.
+      if (i === 5) await createUser(db, { name: "Never certified" });
+      await certify(db, user.id, `rank${i}`, `P${i}`, new Date(created.getTime() + d * 86_400_000).toISOString());
+      const dash = await programmeDashboard(db, all, now);
+      expect(dash.timeToCertificate, `${i + 1} certified`).toEqual(nearest(days.slice(0, i + 1)));
+    }
+    // Signed up 3 to 9 January (UK days, GMT): the third to the ninth trainer.
+    const ranged = await programmeDashboard(db, { cohort: null, from: "2026-01-03", to: "2026-01-09" }, now);
+    expect(ranged.timeToCertificate).toEqual(nearest(days.slice(2, 9)));
+    // A range nobody certified in.
+    expect((await programmeDashboard(db, { cohort: null, from: "2025-01-01", to: "2025-01-31" }, now)).timeToCertificate).toEqual({ certified: 0, medianDays: null, p90Days: null });
+    await db.destroy();
   });
 });
