@@ -6,6 +6,8 @@
  *
  * Every expression is correlated to a row of `certificate` (by that name): each fact is one
  * index seek (insurance_policy_user_status_end, dbs_check_user_id, qualification_user_status).
+ * For many certificates at once (the stored-status refresh, the credential sync) the same facts
+ * come set-based, a query per fact table (`withStatusFacts`, ADR 0044).
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Database, DbsDecision } from "~db/schema";
@@ -180,12 +182,7 @@ export function validAndExpiringBy(eb: Eb, today: string, until: string, rules: 
 export function statusFactColumns(eb: Eb, rules: StatusRules) {
   const { agreement } = rules;
   return [
-    "certificate.validity_ends_on",
-    "certificate.expires_on",
-    "certificate.superseded_by",
-    "certificate.suspended_at",
-    "certificate.suspension_category",
-    "certificate.revoked_at",
+    ...CERTIFICATE_STATUS_COLUMNS,
     insuranceFact(eb, "start_date").as("insurance_start"),
     insuranceFact(eb, "end_date").as("insurance_end"),
     dbsFact(eb, "decision").as("dbs_decision"),
@@ -225,4 +222,85 @@ export function liveStatusOfRow(row: StatusFactRow, today: string, rules: Status
     supervision: { nextDueOn: row.supervision_next_due_on ?? null, graceDays: supervision.graceDays, suspendsWhenOverdue: supervision.suspendsWhenOverdue },
   };
   return certificateStatus(row, entry, today);
+}
+
+/** The certificate's own columns the live status reads (the rest of `StatusFactRow` is the trainer's). */
+export const CERTIFICATE_STATUS_COLUMNS = [
+  "certificate.validity_ends_on",
+  "certificate.expires_on",
+  "certificate.superseded_by",
+  "certificate.suspended_at",
+  "certificate.suspension_category",
+  "certificate.revoked_at",
+] as const;
+
+/** A trainer's facts the live status reads: the columns `statusFactColumns` adds for each of their certificates. */
+export type TrainerStatusFacts = Omit<StatusFactRow, "validity_ends_on" | "expires_on" | "superseded_by" | "suspended_at" | "suspension_category" | "revoked_at">;
+
+const NO_FACTS: TrainerStatusFacts = {
+  insurance_start: null,
+  insurance_end: null,
+  dbs_decision: null,
+  dbs_recheck_due_on: null,
+  has_qualification: 0,
+  accepted_agreement: 0,
+  supervision_next_due_on: null,
+};
+
+/** Trainers per fact query: well within both engines' parameter limits. */
+const FACT_CHUNK = 2_500;
+
+/**
+ * The facts of `statusFactColumns` for a set of trainers, set-based (issue 19): one query per
+ * fact table for up to 2,500 trainers (`user_id IN (…)`, each read from a covering index:
+ * insurance_policy_user_status_end_start, dbs_check_user_facts, qualification_user_status,
+ * agreement_acceptance_user, supervision's primary key) instead of seven correlated lookups per
+ * certificate. The same choices as the correlated forms above, made in code: the verified policy
+ * with the latest end date (then the highest id), the DBS record with the highest id.
+ * `tests/unit/certificate-status-facts.test.ts` proves both give the same rows.
+ */
+export async function statusFactsOfTrainers(db: DB, userIds: readonly number[], rules: StatusRules): Promise<Map<number, TrainerStatusFacts>> {
+  const ids = [...new Set(userIds)];
+  const facts = new Map<number, TrainerStatusFacts>(ids.map((id) => [id, { ...NO_FACTS }]));
+  const version = rules.agreement?.currentVersion ?? "";
+  for (let i = 0; i < ids.length; i += FACT_CHUNK) {
+    const part = ids.slice(i, i + FACT_CHUNK);
+    // One after another: inside a transaction there is one connection (and SQLite has one anyway).
+    const policies = await db.selectFrom("insurance_policy").select(["user_id", "id", "start_date", "end_date"]).where("user_id", "in", part).where("status", "=", "verified").execute();
+    const chosen = new Map<number, (typeof policies)[number]>();
+    for (const p of policies) {
+      const best = chosen.get(p.user_id);
+      if (!best || p.end_date > best.end_date || (p.end_date === best.end_date && p.id > best.id)) chosen.set(p.user_id, p);
+    }
+    for (const [userId, p] of chosen) Object.assign(facts.get(userId)!, { insurance_start: p.start_date, insurance_end: p.end_date });
+    const checks = await db.selectFrom("dbs_check").select(["user_id", "id", "decision", "recheck_due_on"]).where("user_id", "in", part).execute();
+    const latest = new Map<number, (typeof checks)[number]>();
+    for (const c of checks) if ((latest.get(c.user_id)?.id ?? -Infinity) < c.id) latest.set(c.user_id, c);
+    for (const [userId, c] of latest) Object.assign(facts.get(userId)!, { dbs_decision: c.decision, dbs_recheck_due_on: c.recheck_due_on });
+    const qualified = await db
+      .selectFrom("qualification")
+      .select("user_id")
+      .distinct()
+      .where("user_id", "in", part)
+      .where("status", "=", "verified")
+      .where("kind", "=", "personal_training")
+      .where("level", ">=", 3)
+      .execute();
+    for (const q of qualified) facts.get(q.user_id)!.has_qualification = 1;
+    const accepted = await db.selectFrom("agreement_acceptance").select("user_id").distinct().where("user_id", "in", part).where("agreement_version", "=", version).execute();
+    for (const a of accepted) facts.get(a.user_id)!.accepted_agreement = 1;
+    const supervised = await db.selectFrom("supervision").select(["trainer_user_id", "next_due_on"]).where("trainer_user_id", "in", part).execute();
+    for (const s of supervised) facts.get(s.trainer_user_id)!.supervision_next_due_on = s.next_due_on;
+  }
+  return facts;
+}
+
+/** Rows of certificates (with their trainer and `CERTIFICATE_STATUS_COLUMNS`) completed with their trainers' facts: `StatusFactRow`s, set-based. */
+export async function withStatusFacts<T extends { user_id: number }>(db: DB, rows: T[], rules: StatusRules): Promise<(T & TrainerStatusFacts)[]> {
+  const facts = await statusFactsOfTrainers(
+    db,
+    rows.map((r) => r.user_id),
+    rules,
+  );
+  return rows.map((row) => ({ ...row, ...facts.get(row.user_id)! }));
 }

@@ -30,6 +30,7 @@ import * as dataExports from "./2026-12-01-1120-data-exports";
 import * as erasureRequests from "./2026-12-01-1140-erasure-requests";
 import * as trainerProgress from "./2026-12-01-1220-trainer-progress";
 import * as certificateStatusTriggerColumns from "./2026-12-01-1225-certificate-status-trigger-columns";
+import * as issuedCredentialRevokedBits from "./2026-12-01-1300-issued-credential-revoked-bits";
 import * as dashboardRanks from "./2026-12-01-1320-dashboard-ranks";
 
 /**
@@ -68,5 +69,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-01-1140-erasure-requests": erasureRequests,
   "2026-12-01-1220-trainer-progress": trainerProgress,
   "2026-12-01-1225-certificate-status-trigger-columns": certificateStatusTriggerColumns,
+  "2026-12-01-1300-issued-credential-revoked-bits": issuedCredentialRevokedBits,
   "2026-12-01-1320-dashboard-ranks": dashboardRanks,
 };

@@ -7,7 +7,10 @@
  * on supervision (no supervisor, scheduled, due within the grace period, overdue) with the policy
  * switch off and on (ADR 0026). The row form (`liveStatusOfRow`, which the credential sync and
  * the lists use) must give the same status and the same public reason, including the category of
- * a staff suspension ("under review", ADR 0027).
+ * a staff suspension ("under review", ADR 0027). The set-based facts (`withStatusFacts`, a query
+ * per fact table for a batch of trainers, which the stored-status refresh and the credential sync
+ * use) must give each certificate the same facts, status, reason and fresh-until dates as the
+ * per-certificate forms.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
@@ -15,7 +18,8 @@ import { iso } from "~/utils/clock";
 import { addDays } from "~/utils/dates";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus } from "~/certificates/status";
-import { liveStatusIs, liveStatusOfRow, liveStatusSql, statusFactColumns, type StatusRules } from "~/certificates/status-sql.server";
+import { CERTIFICATE_STATUS_COLUMNS, liveStatusIs, liveStatusOfRow, liveStatusSql, statusFactColumns, withStatusFacts, type StatusRules } from "~/certificates/status-sql.server";
+import { freshUntil } from "~/certificates/stored-status.server";
 import { agreementStanding, type AgreementRule } from "~/agreement/reacceptance.server";
 import { supervisionStanding, type SupervisionRule } from "~/supervision/supervision.server";
 import { createTestDb } from "../helpers/db";
@@ -214,6 +218,38 @@ describe.each(RULES)("the SQL live status (%s)", (_name, rules) => {
     // Overdue supervision suspends only with the switch on; a staff suspension under review says so.
     expect(reasons.has("supervision overdue")).toBe(rules.supervision.suspendsWhenOverdue);
     expect(reasons.has("under review")).toBe(true);
+  }, 120_000);
+
+  it("the set-based facts (a query per fact table for a set of trainers) give every certificate the per-certificate rule's status, reason and fresh-until date", async () => {
+    const rows = await db.selectFrom("certificate").select(["certificate.id", "certificate.user_id", ...CERTIFICATE_STATUS_COLUMNS]).orderBy("certificate.id").execute();
+    // Shuffled and with each trainer several times, as a stale batch comes.
+    const setBased = await withStatusFacts(db, [...rows].reverse(), rules);
+    const correlated = new Map((await db.selectFrom("certificate").select((eb) => ["certificate.id", ...statusFactColumns(eb, rules)]).execute()).map((r) => [r.id, r]));
+    const mismatches: string[] = [];
+    const reference = new Map<number, Parameters<typeof certificateStatus>[1] & object>();
+    for (const row of setBased) {
+      // The reference: the rule in app/certificates, fed by the real per-trainer loaders, one certificate at a time.
+      if (!reference.has(row.user_id))
+        reference.set(row.user_id, {
+          ...(await getEntryRequirementFacts(db, row.user_id)),
+          agreement: await agreementStanding(db, row.user_id, agreement),
+          supervision: await supervisionStanding(db, row.user_id, rules.supervision),
+        });
+      const pure = certificateStatus(row, reference.get(row.user_id)!, today);
+      const fromSet = liveStatusOfRow(row, today, rules);
+      if (fromSet.status !== pure.status || fromSet.reason !== pure.reason) mismatches.push(`${row.id}: pure ${pure.status} (${pure.reason}), set-based ${fromSet.status} (${fromSet.reason})`);
+      const one = correlated.get(row.id)!;
+      const single = liveStatusOfRow(one, today, rules);
+      if (single.status !== fromSet.status || single.reason !== fromSet.reason) mismatches.push(`${row.id}: per-certificate SQL ${single.status}, set-based ${fromSet.status}`);
+      for (const day of [today, d(1), d(31), d(400)])
+        if (freshUntil(row, day, rules) !== freshUntil(one, day, rules)) mismatches.push(`${row.id}: fresh until ${freshUntil(one, day, rules)} per certificate, ${freshUntil(row, day, rules)} set-based (${day})`);
+      for (const fact of ["insurance_start", "insurance_end", "dbs_decision", "dbs_recheck_due_on", "supervision_next_due_on"] as const)
+        if ((one[fact] ?? null) !== row[fact]) mismatches.push(`${row.id}: ${fact} ${one[fact]} per certificate, ${row[fact]} set-based`);
+      for (const fact of ["has_qualification", "accepted_agreement"] as const)
+        if (Number(one[fact]) !== Number(row[fact])) mismatches.push(`${row.id}: ${fact} ${String(one[fact])} per certificate, ${String(row[fact])} set-based`);
+    }
+    expect(setBased.length).toBe(rows.length);
+    expect(mismatches).toEqual([]);
   }, 120_000);
 
   it("filters by each status exactly as the CASE expression labels it", async () => {

@@ -2,13 +2,15 @@
  * Lookups by certificate that must read an index, not every row (issue 19), on SQLite and, when
  * DATABASE_URL selects it, PostgreSQL: the certificate a new one replaced (`superseded_by = <new
  * id>`, documents.server.ts), and a certificate's credentials (the verification page's issuer,
- * the start-up backfill's "no credential yet").
+ * the start-up backfill's "no credential yet"); and a status list's revoked indexes (re-signing it).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import { replacedBy } from "~/certificates/documents.server";
 import { latestCredentialIssuerQuery } from "~/certificates/public.server";
 import { withoutCredential } from "~/certificates/credentials/sync.server";
+import { revokedIndexes } from "~/certificates/credentials/status-list.server";
+import { isPostgres } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { createTestDb, createUser } from "../helpers/db";
 import { fullScans, queryPlan } from "../helpers/query-plan";
@@ -54,5 +56,15 @@ describe("issued_credential_certificate", () => {
     const missingPlan = await queryPlan(db, missing);
     expect(missingPlan).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH issued_credential USING (COVERING )?INDEX issued_credential_certificate/)]));
     expect(fullScans(missingPlan, missing.sql).filter((t) => t !== "certificate")).toEqual([]);
+  });
+});
+
+describe("issued_credential_list_revoked", () => {
+  it("reads a status list's revoked indexes to re-sign it from the index, never a credential row (ADR 0044)", async () => {
+    const query = revokedIndexes(db, 1).compile();
+    const plan = await queryPlan(db, query);
+    // SQLite says whether the index alone answers; PostgreSQL's mapped plan does not (see query-plan.ts).
+    expect(plan).toEqual([expect.stringMatching(isPostgres(db) ? /^SEARCH issued_credential USING INDEX issued_credential_list_revoked/ : /^SEARCH issued_credential USING COVERING INDEX issued_credential_list_revoked/)]);
+    expect(fullScans(plan, query.sql)).toEqual([]);
   });
 });

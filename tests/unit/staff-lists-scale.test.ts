@@ -224,14 +224,27 @@ describe("each new index is in the plan", () => {
     await refreshCertificateStatuses(db, now);
   });
 
-  it("certificate_status_facts covers the stored-status refresh: no certificate row is read (ADR 0025)", async () => {
+  it("certificate_status_facts covers the stored-status refresh: no certificate row is read (ADR 0025), and the trainers' facts come a query per fact table, each from an index alone (ADR 0044)", async () => {
     const some = await db.selectFrom("certificate_status").select("certificate_id").limit(5).execute();
     await db.updateTable("certificate_status").set({ fresh_until: "" }).where("certificate_id", "in", some.map((r) => r.certificate_id)).execute();
     const { result, queries } = await record((db) => refreshCertificateStatuses(db, now));
     expect(result).toBe(5);
-    const read = queries.find((q) => /fresh_until/.test(q.sql) && /statusFact|insurance_policy/.test(q.sql))!;
+    const read = queries.find((q) => /fresh_until/.test(q.sql) && /^select/.test(q.sql))!;
     const lines = (await queryPlan(db, read)).filter((l) => /^(SEARCH|SCAN) certificate /.test(l));
     expect(lines).toEqual([expect.stringMatching(/^SEARCH certificate USING COVERING INDEX certificate_status_facts/)]);
+    const facts: Record<string, RegExp> = {
+      insurance_policy: /^SEARCH insurance_policy USING COVERING INDEX insurance_policy_user_status_end_start/,
+      dbs_check: /^SEARCH dbs_check USING COVERING INDEX dbs_check_user_facts/,
+      qualification: /^SEARCH qualification USING COVERING INDEX qualification_user_status/,
+      agreement_acceptance: /^SEARCH agreement_acceptance USING COVERING INDEX agreement_acceptance_user/,
+      supervision: /^SEARCH supervision USING INDEX sqlite_autoindex_supervision_1|^SEARCH supervision USING INTEGER PRIMARY KEY/,
+    };
+    for (const [table, plan] of Object.entries(facts)) {
+      const reads = queries.filter((q) => new RegExp(`^select .* from "${table}"`).test(q.sql));
+      // One statement per fact table for the whole batch, not one per certificate.
+      expect(reads, table).toHaveLength(1);
+      expect((await queryPlan(db, reads[0]!)).filter((l) => new RegExp(`^(SEARCH|SCAN) ${table} `).test(l)), table).toEqual([expect.stringMatching(plan)]);
+    }
   });
 
   it("the start-up's certificates without a credential: found from indexes alone, no certificate or credential row read", async () => {

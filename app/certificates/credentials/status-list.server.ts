@@ -131,12 +131,15 @@ export async function revokeIssuedCredential(db: DB, credentialId: string, reaso
   return true;
 }
 
+/** A list's revoked indexes, from issued_credential_list_revoked alone (no credential row, each beside its JSON, is read). */
+export const revokedIndexes = (db: DB, listId: number) => db.selectFrom("issued_credential").select("status_index").where("status_list_id", "=", listId).where("revoked_at", "is not", null);
+
 async function signList(db: DB, listId: number, baseUrl: string, now: Date): Promise<void> {
   const list = await db.selectFrom("status_list").selectAll().where("id", "=", listId).executeTakeFirstOrThrow();
   // Read the version before the bits: bits only ever go from 0 to 1, so the bits read are at
   // least those of this version, and a slower signer can never overwrite a newer list.
   const version = list.version;
-  const revoked = await db.selectFrom("issued_credential").select("status_index").where("status_list_id", "=", listId).where("revoked_at", "is not", null).execute();
+  const revoked = await revokedIndexes(db, listId).execute();
   const bits = await createList({ length: list.length });
   for (const r of revoked) bits.setStatus(r.status_index, true);
   const key = await issuerKeyById(db, list.issuer_key_id);

@@ -5,7 +5,7 @@ import type { Certificate } from "~db/schema";
 import { invalidatePublicView, liveStatusOf } from "../public.server";
 import type { LiveStatus } from "../status";
 import { ukToday } from "~/utils/dates";
-import { liveStatusOfRow, statusFactColumns, getStatusRules, type StatusRules } from "../status-sql.server";
+import { CERTIFICATE_STATUS_COLUMNS, liveStatusOfRow, getStatusRules, withStatusFacts, type StatusRules } from "../status-sql.server";
 import { freshCertificateStatuses } from "../stored-status.server";
 import { issueCredential, issueCredentials, signPending } from "./issue-credential.server";
 import { resignStatusLists, revokeIssuedCredential, revokeIssuedCredentials } from "./status-list.server";
@@ -87,7 +87,8 @@ async function credentialWork(db: DB, now: Date, rules: StatusRules) {
         .select((eb) => [
           ...SUBJECT_COLUMNS,
           "user.email",
-          ...statusFactColumns(eb, rules),
+          "certificate.user_id",
+          ...CERTIFICATE_STATUS_COLUMNS,
           "live.id as credential_id",
           eb.case().when("live.json", "is", null).then(1).else(0).end().as("unsigned"),
         ])
@@ -95,7 +96,8 @@ async function credentialWork(db: DB, now: Date, rules: StatusRules) {
         .execute()),
     );
   }
-  return rows;
+  // The trainers' facts in a query per fact table for the whole set (not seven lookups per certificate).
+  return withStatusFacts(db, rows, rules);
 }
 
 /** The certificate has a live (unrevoked) credential: one seek of issued_credential_certificate_revoked, index only. */
@@ -165,13 +167,14 @@ export async function upgradeCertificatesToOpenBadges(db: DB, baseUrl: string, n
       ...(await db
         .selectFrom("certificate")
         .innerJoin("user", "user.id", "certificate.user_id")
-        .select((eb) => [...SUBJECT_COLUMNS, "user.email", ...statusFactColumns(eb, rules)])
+        .select([...SUBJECT_COLUMNS, "user.email", "certificate.user_id", ...CERTIFICATE_STATUS_COLUMNS])
         .where("certificate.id", "in", ids.slice(i, i + 1_000))
         .execute()),
     );
   }
-  missing.sort((a, b) => (a.issued_at < b.issued_at ? -1 : a.issued_at > b.issued_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  await issueCredentials(db, missing.map((row) => ({ cert: row, email: row.email, revocationReason: revocationReasonFor(liveStatusOfRow(row, today, rules)) })), baseUrl, now);
+  const withFacts = await withStatusFacts(db, missing, rules);
+  withFacts.sort((a, b) => (a.issued_at < b.issued_at ? -1 : a.issued_at > b.issued_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await issueCredentials(db, withFacts.map((row) => ({ cert: row, email: row.email, revocationReason: revocationReasonFor(liveStatusOfRow(row, today, rules)) })), baseUrl, now);
   await resignStatusLists(db, baseUrl, now);
-  return missing.length;
+  return withFacts.length;
 }
