@@ -308,7 +308,22 @@ function auditExport(db: DB, query: ExportQuery) {
     ]);
   const header = ["Event", "When (UK time)", "Recorded at (UTC)", "Actor ID", "Actor", "Actor email", "Action", "Subject type", "Subject ID", "Details (JSON)"];
   const batches = mapBatches(rangedById(events, "audit_event.occurred_at", "audit_event.id", query), (rows) =>
-    rows.map((r) => [r.id, londonDateTimeOf(r.occurred_at), r.occurred_at, r.actor_user_id, r.actor_name ?? "System", r.actor_email, r.action, r.subject_type, r.subject_id, r.details]),
+    rows.map((r) => [r.id, londonDateTimeOf(r.occurred_at), r.occurred_at, r.actor_user_id, r.actor_name ?? "System", r.actor_email, r.action, r.subject_type, r.subject_id, exportedDetails(r)]),
   );
   return { header, batches };
+}
+
+/** What the details cell says instead of the details of an event about a DBS check. */
+export const DBS_DETAILS_WITHHELD = "Withheld: DBS details are never exported";
+
+/**
+ * DBS details are never exported, not even the decision (ADR 0038). An event about a DBS check
+ * (a `dbs.*` action, or any event whose subject is a DBS check or a viewing of its original, such
+ * as a re-check reminder) keeps its row (who, when, which action, which check) so the trail stays
+ * complete, but not its details: they can hold the decision, a status check's result or the
+ * trainer's id.
+ */
+export function exportedDetails(event: { action: string; subject_type: string | null; details: string | null }): string | null {
+  const aboutDbs = event.action.startsWith("dbs.") || event.subject_type === "dbs_check" || event.subject_type === "dbs_viewing_slot";
+  return aboutDbs ? DBS_DETAILS_WITHHELD : event.details;
 }

@@ -8,7 +8,7 @@ import type { DB } from "~db/connection";
 import { listCertificatePage, parseCertificateListQuery } from "~/certificates/list.server";
 import { exportResponse } from "~/reports/export-http.server";
 import { londonDateTimeOf } from "~/utils/dates";
-import { EXPORT_KINDS, parseExportQuery, type ExportKind, type ExportQuery } from "~/reports/exports.server";
+import { DBS_DETAILS_WITHHELD, EXPORT_KINDS, parseExportQuery, type ExportKind, type ExportQuery } from "~/reports/exports.server";
 import { growAcademy } from "../../scripts/lib/seed-scale";
 import { decodeKeepingBom, parseCsv } from "../helpers/csv-parse";
 import { openScaleDb } from "../helpers/scale-db";
@@ -90,6 +90,32 @@ describe("each export on a seeded academy", () => {
     expect(await count("audit_event")).toBe(before + 1);
     expect(last).toMatchObject({ actor_user_id: adminId, action: "report.exported", subject_type: "export", subject_id: "marking", occurred_at: now.toISOString() });
     expect(JSON.parse(last.details)).toEqual({ from: "2026-01-01", to: "2026-05-31" });
+  });
+});
+
+describe("the audit trail never carries DBS details", () => {
+  it("keeps each DBS event's row but withholds its details, decision included; other events keep theirs", async () => {
+    const small = await createTestDb();
+    const admin = await createUser(small, { role: "admin" });
+    const trainer = await createUser(small, { role: "trainer" });
+    const at = (action: string, subject_type: string, details: object) =>
+      small.insertInto("audit_event").values({ occurred_at: "2026-07-01T10:00:00.000Z", actor_user_id: admin.id, action, subject_type, subject_id: "7", details: JSON.stringify(details) }).execute();
+    // The shapes the academy writes (app/evidence/dbs.server.ts, app/jobs/entry-requirements.server.ts).
+    await at("dbs.decision_recorded", "dbs_check", { trainerUserId: trainer.id, decision: "not_suitable", originalSeenOn: "2026-06-30" });
+    await at("dbs.status_check_recorded", "dbs_check", { trainerUserId: trainer.id, checkedOn: "2026-07-01", result: "new_information" });
+    await at("dbs.details_erased", "dbs_check", { trainerUserId: trainer.id, decision: "suitable", retentionMonths: 6 });
+    await at("reminder.dbs_recheck_due", "dbs_check", { trainerUserId: trainer.id, recheckDueOn: "2026-07-01" });
+    await at("dbs.viewing_slot_offered", "dbs_viewing_slot", { startsAt: "2026-07-02T09:00:00.000Z", method: "video" });
+    await at("evidence.verified", "qualification", { trainerUserId: trainer.id, note: "kept" });
+    adminId = admin.id;
+    const rows = await download({ kind: "audit", from: "2026-07-01", to: "2026-07-01" }, small, new Date("2026-07-02T12:00:00Z"));
+    const details = Object.fromEntries(rows.slice(1).map((r) => [r[6], r[9]]));
+    expect(Object.keys(details)).toEqual(["dbs.decision_recorded", "dbs.status_check_recorded", "dbs.details_erased", "reminder.dbs_recheck_due", "dbs.viewing_slot_offered", "evidence.verified"]);
+    for (const action of Object.keys(details).slice(0, 5)) expect(details[action], action).toBe(DBS_DETAILS_WITHHELD);
+    expect(JSON.parse(details["evidence.verified"]!)).toEqual({ trainerUserId: trainer.id, note: "kept" });
+    const text = rows.flat().join("\n");
+    expect(text).not.toMatch(/suitable|new_information|"decision|"result|recheckDueOn|originalSeenOn|video/);
+    await small.destroy();
   });
 });
 
