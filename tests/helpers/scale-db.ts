@@ -1,7 +1,7 @@
 import { openDatabase, type DB } from "~db/connection";
 import { migrateToLatest } from "~db/migrate";
 import { recordAgreementPublication } from "~/agreement/reacceptance.server";
-import { seedContext } from "../../scripts/lib/seed-scale";
+import { growAcademy, seedContext } from "../../scripts/lib/seed-scale";
 import { createUser } from "./db";
 import { recordingDb } from "./query-plan";
 
@@ -19,4 +19,16 @@ export async function openScaleDb(now: Date): Promise<{ db: DB; record: ReturnTy
   const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" }), await createUser(db, { role: "assessor" })];
   const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
   return { db, record, staff, ctx };
+}
+
+/**
+ * Seeds trainers `range.from` to `range.to` (exclusive) into a test database of either engine
+ * (`createTestDb`), as `openScaleDb` prepares its own: the agreement's publication recorded, an
+ * admin and an assessor, the seeding context, then `growAcademy`.
+ */
+export async function growTestAcademy(db: DB, now: Date, range: { from: number; to: number }): Promise<void> {
+  await recordAgreementPublication(db, now);
+  const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" })];
+  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
+  await growAcademy(db, range, ctx);
 }

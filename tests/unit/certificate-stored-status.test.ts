@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import type { DB } from "~db/connection";
 import { isPostgres } from "~db/dialect";
-import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 import { freshCertificateStatuses, refreshCertificateStatuses } from "~/certificates/stored-status.server";
 import { getStatusRules, liveStatusOfRow, liveStatusSql, statusFactColumns } from "~/certificates/status-sql.server";
 import { addDays, ukToday } from "~/utils/dates";
-import { seedContext, growAcademy } from "../../scripts/lib/seed-scale";
-import { createTestDb, createUser } from "../helpers/db";
+import { growTestAcademy } from "../helpers/scale-db";
+import { createTestDb } from "../helpers/db";
 import { fullScans, queryPlan } from "../helpers/query-plan";
 
 const now = new Date("2026-06-01T09:00:00Z");
@@ -24,10 +23,7 @@ let db: DB;
 
 beforeAll(async () => {
   db = await createTestDb();
-  await recordAgreementPublication(db, now);
-  const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" })];
-  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
-  await growAcademy(db, { from: 0, to: 300 }, ctx);
+  await growTestAcademy(db, now, { from: 0, to: 300 });
 }, 300_000);
 
 afterAll(async () => {

@@ -11,10 +11,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 import type { DB } from "~db/connection";
-import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 import { programmeDashboard } from "~/reports/programme.server";
-import { growAcademy, seedContext } from "../../scripts/lib/seed-scale";
-import { createTestDb, createUser } from "../helpers/db";
+import { growTestAcademy } from "../helpers/scale-db";
+import { createTestDb } from "../helpers/db";
 import { fullScans, queryPlan } from "../helpers/query-plan";
 
 const now = new Date("2026-06-01T09:00:00Z");
@@ -42,10 +41,7 @@ async function captured(work: (db: DB) => Promise<unknown>): Promise<CompiledQue
 
 beforeAll(async () => {
   db = await createTestDb();
-  await recordAgreementPublication(db, now);
-  const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" })];
-  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
-  await growAcademy(db, { from: 1, to: 41 }, ctx);
+  await growTestAcademy(db, now, { from: 1, to: 41 });
 }, 120_000);
 
 afterAll(async () => {

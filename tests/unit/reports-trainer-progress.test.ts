@@ -11,11 +11,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CompiledQuery, sql } from "kysely";
 import type { DB } from "~db/connection";
-import { recordAgreementPublication } from "~/agreement/reacceptance.server";
 import { funnelFromFacts, programmeDashboard, type ProgrammeFilter } from "~/reports/programme.server";
 import { progressChecks, refreshTrainerProgress } from "~/reports/trainer-progress.server";
 import { listModules } from "~/content/catalog.server";
-import { growAcademy, seedContext } from "../../scripts/lib/seed-scale";
+import { growTestAcademy } from "../helpers/scale-db";
 import { createTestDb, createUser } from "../helpers/db";
 import { fullScans, queryPlan } from "../helpers/query-plan";
 
@@ -25,10 +24,7 @@ let db: DB;
 
 beforeAll(async () => {
   db = await createTestDb();
-  await recordAgreementPublication(db, now);
-  const staff = [await createUser(db, { role: "admin" }), await createUser(db, { role: "assessor" })];
-  const ctx = await seedContext(db, now, staff.map((s) => s.id), { pdf: null, credential: null });
-  await growAcademy(db, { from: 1, to: 161 }, ctx);
+  await growTestAcademy(db, now, { from: 1, to: 161 });
 }, 300_000);
 
 afterAll(async () => {
