@@ -1,12 +1,8 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "~db/connection";
-import { migrateToLatest } from "~db/migrate";
 import { runEntryRequirementJobs } from "~/jobs/entry-requirements.server";
 import { createUser } from "../helpers/db";
+import { bytesOnDisk, migratedSqliteFile, removeSqliteFiles } from "../helpers/sqlite-file";
 
 /**
  * Issue 16.23: after the retention period the DBS certificate number must be gone from the
@@ -14,22 +10,12 @@ import { createUser } from "../helpers/db";
  * runs it); the test reads the raw bytes of the database and its write-ahead log.
  */
 const DBS_NUMBER = "739184260517";
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeSqliteFiles);
 
-function bytesOnDisk(file: string): Buffer {
-  return Buffer.concat([file, `${file}-wal`, `${file}-journal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
-}
 
 describe("DBS erasure on disk", () => {
   it("leaves no byte of the certificate number in the SQLite file or its write-ahead log", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ata-erasure-"));
-    dirs.push(dir);
-    const file = path.join(dir, "academy.sqlite");
-    const { db } = openDatabase(file);
-    await migrateToLatest(db);
+    const { db, file } = await migratedSqliteFile();
     const admin = await createUser(db, { role: "admin" });
     // Five trainers' records on one page; only the middle one is past its retention period.
     const numbers = ["111111111111", "222222222222", DBS_NUMBER, "444444444444", "555555555555"];

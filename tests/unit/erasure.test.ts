@@ -1,10 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "~db/connection";
-import { migrateToLatest } from "~db/migrate";
 import { carryOutErasure } from "~/approval/approval.server";
 import { createSession, validateSessionToken } from "~/auth/session.server";
 import { changeUserRole, findUserByEmail, setUserDisabled } from "~/auth/accounts.server";
@@ -19,6 +17,7 @@ import { getEnv } from "~/utils/env.server";
 import { randomCandidateNumber } from "~/utils/random.server";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
+import { bytesOnDisk, migratedSqliteFile, removeSqliteFiles } from "../helpers/sqlite-file";
 
 /**
  * Issue 17 item 4 (ADR 0034): an erasure carried out by an admin leaves no personal field of the
@@ -36,14 +35,8 @@ const PASSWORD = "seeded erasure password";
 const BASE = "http://academy.test";
 const now = new Date("2026-06-01T09:00:00Z");
 const later = new Date("2026-06-02T09:00:00Z");
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeSqliteFiles);
 
-function bytesOnDisk(file: string): Buffer {
-  return Buffer.concat([file, `${file}-wal`, `${file}-journal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
-}
 
 /** A certified trainer with everything an erasure touches: DBS number, a report, a listing, a session, notifications. */
 async function seedTrainer(db: DB, name: string, email: string, staffId: number, answer: string) {
@@ -71,11 +64,7 @@ async function evidencePaths(db: DB, userId: number) {
 
 describe("erasure carried out", () => {
   it("leaves no personal field of the person readable in the SQLite file, deletes their files, ends their sessions and unlists their certificate", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ata-erasure-"));
-    dirs.push(dir);
-    const file = path.join(dir, "academy.sqlite");
-    const { db } = openDatabase(file);
-    await migrateToLatest(db);
+    const { db, file } = await migratedSqliteFile();
     const admin = await createUser(db, { role: "admin" });
     const assessor = await createUser(db, { role: "assessor" });
     const trainer = await seedTrainer(db, NAME, EMAIL, assessor.id, ANSWER);
