@@ -125,7 +125,11 @@ test("staff raise a concern and admins handle failed emails; each role reaches o
   await expectAccessible(page);
   const saveNoindex = async (label: RegExp) => {
     await page.getByRole("radio", { name: label }).check();
+    // The notice of the first save is still on screen during the second, so wait for this save's own answer
+    // (the action's POST) before reading the public page.
+    const saved = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname.startsWith("/admin/register"));
     await page.getByRole("button", { name: "Save settings" }).click();
+    expect((await saved).ok()).toBe(true);
     await expect(page.getByRole("status")).toContainText("The register settings have been saved.");
   };
   try {
