@@ -274,12 +274,18 @@ export async function supervisionDashboard(db: DB, viewer: Viewer, now: Date) {
   return { role: "admin" as const, overdue, overdueCount, unassignedCertified: unassigned };
 }
 
-/** How many supervisions are overdue on `today` (a UK day), past `graceDays`: one index range count. */
+/**
+ * How many supervisions are overdue on `today` (a UK day), past `graceDays`, for enabled trainers
+ * (as the overdue list and the scheduled reminders count them): one index range, with one seek of
+ * the user's primary key per entry.
+ */
 export async function countOverdueSupervisions(db: DB, today: string, graceDays: number): Promise<number> {
   const row = await db
     .selectFrom("supervision")
+    .innerJoin("user as trainer", "trainer.id", "supervision.trainer_user_id")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("next_due_on", "<=", addDays(today, -(graceDays + 1)))
+    .where("supervision.next_due_on", "<=", addDays(today, -(graceDays + 1)))
+    .where("trainer.disabled_at", "is", null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

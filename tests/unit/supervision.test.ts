@@ -10,7 +10,7 @@ import { registerModuleVersions } from "~/content/catalog.server";
 import { getPublicCertificateView } from "~/certificates/public.server";
 import { changePolicy, recordSupervisionSession } from "~/approval/approval.server";
 import { syncCredentialStatuses } from "~/certificates/credentials/sync.server";
-import { assignSupervisor, confirmSession, getSupervisionRecord, recordSession, supervisionDashboard, type Viewer } from "~/supervision/supervision.server";
+import { assignSupervisor, confirmSession, countOverdueSupervisions, getSupervisionRecord, recordSession, supervisionDashboard, type Viewer } from "~/supervision/supervision.server";
 import { overdueFrom, supervisionState, supervisionSuspends } from "~/supervision/standing";
 import { identifyingDetail, sessionSchema, validateSession, type SessionInput } from "~/supervision/validation";
 import { runSupervisionJobs } from "~/jobs/supervision.server";
@@ -170,6 +170,15 @@ describe("flags and the policy switch", () => {
     expect(await supervisionDashboard(db, otherAssessor, overdueMoment)).toEqual({ role: "assessor", caseload: [] });
     const admins = await supervisionDashboard(db, admin, overdueMoment);
     expect(admins).toMatchObject({ role: "admin", overdueCount: 1, overdue: [{ trainerId: trainer.id, state: "overdue" }] });
+    // A disabled trainer's overdue supervision is in none of the admin's figures (nor in the reminders).
+    const disabled = await createUser(db, { role: "trainer", name: "Disabled Trainer" });
+    await db.insertInto("supervision").values({ trainer_user_id: disabled.id, supervisor_user_id: supervisor.id, assigned_at: now.toISOString(), assigned_by_user_id: admin.id, next_due_on: "2026-08-01" }).execute();
+    await db.updateTable("user").set({ disabled_at: now.toISOString() }).where("id", "=", disabled.id).execute();
+    expect(await supervisionDashboard(db, admin, overdueMoment)).toMatchObject({ overdueCount: 1, overdue: [{ trainerId: trainer.id }] });
+    expect(await countOverdueSupervisions(db, "2026-08-30", 14)).toBe(1);
+    await db.updateTable("user").set({ disabled_at: null }).where("id", "=", disabled.id).execute();
+    expect(await countOverdueSupervisions(db, "2026-08-30", 14)).toBe(2);
+    await db.deleteFrom("supervision").where("trainer_user_id", "=", disabled.id).execute();
     // The scheduled notices: trainer, supervisor and the admin, once each.
     const first = await runSupervisionJobs(db, overdueMoment);
     expect(first.overdue).toBe(1);
