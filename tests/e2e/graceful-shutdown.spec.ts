@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { withDatabaseOf } from "./support/database";
-import { startOwnServer } from "./support/own-server";
+import { failureKind, startOwnServer, stopOwnServersAfterEach } from "./support/own-server";
 
 /**
  * Graceful shutdown (issue 18, ADR 0035) of the server as `npm start` runs it in production: a
@@ -49,28 +49,7 @@ async function newTrainer(base: string, n: number): Promise<Trainer> {
   return { cookie, attemptId: attemptPath.split("/")[2]!, questions, acknowledged: new Map() };
 }
 
-/** What a failed request was: refused (the server no longer accepts) or anything else. */
-function failureKind(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? String(error);
-}
-
-type OwnServer = Awaited<ReturnType<typeof startOwnServer>>;
-const started: OwnServer[] = [];
-
-// A failed test must not leave its server on the port the next test (or the next run) uses.
-test.afterEach(async () => {
-  for (const server of started.splice(0)) {
-    const exited = await Promise.race([server.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 0))]);
-    if (exited) continue;
-    try {
-      server.stop();
-    } catch {
-      // It exited in the meantime.
-    }
-    await server.exited;
-  }
-});
+const started = stopOwnServersAfterEach();
 
 for (const target of ["the primary", "the process group"] as const) {
   test(`SIGTERM to ${target} of a primary and ${PROCESSES} workers under a steady load of answer saves: no request cut, every acknowledged save kept`, async () => {

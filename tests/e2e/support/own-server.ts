@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { expect } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { databaseEnv, e2eDatabaseConfig, resetDatabase } from "./database";
 import { COMPILED_SERVER } from "./compiled-server";
 
@@ -8,10 +8,16 @@ import { COMPILED_SERVER } from "./compiled-server";
  * server must not have (an empty database, a low rate limit). Its own process group, so the
  * whole tree (a seeding script and node) stops with it. `database` lets two servers share one database
  * (several app nodes); by default each gets a fresh one named after it. The server is the
- * compiled one (`npm run build` first); `script` runs a seeding script before it instead.
+ * compiled one (`npm run build` first); `script` runs a seeding script before it instead. `port`
+ * sets the port itself instead of an offset from E2E_PORT.
  */
-export async function startOwnServer(name: string, portOffset: number, env: Record<string, string> = {}, options: { database?: ReturnType<typeof e2eDatabaseConfig>; script?: string } = {}) {
-  const port = Number(process.env.E2E_PORT ?? 3210) + portOffset;
+export async function startOwnServer(
+  name: string,
+  portOffset: number,
+  env: Record<string, string> = {},
+  options: { database?: ReturnType<typeof e2eDatabaseConfig>; script?: string; port?: number } = {},
+) {
+  const port = options.port ?? Number(process.env.E2E_PORT ?? 3210) + portOffset;
   const database = options.database ?? e2eDatabaseConfig(name, port);
   if (!options.database) await resetDatabase(database);
   // The compiled server as `npm start` runs it, or a seeding script (tsx) that starts it after seeding.
@@ -26,18 +32,24 @@ export async function startOwnServer(name: string, portOffset: number, env: Reco
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   await expect.poll(() => output, { timeout: 60_000 }).toContain("is listening on");
+  /** The log's lines: each JSON line parsed (ADR 0036), other lines as `{ msg: line }`. */
+  const logEntries = (): LogEntry[] =>
+    output.split("\n").map((line) => {
+      try {
+        const entry = JSON.parse(line) as LogEntry;
+        return { ...entry, msg: String(entry.msg ?? line) };
+      } catch {
+        return { msg: line };
+      }
+    });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    port,
     database,
     output: () => output,
+    logEntries,
     /** The log's messages, one per line: the `msg` of each JSON line (ADR 0036), other lines as they are. */
-    logMessages: () => output.split("\n").map((line) => {
-      try {
-        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
-      } catch {
-        return line;
-      }
-    }),
+    logMessages: () => logEntries().map((entry) => entry.msg),
     /** The exit code of the process started (the server, or the seeding script in front of it). */
     exited,
     /** SIGTERM to the whole process group (as systemd's default KillMode=control-group does). */
@@ -53,4 +65,43 @@ export async function startOwnServer(name: string, portOffset: number, env: Reco
       if (child.pid) process.kill(child.pid, "SIGTERM");
     },
   };
+}
+
+/** One line of a server's log: the JSON fields the tests read (ADR 0036). */
+export interface LogEntry {
+  msg: string;
+  pid?: number;
+  worker?: number;
+  req?: { id?: string; method?: string; route?: string };
+  res?: { status?: number };
+}
+
+export type OwnServer = Awaited<ReturnType<typeof startOwnServer>>;
+
+/**
+ * The servers a spec starts: push each one here. After each test, whatever is still running is
+ * stopped (SIGTERM to its process group) and waited for, so a failed test does not leave its
+ * server on the port the next test (or the next run) uses.
+ */
+export function stopOwnServersAfterEach(): OwnServer[] {
+  const started: OwnServer[] = [];
+  test.afterEach(async () => {
+    for (const server of started.splice(0)) {
+      const exited = await Promise.race([server.exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 0))]);
+      if (exited) continue;
+      try {
+        server.stop();
+      } catch {
+        // It exited in the meantime.
+      }
+      await server.exited;
+    }
+  });
+  return started;
+}
+
+/** Why a request failed: the socket error's code (`ECONNREFUSED` once the port is closed), or its message. */
+export function failureKind(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string }; code?: string }).cause;
+  return cause?.code ?? cause?.message ?? (error as { code?: string }).code ?? String(error);
 }
