@@ -34,6 +34,11 @@ import { markShuttingDown } from "~/http/shutdown.server";
 import { distributeConnections, serveHandedConnections } from "~/http/handoff.server";
 
 const dev = process.argv.includes("--dev");
+/**
+ * How long the primary waits before replacing a worker that said it is stopping: if the primary is
+ * told to stop meanwhile, the whole service is stopping and no successor is started (ADR 0035).
+ */
+const REPLACE_AFTER_MS = 1000;
 const BUILD_ENTRY = path.resolve("build/index.js");
 
 async function loadBuild(): Promise<ServerBuild> {
@@ -257,19 +262,28 @@ async function main() {
   }
   // The primary runs migrations and jobs and accepts connections; workers serve them (ADR 0035).
   const fork = () => cluster.fork({ ACADEMY_WORKERS: String(workers) });
-  /** Workers that said they are stopping and already have a successor. */
+  // One line per worker started, so the log shows every start (and any replacement) by its pid.
+  cluster.on("fork", (worker) => log().info({ worker: worker.process.pid }, "Worker started."));
+  /** Workers that said they are stopping and already have (or are about to have) a successor. */
   const replaced = new Set<number>();
   let stopping = false;
   const connections = distributeConnections({
     host: env.HOST,
     port: env.PORT,
     expectedWorkers: workers,
-    // A worker told to stop on its own (not the whole service): start its successor now.
+    // A worker told to stop on its own (not the whole service): start its successor, unless this
+    // primary is told to stop within REPLACE_AFTER_MS. A stop signal to the whole service reaches
+    // the workers too, and a worker's "stopping" message can be read before the primary's own
+    // signal (kill(-pgid) signals every process at once; systemd signals each in turn), which
+    // forked a successor only to stop it again.
     replace: (worker) => {
       if (stopping || replaced.has(worker.id)) return;
       replaced.add(worker.id);
-      log().warn({ worker: worker.process.pid }, "A worker was told to stop; starting another.");
-      fork();
+      setTimeout(() => {
+        if (stopping) return;
+        log().warn({ worker: worker.process.pid }, "A worker was told to stop; starting another.");
+        fork();
+      }, REPLACE_AFTER_MS);
     },
   });
   // Certificate changes clear the other processes' verification caches.

@@ -18,9 +18,19 @@ export function isShuttingDown(): boolean {
   return globalThis.__academyShuttingDown === true;
 }
 
+/**
+ * Decided when the response's headers are written, not when the request arrived: a request
+ * already in flight at SIGTERM (a slow upload, a long page) answers with `Connection: close` too,
+ * so its client does not send its next request on a connection the draining process will close.
+ * Every way of answering (`writeHead`, or `write`/`end` without it) goes through `writeHead`.
+ */
 export function closeConnectionsWhenStopping() {
   return (_req: Request, res: Response, next: NextFunction) => {
-    if (isShuttingDown()) res.setHeader("Connection", "close");
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+      if (isShuttingDown() && !this.headersSent) this.setHeader("Connection", "close");
+      return writeHead.apply(this, args);
+    } as Response["writeHead"];
     next();
   };
 }
