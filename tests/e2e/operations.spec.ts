@@ -4,7 +4,8 @@ import { failureKind, startOwnServer, stopOwnServersAfterEach, type OwnServer } 
 
 /**
  * Production operations (issue 18, ADR 0035, ADR 0036) on the compiled server as `npm start` runs
- * it: a cluster primary and two workers, real processes on 127.0.0.1, ports 4110–4115.
+ * it: a cluster primary and two workers, real processes on 127.0.0.1, on ports 4110–4114 (E2E_PORT
+ * + 900 to + 904, so a run with another E2E_PORT moves them with it).
  *
  * - draining after SIGTERM: `/readyz` answers 503 on a connection still open to a worker while
  *   `/healthz` answers and a request in flight finishes;
@@ -14,6 +15,7 @@ import { failureKind, startOwnServer, stopOwnServersAfterEach, type OwnServer } 
  *   still gets its successor).
  */
 const started = stopOwnServersAfterEach();
+const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 
 interface Answer {
   status: number;
@@ -72,7 +74,7 @@ async function portClosed(baseUrl: string): Promise<void> {
 
 test("while draining after SIGTERM, /readyz answers 503 on a worker's open connection, /healthz answers, and the request in flight finishes", async () => {
   test.setTimeout(90_000);
-  const server = await startOwnServer("operations-drain", 0, { WEB_CONCURRENCY: "2" }, { port: 4110 });
+  const server = await startOwnServer("operations-drain", 900, { WEB_CONCURRENCY: "2" });
   started.push(server);
   const base = server.baseUrl;
 
@@ -149,8 +151,8 @@ test("while draining after SIGTERM, /readyz answers 503 on a worker's open conne
 
 test("metrics on METRICS_PORT sum the requests both workers answered; the site's port does not serve them", async () => {
   test.setTimeout(60_000);
-  const metricsPort = 4113;
-  const server = await startOwnServer("operations-metrics", 0, { WEB_CONCURRENCY: "2", METRICS_PORT: String(metricsPort) }, { port: 4112 });
+  const metricsPort = E2E_PORT + 903;
+  const server = await startOwnServer("operations-metrics", 902, { WEB_CONCURRENCY: "2", METRICS_PORT: String(metricsPort) });
   started.push(server);
   const base = server.baseUrl;
 
@@ -193,7 +195,7 @@ test("metrics on METRICS_PORT sum the requests both workers answered; the site's
 
 test("SIGTERM to the whole process group starts no replacement worker; a worker stopped alone still gets its successor", async () => {
   test.setTimeout(60_000);
-  const server = await startOwnServer("operations-group", 0, { WEB_CONCURRENCY: "2" }, { port: 4114 });
+  const server = await startOwnServer("operations-group", 904, { WEB_CONCURRENCY: "2" });
   started.push(server);
   const starts = () => server.logEntries().filter((e) => e.msg === "Worker started.");
   const replacements = () => server.logMessages().filter((m) => m === "A worker was told to stop; starting another.");

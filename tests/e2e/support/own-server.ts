@@ -8,16 +8,10 @@ import { COMPILED_SERVER } from "./compiled-server";
  * server must not have (an empty database, a low rate limit). Its own process group, so the
  * whole tree (a seeding script and node) stops with it. `database` lets two servers share one database
  * (several app nodes); by default each gets a fresh one named after it. The server is the
- * compiled one (`npm run build` first); `script` runs a seeding script before it instead. `port`
- * sets the port itself instead of an offset from E2E_PORT.
+ * compiled one (`npm run build` first); `script` runs a seeding script before it instead.
  */
-export async function startOwnServer(
-  name: string,
-  portOffset: number,
-  env: Record<string, string> = {},
-  options: { database?: ReturnType<typeof e2eDatabaseConfig>; script?: string; port?: number } = {},
-) {
-  const port = options.port ?? Number(process.env.E2E_PORT ?? 3210) + portOffset;
+export async function startOwnServer(name: string, portOffset: number, env: Record<string, string> = {}, options: { database?: ReturnType<typeof e2eDatabaseConfig>; script?: string } = {}) {
+  const port = Number(process.env.E2E_PORT ?? 3210) + portOffset;
   const database = options.database ?? e2eDatabaseConfig(name, port);
   if (!options.database) await resetDatabase(database);
   // The compiled server as `npm start` runs it, or a seeding script (tsx) that starts it after seeding.
@@ -44,7 +38,6 @@ export async function startOwnServer(
     });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    port,
     database,
     output: () => output,
     logEntries,
