@@ -78,7 +78,7 @@ export default function TwoFactor() {
   return (
     <section className="narrow" aria-labelledby="two-factor-title">
       <h1 id="two-factor-title">Two-factor sign-in</h1>
-      {params.get("recovery") === "used" ? <Notice>You signed in with a recovery code. It cannot be used again.</Notice> : null}
+      {params.get("recovery") === "used" && !actionData ? <Notice>You signed in with a recovery code. It cannot be used again.</Notice> : null}
       {actionData?.turnedOff ? <Notice>Two-factor sign-in is now off. You sign in with your password only, and you have been signed out everywhere else.</Notice> : null}
       <FormError error={actionData?.message} />
       {actionData?.recoveryCodes ? (
