@@ -10,6 +10,7 @@ import { iso } from "~/utils/clock";
 import { addDays, formatDate, londonDayOf, ukToday } from "~/utils/dates";
 import { recordAudit } from "~/audit/audit.server";
 import { getPolicy } from "~/policy/policy.server";
+import type { EntryPolicy } from "~/policy/policy";
 import { chunks, remindOnceEach } from "~/jobs/batch.server";
 import { agreementOverdue, type AgreementStanding } from "./standing";
 import { getCurrentAgreement } from "./agreement.server";
@@ -52,11 +53,11 @@ export async function recordAgreementPublication(db: DB, now: Date): Promise<str
 }
 
 /** The version in force and the end of its re-acceptance window, or null when no agreement is published. */
-export async function getAgreementRule(db: DB, now: Date): Promise<AgreementRule | null> {
+export async function getAgreementRule(db: DB, now: Date, policy?: EntryPolicy): Promise<AgreementRule | null> {
   const agreement = getCurrentAgreement();
   if (!agreement) return null;
   const publishedAt = (await recordAgreementPublication(db, now))!;
-  const { agreementReacceptanceDays } = await getPolicy(db);
+  const { agreementReacceptanceDays } = policy ?? (await getPolicy(db));
   return {
     currentVersion: agreement.version,
     label: agreement.versionLabel,

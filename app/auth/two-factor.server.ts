@@ -1,20 +1,24 @@
 import { createCipheriv, createDecipheriv, createHash, getRandomValues } from "node:crypto";
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import type { DB } from "~db/connection";
+import type { Role } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
+import { getPolicy } from "~/policy/policy.server";
 import { getAppSecret } from "~/security/secrets.server";
 import { MINUTE, iso } from "~/utils/clock";
-import { invalid, ok, refuse, waitPhrase, type Result } from "~/utils/result";
+import { invalid, ok, refuse, waitPhrase, type Refusal, type Result } from "~/utils/result";
 import { randomToken } from "~/utils/random.server";
 import { hashSecret } from "./crypto.server";
 import { DatabaseWindowCounter, type WindowCounter } from "./login-throttle.server";
-import { invalidateUserSessions } from "./session.server";
+import { confirmPassword } from "./password-confirmation.server";
+import { endOtherSessions, invalidateUserSessions } from "./session.server";
 import { TOTP_DRIFT_STEPS, keyUri, matchingStep } from "./totp.server";
 
 /**
  * Two-factor sign-in with TOTP (issue 17 item 1, ADR 0032): enrolment (a secret shown once as a
  * QR code and as text, confirmed with a typed code), the second step at sign-in (a code from the
- * app, or one of ten single-use recovery codes), and an administrator's reset.
+ * app, or one of ten single-use recovery codes), new recovery codes, turning it off (trainers, or
+ * staff while the policy does not require it), and an administrator's reset.
  *
  * The secret is kept encrypted (AES-256-GCM, key in app_secret `totp_key`) so that it never
  * appears in a log, an export or a query result by accident; it is readable to the page only
@@ -134,14 +138,22 @@ export function secondFactorCounter(db: DB): WindowCounter {
   return new DatabaseWindowCounter(db, "second-factor", SECOND_FACTOR_LIMIT, SECOND_FACTOR_WINDOW_MS);
 }
 
+export const TOO_MANY_CODES = "Too many wrong codes. For your security, please wait";
+
+/** A 429 while this person's wrong second-factor codes are over the limit (sign-in, new codes, turning off share it). */
+async function throttled(counter: WindowCounter, userId: number, now: Date): Promise<Refusal | null> {
+  const wait = await counter.retryAfterMs(String(userId), now);
+  return wait > 0 ? refuse(429, `${TOO_MANY_CODES} ${waitPhrase(wait)} before trying again.`) : null;
+}
+
 /**
  * Checks the second step at sign-in: a 6-digit code from the app (now, or one step either side,
  * and later than the last code used), or an unused recovery code (then used up).
  */
 export async function verifySecondFactor(db: DB, counter: WindowCounter, userId: number, typed: string, now: Date): Promise<Result<{ usedRecoveryCode: boolean }>> {
   const key = String(userId);
-  const wait = await counter.retryAfterMs(key, now);
-  if (wait > 0) return refuse(429, `Too many wrong codes. For your security, please wait ${waitPhrase(wait)} before trying again.`);
+  const blocked = await throttled(counter, userId, now);
+  if (blocked) return blocked;
   const code = normaliseCode(typed);
   if (code === "") return invalid({ code: "Enter the 6-digit code from your app, or a recovery code." });
   const result = /^\d+$/.test(code) ? await useAppCode(db, userId, code, now) : await useRecoveryCode(db, userId, code, now);
@@ -188,6 +200,85 @@ async function useRecoveryCode(db: DB, userId: number, code: string, now: Date):
   if (Number(used.numUpdatedRows) !== 1) return invalid({ code: "That recovery code is not right, or has been used already. Each works once." });
   await recordAudit(db, { actorUserId: userId, action: "account.recovery_code_used", subjectType: "user", subjectId: userId }, now);
   return ok({ usedRecoveryCode: true });
+}
+
+export const NOT_ON = "Two-factor sign-in is not on for your account.";
+export const STAFF_MUST_KEEP = "Staff accounts must use two-factor sign-in while the academy's policy requires it, so it cannot be turned off.";
+export const APP_CODE_ONLY = "Enter the 6-digit code your app shows now (a recovery code cannot be used here).";
+
+/**
+ * Replaces a person's recovery codes with ten new ones (lost or used up), confirmed with a current
+ * code from the app, never a recovery code: someone holding only an old recovery code must not be
+ * able to mint new ones. Wrong codes count in the second step's own throttle (the same counter as
+ * sign-in), a code works once, the old codes stop working in the same transaction, and the new
+ * ones are returned to be shown once. Audited without any code.
+ */
+export async function regenerateRecoveryCodes(db: DB, counter: WindowCounter, userId: number, typed: string, now: Date): Promise<Result<{ recoveryCodes: string[] }>> {
+  if (!(await hasSecondFactor(db, userId))) return refuse(409, NOT_ON);
+  const blocked = await throttled(counter, userId, now);
+  if (blocked) return blocked;
+  const code = normaliseCode(typed);
+  if (code === "") return invalid({ code: "Enter the 6-digit code your app shows now." });
+  if (!/^\d+$/.test(code)) return invalid({ code: APP_CODE_ONLY });
+  const used = await useAppCode(db, userId, code, now);
+  if (!used.ok) {
+    await counter.record(String(userId), now);
+    return used;
+  }
+  await counter.reset(String(userId));
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  return db.transaction().execute(async (trx): Promise<Result<{ recoveryCodes: string[] }>> => {
+    const old = await trx.deleteFrom("recovery_code").where("user_id", "=", userId).executeTakeFirst();
+    await trx.insertInto("recovery_code").values(codes.map((c) => ({ user_id: userId, code_hash: hashSecret(c), used_at: null }))).execute();
+    await recordAudit(trx, { actorUserId: userId, action: "account.recovery_codes_regenerated", subjectType: "user", subjectId: userId, details: { replaced: Number(old.numDeletedRows), made: RECOVERY_CODE_COUNT } }, now);
+    return ok({ recoveryCodes: codes });
+  });
+}
+
+/** Whether this person may turn their own second factor off: trainers, and staff only while the policy does not require it. */
+export async function mayTurnOffSecondFactor(db: DB, role: Role): Promise<boolean> {
+  return role === "trainer" || (await getPolicy(db)).twoFactorRequiredForStaff !== 1;
+}
+
+/**
+ * A person turns their own second factor off, confirming with their password and a current code
+ * (from the app, or a recovery code, as at sign-in: the same check and the same throttle; wrong
+ * passwords count in the password-confirmation throttle). The key, the recovery codes and the
+ * used steps are deleted, every other session of theirs ends (this one stays signed in), and it is
+ * audited. Staff are refused (403, nothing checked or changed) while the policy requires it.
+ */
+export async function turnOffSecondFactor(
+  db: DB,
+  counter: WindowCounter,
+  who: { userId: number; role: Role; sessionId: string },
+  input: { password: string; code: string },
+  now: Date,
+): Promise<Result<{ otherSessionsEnded: number }>> {
+  if (!(await mayTurnOffSecondFactor(db, who.role))) return refuse(403, STAFF_MUST_KEEP);
+  if (!(await hasSecondFactor(db, who.userId))) return refuse(409, NOT_ON);
+  const user = await db.selectFrom("user").select(["id", "password_hash"]).where("id", "=", who.userId).executeTakeFirstOrThrow();
+  const blocked = await throttled(counter, who.userId, now);
+  if (blocked) return blocked;
+  if (input.password === "") return invalid({ password: "Enter your password." });
+  if (normaliseCode(input.code) === "") return invalid({ code: "Enter the 6-digit code from your app, or a recovery code." });
+  const password = await confirmPassword(db, user, input.password, "password", "That password is not right.", now);
+  if (!password.ok) return password;
+  const verified = await verifySecondFactor(db, counter, who.userId, input.code, now);
+  if (!verified.ok) return verified;
+  return db.transaction().execute(async (trx): Promise<Result<{ otherSessionsEnded: number }>> => {
+    const removed = await trx.deleteFrom("second_factor").where("user_id", "=", who.userId).executeTakeFirst();
+    // Two requests at once: the second finds nothing left to remove and changes nothing.
+    if (Number(removed.numDeletedRows) !== 1) return refuse(409, NOT_ON);
+    await trx.deleteFrom("second_factor_used_step").where("user_id", "=", who.userId).execute();
+    await trx.deleteFrom("recovery_code").where("user_id", "=", who.userId).execute();
+    const otherSessionsEnded = await endOtherSessions(trx, who.userId, who.sessionId);
+    await recordAudit(
+      trx,
+      { actorUserId: who.userId, action: "account.two_factor_disabled", subjectType: "user", subjectId: who.userId, details: { confirmedWith: verified.value.usedRecoveryCode ? "recovery code" : "app code", otherSessionsEnded } },
+      now,
+    );
+    return ok({ otherSessionsEnded });
+  });
 }
 
 /**

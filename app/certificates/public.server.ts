@@ -12,6 +12,7 @@ import { versionLabel } from "~/content/catalog.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus, type StatusFacts } from "./status";
 import { getSupervisionRule, supervisionStanding } from "~/supervision/supervision.server";
 import { NO_LONGER_LISTED } from "~/erasure/policy";
+import { getStatusRules, liveStatusOfRow, statusFactColumns } from "./status-sql.server";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */
 export interface PublicCertificateView {
@@ -233,33 +234,70 @@ export async function liveStatusOf(db: DB, cert: Pick<Certificate, "user_id" | "
 }
 
 /**
- * The public view of a certificate, or null. Unknown and malformed ids take the same path (one
- * lookup) so their timing does not differ. Views are cached for a few seconds; changes made
- * here (suspension, revocation, a new certificate) clear the cache at once. A certificate whose
- * holder was erased gives the closed view (ADR 0034).
+ * The public view of a certificate, or null. Unknown and malformed ids take the same path (the
+ * same two reads) so their timing does not differ. Views are cached for a few seconds; changes
+ * made here (suspension, revocation, a new certificate) clear the cache at once. A certificate
+ * whose holder was erased gives the closed view (ADR 0034).
+ *
+ * A miss reads the status rules (the policy, once), then the certificate with its live-status
+ * facts (`statusFactColumns`, one index seek each, the form the lists use and that
+ * certificate-status-sql.test proves equal to the pure rule) and its latest credential's signer in
+ * one query, then its status history: three statements in all, where reading each fact on its own
+ * took eleven (issue 14; verify-view-queries.test counts them).
  */
 export async function getVerificationView(db: DB, id: string, now: Date): Promise<VerificationView | null> {
   const key = CERTIFICATE_ID.test(id) ? id : "(malformed)";
   const hit = cache().get(key);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.at <= now.getTime()) return hit.view;
+  const rules = await getStatusRules(db, now);
   // Never the PDF or the credential: a miss reads only what the page shows.
   const cert = await db
     .selectFrom("certificate")
-    .select([
-      "id", "user_id", "trainer_name", "issued_at", "expires_on", "expiry_basis", "validity_ends_on", "agreement_version", "modules_json", "report_json", "scope_json", "issuer",
-      "eligibility_key", "superseded_by", "superseded_at", "suspended_at", "suspension_reason", "suspended_by", "suspension_category", "revoked_at", "revocation_reason", "revoked_by",
-      "holder_erased_at",
+    .select((eb) => [
+      ...VIEW_COLUMNS,
+      ...statusFactColumns(eb, rules),
+      eb
+        .selectFrom("issued_credential")
+        .innerJoin("status_list", "status_list.id", "issued_credential.status_list_id")
+        .innerJoin("credential_issuer_key", "credential_issuer_key.id", "status_list.issuer_key_id")
+        .select("credential_issuer_key.did")
+        .whereRef("issued_credential.certificate_id", "=", "certificate.id")
+        .where("issued_credential.json", "is not", null)
+        .orderBy("issued_credential.issued_at", "desc")
+        .limit(1)
+        .as("credential_issuer_did"),
     ])
-    .where("id", "=", key)
+    .where("certificate.id", "=", key)
     .executeTakeFirst();
   const view: VerificationView | null = !cert
     ? null
     : cert.holder_erased_at
       ? { id: cert.id, closed: true, status: "no_longer_listed", statusLabel: NO_LONGER_LISTED }
-      : toPublicView(cert, await liveStatusOf(db, cert, now), await latestCredentialIssuer(db, cert.id), await statusHistory(db, cert));
+      : toPublicView(cert, liveStatusOfRow(cert, ukToday(now), rules), cert.credential_issuer_did ?? null, await statusHistory(db, cert));
   cache().set(key, { at: now.getTime(), view });
   return view;
 }
+
+/** The certificate's own columns a view shows, besides those its live status reads (`CERTIFICATE_STATUS_COLUMNS`). */
+const VIEW_COLUMNS = [
+  "certificate.id",
+  "certificate.user_id",
+  "certificate.trainer_name",
+  "certificate.issued_at",
+  "certificate.expiry_basis",
+  "certificate.agreement_version",
+  "certificate.modules_json",
+  "certificate.report_json",
+  "certificate.scope_json",
+  "certificate.issuer",
+  "certificate.eligibility_key",
+  "certificate.superseded_at",
+  "certificate.suspension_reason",
+  "certificate.suspended_by",
+  "certificate.revocation_reason",
+  "certificate.revoked_by",
+  "certificate.holder_erased_at",
+] as const;
 
 /** The full public view of a listed certificate; null for an unknown one or one no longer listed. */
 export async function getPublicCertificateView(db: DB, id: string, now: Date): Promise<PublicCertificateView | null> {

@@ -15,6 +15,7 @@ import { certificateStatus, type CertificateStatus, type LiveStatus } from "./st
 import { getAgreementRule, type AgreementRule } from "~/agreement/reacceptance.server";
 import { getSupervisionRule, type SupervisionRule } from "~/supervision/supervision.server";
 import type { DB } from "~db/connection";
+import { getPolicy } from "~/policy/policy.server";
 import { addDays } from "~/utils/dates";
 
 /**
@@ -28,7 +29,9 @@ export interface StatusRules {
 }
 
 export async function getStatusRules(db: DB, now: Date): Promise<StatusRules> {
-  const [agreement, supervision] = await Promise.all([getAgreementRule(db, now), getSupervisionRule(db)]);
+  // One read of the policy for both rules.
+  const policy = await getPolicy(db);
+  const [agreement, supervision] = await Promise.all([getAgreementRule(db, now, policy), getSupervisionRule(db, policy)]);
   return { agreement, supervision };
 }
 

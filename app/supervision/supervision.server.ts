@@ -16,6 +16,7 @@ import type { Role } from "~db/schema";
 import { recordAudit } from "~/audit/audit.server";
 import { notifyAll } from "~/notifications/notify.server";
 import { getPolicy } from "~/policy/policy.server";
+import type { EntryPolicy } from "~/policy/policy";
 import { iso } from "~/utils/clock";
 import { addDays, addMonths, ukToday } from "~/utils/dates";
 import { invalid, ok, refuse, type Result } from "~/utils/result";
@@ -30,9 +31,9 @@ export interface SupervisionRule {
 
 export type Viewer = { id: number; role: Role };
 
-export async function getSupervisionRule(db: DB): Promise<SupervisionRule> {
-  const policy = await getPolicy(db);
-  return { intervalMonths: policy.supervisionIntervalMonths, graceDays: policy.supervisionGraceDays, suspendsWhenOverdue: policy.supervisionSuspendsWhenOverdue === 1 };
+export async function getSupervisionRule(db: DB, policy?: EntryPolicy): Promise<SupervisionRule> {
+  const { supervisionIntervalMonths, supervisionGraceDays, supervisionSuspendsWhenOverdue } = policy ?? (await getPolicy(db));
+  return { intervalMonths: supervisionIntervalMonths, graceDays: supervisionGraceDays, suspendsWhenOverdue: supervisionSuspendsWhenOverdue === 1 };
 }
 
 /** One trainer's standing on supervision, for the live certificate status. */

@@ -5,11 +5,15 @@
  * signs out, signs in with password + code (a wrong code and a replayed code are refused next to
  * the field), and with a recovery code (which then works no more). An admin resets the second
  * factor with a reason, which signs the assessor out. axe on every new page.
+ *
+ * A trainer enrols, makes new recovery codes (an old one then fails at sign-in, a new one works)
+ * and turns two-factor sign-in off with password and a recovery code; the assessor above sees why
+ * they cannot turn it off, with no button.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN } from "./support/accounts";
-import { asStaff, expectAccessible, serverNow, setServerClockOffset, signOut, signUp, uniqueEmail } from "./support/helpers";
-import { totpCode } from "./support/totp";
+import { asStaff, enrolSecondFactor, expectAccessible, serverNow, setServerClockOffset, signOut, signUp, uniqueEmail } from "./support/helpers";
+import { knownTotpSecret, totpCode } from "./support/totp";
 
 const PASSWORD = "a long assessor password";
 
@@ -94,6 +98,9 @@ test("an assessor enrols, signs in with a code and with a recovery code; wrong a
   await expect(page.getByText("Two-factor sign-in is on for your account")).toBeVisible();
   await expect(page.locator("main")).not.toContainText(key);
   await expect(page.locator("#two-factor-secret")).toHaveCount(0);
+  // Staff cannot turn it off while the policy requires it: the page says why, with no button.
+  await expect(page.getByText("so you cannot turn it off")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Turn off two-factor sign-in" })).toHaveCount(0);
   await expectAccessible(page);
   await signOut(page);
 
@@ -144,4 +151,58 @@ test("an assessor enrols, signs in with a code and with a recovery code; wrong a
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login/);
   await context.close();
+});
+
+test("a trainer makes new recovery codes (an old one then fails at sign-in, a new one works) and turns two-factor sign-in off", async ({ page }) => {
+  const email = uniqueEmail("twofactor-trainer");
+  await signUp(page, { name: "Rowan Recovery", email, password: PASSWORD });
+  await page.goto("/account/two-factor");
+  const oldCodes = await enrolSecondFactor(page, email);
+  const key = knownTotpSecret(email)!;
+  await page.goto("/account/two-factor");
+  await expect(page.getByRole("heading", { level: 2, name: "New recovery codes" })).toBeVisible();
+  await expectAccessible(page);
+
+  // New codes need a code from the app: a recovery code is refused next to the field.
+  await page.getByLabel("Code from your app", { exact: true }).fill(oldCodes[0]!);
+  await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  await expect(page.locator("#field-regenerate-code-error")).toContainText("a recovery code cannot be used here");
+  await expectAccessible(page);
+  await page.getByLabel("Code from your app", { exact: true }).fill(totpCode(key, await serverNow(page), 1));
+  await page.getByRole("button", { name: "Make new recovery codes" }).click();
+  await expect(page.getByRole("status")).toContainText("Your old recovery codes no longer work");
+  const newCodes = await page.locator(".recovery-codes code").allTextContents();
+  expect(newCodes).toHaveLength(10);
+  expect(newCodes).not.toContain(oldCodes[1]);
+  await expectAccessible(page);
+  await signOut(page);
+
+  // At sign-in an old code fails; a new one works.
+  await password(page, email);
+  await enterCode(page, oldCodes[1]!);
+  await expect(page.locator("#field-code-error")).toContainText("That recovery code is not right, or has been used already");
+  await enterCode(page, newCodes[0]!);
+  await expect(page.getByRole("status")).toContainText("You signed in with a recovery code");
+  await expect(page.getByText("Recovery codes left:")).toContainText("9 of 10");
+
+  // Turning it off needs the password as well as a code: a wrong one is refused next to its field.
+  await page.getByLabel("Your password").fill("not my password");
+  await page.getByLabel("Code from your app, or a recovery code").fill(newCodes[1]!);
+  await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+  await expect(page.locator("#field-turn-off-password-error")).toContainText("That password is not right");
+  await expectAccessible(page);
+  await page.getByLabel("Your password").fill(PASSWORD);
+  await page.getByLabel("Code from your app, or a recovery code").fill(newCodes[1]!);
+  await page.getByRole("button", { name: "Turn off two-factor sign-in" }).click();
+  await expect(page.getByRole("status")).toContainText("Two-factor sign-in is now off");
+  await expect(page.getByRole("button", { name: "Set up two-factor sign-in" })).toBeVisible();
+  await expectAccessible(page);
+  await signOut(page);
+
+  // The password alone signs in now.
+  await page.goto("/login");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
