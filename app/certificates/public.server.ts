@@ -2,7 +2,8 @@ import cluster from "node:cluster";
 import { log } from "~/utils/log.server";
 import type { DB } from "~db/connection";
 import { listenToNodes, notifyNodes } from "~db/notify";
-import type { Certificate } from "~db/schema";
+import type { ExpressionBuilder } from "kysely";
+import type { Certificate, Database } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
 import { londonDayOf, ukToday } from "~/utils/dates";
@@ -12,7 +13,7 @@ import { versionLabel } from "~/content/catalog.server";
 import { certificateStatus, STATUS_LABELS, type CertificateStatus, type StatusFacts } from "./status";
 import { getSupervisionRule, supervisionStanding } from "~/supervision/supervision.server";
 import { NO_LONGER_LISTED } from "~/erasure/policy";
-import { getStatusRules, liveStatusOfRow, statusFactColumns } from "./status-sql.server";
+import { getStatusRules, liveStatusOfRow, statusFactColumns, type StatusRules } from "./status-sql.server";
 
 /** What anyone holding the link may see. Nothing private: no email, DBS, insurer or internal ids. */
 export interface PublicCertificateView {
@@ -199,22 +200,22 @@ export function toPublicView(cert: CertificateRecord, live: { status: Certificat
   };
 }
 
-/** The did:key that signed a certificate's latest credential (what a relying party checks). */
-export async function latestCredentialIssuer(db: DB, certificateId: string): Promise<string | null> {
-  const row = await latestCredentialIssuerQuery(db, certificateId).executeTakeFirst();
-  return row?.did ?? null;
-}
-
-/** An index seek (issued_credential_certificate), then the list and its key by primary key. */
-export function latestCredentialIssuerQuery(db: DB, certificateId: string) {
-  return db
+/**
+ * The did:key that signed a certificate's latest credential (what a relying party checks), as a
+ * column of a `certificate` row: an index seek (issued_credential_certificate), then the list and
+ * its key by primary key.
+ */
+function credentialIssuerColumn(eb: ExpressionBuilder<Database, "certificate">) {
+  return eb
     .selectFrom("issued_credential")
     .innerJoin("status_list", "status_list.id", "issued_credential.status_list_id")
     .innerJoin("credential_issuer_key", "credential_issuer_key.id", "status_list.issuer_key_id")
     .select("credential_issuer_key.did")
-    .where("issued_credential.certificate_id", "=", certificateId)
+    .whereRef("issued_credential.certificate_id", "=", "certificate.id")
     .where("issued_credential.json", "is not", null)
-    .orderBy("issued_credential.issued_at", "desc");
+    .orderBy("issued_credential.issued_at", "desc")
+    .limit(1)
+    .as("credential_issuer_did");
 }
 
 /** Everything the live status reads about one trainer: entry requirements, agreement and supervision standing. */
@@ -250,25 +251,7 @@ export async function getVerificationView(db: DB, id: string, now: Date): Promis
   const hit = cache().get(key);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.at <= now.getTime()) return hit.view;
   const rules = await getStatusRules(db, now);
-  // Never the PDF or the credential: a miss reads only what the page shows.
-  const cert = await db
-    .selectFrom("certificate")
-    .select((eb) => [
-      ...VIEW_COLUMNS,
-      ...statusFactColumns(eb, rules),
-      eb
-        .selectFrom("issued_credential")
-        .innerJoin("status_list", "status_list.id", "issued_credential.status_list_id")
-        .innerJoin("credential_issuer_key", "credential_issuer_key.id", "status_list.issuer_key_id")
-        .select("credential_issuer_key.did")
-        .whereRef("issued_credential.certificate_id", "=", "certificate.id")
-        .where("issued_credential.json", "is not", null)
-        .orderBy("issued_credential.issued_at", "desc")
-        .limit(1)
-        .as("credential_issuer_did"),
-    ])
-    .where("certificate.id", "=", key)
-    .executeTakeFirst();
+  const cert = await verificationViewQuery(db, key, rules).executeTakeFirst();
   const view: VerificationView | null = !cert
     ? null
     : cert.holder_erased_at
@@ -276,6 +259,17 @@ export async function getVerificationView(db: DB, id: string, now: Date): Promis
       : toPublicView(cert, liveStatusOfRow(cert, ukToday(now), rules), cert.credential_issuer_did ?? null, await statusHistory(db, cert));
   cache().set(key, { at: now.getTime(), view });
   return view;
+}
+
+/**
+ * The one statement a miss reads the certificate with: its own columns (never the PDF or the
+ * credential: only what the page shows), its live-status facts and its credential's signer.
+ */
+export function verificationViewQuery(db: DB, id: string, rules: StatusRules) {
+  return db
+    .selectFrom("certificate")
+    .select((eb) => [...VIEW_COLUMNS, ...statusFactColumns(eb, rules), credentialIssuerColumn(eb)])
+    .where("certificate.id", "=", id);
 }
 
 /** The certificate's own columns a view shows, besides those its live status reads (`CERTIFICATE_STATUS_COLUMNS`). */

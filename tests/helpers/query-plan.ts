@@ -8,7 +8,7 @@
  * "SCAN t", "Index Scan using i on t" is "SEARCH t USING INDEX i"): a plan that still scans
  * has no usable index. The tests read the same on both engines.
  */
-import { CompiledQuery, Kysely, SqliteDialect, sql } from "kysely";
+import { CompiledQuery, Kysely, SqliteDialect, sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from "kysely";
 import { isPostgres } from "~db/dialect";
 import type SQLite from "better-sqlite3";
 import type { DB } from "~db/connection";
@@ -35,6 +35,23 @@ export function recordingDb(sqlite: SQLite.Database): { db: DB; record: <T>(run:
       }
     },
   };
+}
+
+/**
+ * The same database (either engine) with every statement run through it counted, by the kind of
+ * its root node ("SelectQueryNode", …): a Kysely plugin, so code under test is handed `db` and
+ * runs as in production. `recordingDb` above records compiled statements, on SQLite only.
+ */
+export function countingStatements(db: DB): { db: DB; statements: string[] } {
+  const statements: string[] = [];
+  const counter: KyselyPlugin = {
+    transformQuery: ({ node }: PluginTransformQueryArgs): RootOperationNode => {
+      statements.push(node.kind);
+      return node;
+    },
+    transformResult: async ({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => result,
+  };
+  return { db: db.withPlugin(counter), statements };
 }
 
 /** The plan of a compiled query, one line per step. */

@@ -1,13 +1,14 @@
 /**
  * Lookups by certificate that must read an index, not every row (issue 19), on SQLite and, when
  * DATABASE_URL selects it, PostgreSQL: the certificate a new one replaced (`superseded_by = <new
- * id>`, documents.server.ts), and a certificate's credentials (the verification page's issuer,
+ * id>`, documents.server.ts), and a certificate's credentials (the verification page's issuer, read with the certificate,
  * the start-up backfill's "no credential yet"); and a status list's revoked indexes (re-signing it).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import { replacedBy } from "~/certificates/documents.server";
-import { latestCredentialIssuerQuery } from "~/certificates/public.server";
+import { verificationViewQuery } from "~/certificates/public.server";
+import { getStatusRules } from "~/certificates/status-sql.server";
 import { withoutCredential } from "~/certificates/credentials/sync.server";
 import { revokedIndexes } from "~/certificates/credentials/status-list.server";
 import { isPostgres } from "~db/dialect";
@@ -48,7 +49,8 @@ describe("certificate_superseded_by", () => {
 
 describe("issued_credential_certificate", () => {
   it("finds a certificate's credentials, and the certificates without one, through the index", async () => {
-    const issuer = latestCredentialIssuerQuery(db, id(39)).compile();
+    // The verification page's statement: the signer is a column of the certificate's row.
+    const issuer = verificationViewQuery(db, id(39), await getStatusRules(db, now)).compile();
     const issuerPlan = await queryPlan(db, issuer);
     expect(issuerPlan).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH issued_credential USING (COVERING )?INDEX issued_credential_certificate/)]));
     expect(fullScans(issuerPlan, issuer.sql).filter((t) => t !== "status_list" && t !== "credential_issuer_key")).toEqual([]);

@@ -2,12 +2,11 @@
  * A verification-page cache miss (issue 14: "verification page, cache miss") reads the status
  * rules, then the certificate with its live-status facts and its credential's signer in one
  * query, then its status history: three statements, on either engine. Reading each fact on its
- * own took eleven. The statements are counted as they run, through a Kysely plugin on the real
- * database; the view's status and reason must still be those of the per-fact rule
+ * own took eleven. The statements are counted as they run (`countingStatements`, a Kysely plugin on the
+ * real database); the view's status and reason must still be those of the per-fact rule
  * (`liveStatusOf`), for a valid, a lapsed, a suspended and a revoked certificate.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 import type { DB } from "~db/connection";
 import { cache, getVerificationView, isClosedView, liveStatusOf } from "~/certificates/public.server";
 import { revokeCertificate, suspendCertificate } from "~/certificates/admin.server";
@@ -15,18 +14,7 @@ import { registerModuleVersions } from "~/content/catalog.server";
 import { addDays } from "~/utils/dates";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
-
-/** Counts every statement run through the database it is plugged into. */
-class StatementCounter implements KyselyPlugin {
-  statements: string[] = [];
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    this.statements.push(node.kind);
-    return node;
-  }
-  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return result;
-  }
-}
+import { countingStatements } from "../helpers/query-plan";
 
 const now = new Date("2026-06-01T09:00:00Z");
 const later = new Date("2026-06-01T09:10:00Z");
@@ -59,16 +47,16 @@ describe("a verification cache miss", () => {
     await getVerificationView(db, ids.valid, at);
     for (const [state, id] of Object.entries(ids)) {
       cache().clear();
-      const counter = new StatementCounter();
-      const view = await getVerificationView(db.withPlugin(counter), id, at);
+      const counted = countingStatements(db);
+      const view = await getVerificationView(counted.db, id, at);
       expect(view && !isClosedView(view) ? view.id : null, state).toBe(id);
-      expect(counter.statements, state).toEqual(["SelectQueryNode", "SelectQueryNode", "SelectQueryNode"]);
+      expect(counted.statements, state).toEqual(["SelectQueryNode", "SelectQueryNode", "SelectQueryNode"]);
     }
     for (const id of ["abcdefghijklmnopqrstuvwxyz234567", "not an id"]) {
       cache().clear();
-      const counter = new StatementCounter();
-      expect(await getVerificationView(db.withPlugin(counter), id, at)).toBeNull();
-      expect(counter.statements).toHaveLength(2);
+      const counted = countingStatements(db);
+      expect(await getVerificationView(counted.db, id, at)).toBeNull();
+      expect(counted.statements).toHaveLength(2);
     }
   });
 
