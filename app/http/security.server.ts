@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { beforeHeadersWritten } from "./before-headers.server";
 import type { NextFunction, Request, Response } from "express";
 
 export interface CspOptions {
@@ -74,11 +75,9 @@ export function securityHeaders(options: { hsts: boolean }) {
  */
 export function privateByDefault() {
   return (_req: Request, res: Response, next: NextFunction) => {
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: Response, ...args: unknown[]) {
-      if (!this.headersSent && !this.hasHeader("Cache-Control")) this.setHeader("Cache-Control", PRIVATE_NO_STORE);
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-    } as Response["writeHead"];
+    beforeHeadersWritten(res, (r) => {
+      if (!r.hasHeader("Cache-Control")) r.setHeader("Cache-Control", PRIVATE_NO_STORE);
+    });
     next();
   };
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { beforeHeadersWritten } from "./before-headers.server";
 
 /**
  * Graceful shutdown's shared state (issue 18, ADR 0035). Once a process has been told to stop,
@@ -22,15 +23,12 @@ export function isShuttingDown(): boolean {
  * Decided when the response's headers are written, not when the request arrived: a request
  * already in flight at SIGTERM (a slow upload, a long page) answers with `Connection: close` too,
  * so its client does not send its next request on a connection the draining process will close.
- * Every way of answering (`writeHead`, or `write`/`end` without it) goes through `writeHead`.
  */
 export function closeConnectionsWhenStopping() {
   return (_req: Request, res: Response, next: NextFunction) => {
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
-      if (isShuttingDown() && !this.headersSent) this.setHeader("Connection", "close");
-      return writeHead.apply(this, args);
-    } as Response["writeHead"];
+    beforeHeadersWritten(res, (r) => {
+      if (isShuttingDown()) r.setHeader("Connection", "close");
+    });
     next();
   };
 }
