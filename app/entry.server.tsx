@@ -7,6 +7,8 @@ import { PRIVATE_NO_STORE, documentCsp } from "~/http/security.server";
 import { NonceProvider } from "~/components/nonce";
 import { PrerenderedParts } from "~/components/static-html";
 import { prerenderedPart } from "~/content/prerendered.server";
+import { IslandScripts } from "~/components/islands";
+import { islandScripts } from "~/content/islands.server";
 import { getEnv } from "~/utils/env.server";
 
 export const streamTimeout = 5_000;
@@ -47,7 +49,9 @@ export default function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <PrerenderedParts.Provider value={prerenderedPart}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+          <IslandScripts.Provider value={islandScripts()}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+          </IslandScripts.Provider>
         </PrerenderedParts.Provider>
       </NonceProvider>,
       {

@@ -24,6 +24,7 @@ import {
   GeneralErrorBoundary,
 } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
+import { useIslandScript } from "~/components/islands";
 import { isCurrent, navigationFor, ROLE_LABELS } from "~/navigation";
 import { changesOnlyAnAnswer } from "~/utils/revalidation";
 import styles from "~/styles/app.css";
@@ -49,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { user: user ? { name: user.name, role: user.role } : null, unread };
 }
 
-/** Not after an answer's autosave or a knowledge check: they change no count the header shows. */
+/** Not after an answer's autosave: it changes no count the header shows. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate);
 
 function SiteHeader() {
@@ -142,6 +143,8 @@ function SiteHeader() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // A lesson document loads its island script, not the Remix app (ADR 0047).
+  const island = useIslandScript();
   return (
     <html lang="en-GB">
       <head>
@@ -180,8 +183,14 @@ export function Layout({ children }: { children: ReactNode }) {
             </ul>
           </nav>
         </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {island ? (
+          <script type="module" src={island} nonce={nonce} />
+        ) : (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        )}
       </body>
     </html>
   );

@@ -7,7 +7,7 @@ import type { OnRequirementMet } from "~/utils/reaction";
 import { randomToken } from "~/utils/random.server";
 import { ok, refuse, type Result } from "~/utils/result";
 import { currentModuleVersionId, getAnswerKey, getModule, getQuestionBank, versionLabel } from "~/content/catalog.server";
-import type { AnswerKey, PublicQuestion, QuestionType } from "~/content/types";
+import type { AnswerKey, CheckReply, PublicQuestion, QuestionType } from "~/content/types";
 import { drawPaper, withAttemptOptionIds, hasPassed, percentShown, isAnswerCorrect, retakeDecision, scorePercent, validateSelection, type RetakeDecision, type RetakePolicy } from "./rules";
 import { formatDate, formatMoment } from "~/utils/dates";
 
@@ -401,6 +401,19 @@ export function checkKnowledgeAnswer(
   if (selected.length === 0) return refuse(400, "Choose an answer first.");
   const correctOptionIds = key.options.filter((o) => o.correct).map((o) => o.id);
   return ok({ correct: isAnswerCorrect(key.type, correctOptionIds, selected), correctOptionIds, explanation: key.explanation });
+}
+
+/**
+ * A knowledge check's reply as the lesson sends it (to the page without JavaScript, as JSON to the
+ * island with it), with the HTTP status: the key and explanation only once the trainer has answered.
+ */
+export function knowledgeCheckReply(slug: string, form: URLSearchParams): { reply: CheckReply; status: number } {
+  const questionId = String(form.get("questionId") ?? "");
+  const selected = form.getAll("option").map(String);
+  const result = checkKnowledgeAnswer(slug, questionId, selected);
+  return result.ok
+    ? { reply: { questionId, selected, ...result.value }, status: 200 }
+    : { reply: { questionId, selected, error: result.message ?? "That answer could not be checked." }, status: result.status };
 }
 
 // --- Unlocking ------------------------------------------------------------------------------

@@ -45,6 +45,20 @@ export interface PublicQuestion {
   caseStudy: { id: string; title: string; text: string[] } | null;
 }
 
+/** What grading a knowledge check returns: the key only after the trainer has answered. */
+export interface CheckResponse {
+  error?: string;
+  correct?: boolean;
+  correctOptionIds?: string[];
+  explanation?: string[];
+}
+
+/** A knowledge check's answer as the lesson returns it (JSON to the island, or the page without JavaScript). */
+export interface CheckReply extends CheckResponse {
+  questionId: string;
+  selected: string[];
+}
+
 /** Server-only: the answer key and explanation, extracted at build time. */
 export interface AnswerKey {
   id: string;

@@ -5,15 +5,16 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { checkKnowledgeAnswer } from "~/assessment/attempts.server";
+import { knowledgeCheckReply } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { shuffle } from "~/assessment/rules";
 import { getModule } from "~/content/catalog.server";
 import { partName } from "~/content/prerendered.server";
-import { KnowledgeCheck, type CheckReply } from "~/components/knowledge-check";
+import { KnowledgeCheckIsland } from "~/components/knowledge-check";
+import { openSectionListOnWideScreens } from "~/components/lesson-chrome";
 import { StaticHtml } from "~/components/static-html";
 import type { PublicQuestion } from "~/content/types";
 import { getDb } from "~/db.server";
@@ -23,7 +24,6 @@ import {
   recordSectionVisit,
 } from "~/learning/progress.server";
 import { readForm } from "~/utils/forms";
-import { changesOnlyAnAnswer } from "~/utils/revalidation";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.section.title} · ${data.module.title}` : "Lesson" },
@@ -91,13 +91,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   const { module, index } = findSection(params.slug, params.section);
   if (form.get("intent") === "check") {
-    // A knowledge check, graded on the server (the key never reaches the page before): the
-    // fetcher's reply with JavaScript, the page's action data without it.
-    const questionId = String(form.get("questionId") ?? "");
-    const selected = form.getAll("option").map(String);
-    const result = checkKnowledgeAnswer(module.slug, questionId, selected);
-    const reply: CheckReply = result.ok ? { questionId, selected, ...result.value } : { questionId, selected, error: result.message ?? "That answer could not be checked." };
-    return data(reply, { status: result.ok ? 200 : result.status });
+    // A knowledge check posted without JavaScript, graded on the server (the key never reaches the
+    // page before): the page's action data. With JavaScript the island posts to `check` (ADR 0047).
+    const { reply, status } = knowledgeCheckReply(module.slug, form);
+    return data(reply, { status });
   }
   if (form.get("intent") !== "complete")
     throw new Response("Unknown action.", { status: 400 });
@@ -117,14 +114,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 /**
- * A knowledge check changes nothing the lesson loader reads: its answer is not reloaded (nor are
- * its options shuffled again under the trainer's feedback).
+ * A document of this page hydrates only its islands (the knowledge checks and the page chrome's
+ * few behaviours), not the Remix app: see ADR 0047 and app/islands/lesson.tsx.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate;
-
-/** Where the lesson shows its section list beside the text (app.css, the same breakpoint). */
-const WIDE_LESSON = "(min-width: 56.01rem)";
+export const handle = { island: "lesson" };
 
 export default function Lesson() {
   const { module, section, toc, previous, next } =
@@ -135,8 +128,7 @@ export default function Lesson() {
   const done = toc.filter((t) => t.complete).length;
   const tocRef = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
-    if (tocRef.current && window.matchMedia(WIDE_LESSON).matches)
-      tocRef.current.open = true;
+    if (tocRef.current) openSectionListOnWideScreens(tocRef.current);
   }, []);
   return (
     <div className="lesson">
@@ -194,11 +186,11 @@ export default function Lesson() {
           ) : "part" in part ? (
             <StaticHtml key={i} part={part.part} />
           ) : (
-            <KnowledgeCheck
+            <KnowledgeCheckIsland
               key={part.check.id}
               question={part.check}
               action={`/modules/${module.slug}/${section.id}`}
-              reply={reply}
+              reply={reply?.questionId === part.check.id ? reply : undefined}
             />
           )
         )}

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { expect, test, type Page, type Response } from "@playwright/test";
 import { expectAccessible, signUp, uniqueEmail } from "./support/helpers";
 import { readAnswerBank, readCatalog } from "./support/content";
@@ -97,7 +98,8 @@ test("lesson, agreement and content pages: no 'unsafe-eval'; a knowledge check w
   for (const run of words.slice(0, 5)) expect(document.split(run).length - 1, `"${run}" in the lesson document`).toBe(1);
   expect(document).toContain('data-part="');
 
-  // With JavaScript: the check answers in place (no new document), the rest of the text untouched.
+  // With JavaScript: the check answers in place (no new document, a JSON reply from the lesson's
+  // `check` route), the rest of the text untouched.
   await page.goto(lessonUrl);
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
   await expect(page.getByText(firstText(section), { exact: false })).toBeVisible();
@@ -105,27 +107,76 @@ test("lesson, agreement and content pages: no 'unsafe-eval'; a knowledge check w
   const check = page.locator(".knowledge-check").first();
   await expect(check.locator('input[name="questionId"]')).toHaveValue(questionId);
   for (const option of key.options.filter((o) => o.correct)) await check.locator("label").getByText(option.text, { exact: true }).click();
+  const reply = page.waitForResponse((r) => r.url().endsWith(`${lessonUrl}/check`) && r.request().method() === "POST");
   await check.getByRole("button", { name: "Check my answer" }).click();
+  expect((await reply).headers()["content-type"]).toMatch(/^application\/json/);
   await expect(check.getByText("Correct.")).toBeVisible();
   await expect(check.getByText(key.explanation[0]!)).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   await expectAccessible(page);
 
-  // A client-side navigation to the next section shows its text (sent as HTML in the loader data).
+  // The lesson document loads one script, its island (ADR 0047): no Remix runtime, no context
+  // script with the page's data, no module preloads; at most 80 KB gzip (issue 14).
+  const loaded = await page.evaluate(() => ({
+    remix: "__remixContext" in window || "__remixRouter" in window,
+    scripts: Array.from(window.document.querySelectorAll("script")).map((s) => s.src || "(inline)"),
+    preloads: window.document.querySelectorAll('link[rel="modulepreload"]').length,
+  }));
+  expect(loaded.remix).toBe(false);
+  expect(loaded.preloads).toBe(0);
+  expect(loaded.scripts).toHaveLength(1);
+  expect(loaded.scripts[0]).toMatch(/\/build\/islands\/lesson-[A-Z0-9]+\.js$/);
+  const island = Buffer.from(await (await page.request.get(loaded.scripts[0]!)).body());
+  expect(zlib.gzipSync(island).length, "the lesson page's JavaScript, gzip").toBeLessThanOrEqual(80 * 1024);
+  expect(island.toString("utf8")).not.toContain(key.explanation[0]!);
+
+  // The next section is a plain link: a new document, with its own text and island.
   await page.getByRole("navigation", { name: "Section" }).getByRole("link", { name: `${next.title} →` }).click();
   await expect(page.getByRole("heading", { level: 1, name: next.title })).toBeVisible();
   await expect(page.getByText(firstText(next), { exact: false })).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
-  // And back: the first section again, its HTML now from loader data, the check still there.
   await page.goBack();
   await expect(page.getByRole("heading", { level: 1, name: section.title })).toBeVisible();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+
+  // On a narrow screen the header's Menu button folds the navigation, as on pages with the Remix app.
+  await page.setViewportSize({ width: 400, height: 800 });
+  const menu = page.getByRole("button", { name: "Menu" });
+  await expect(menu).toHaveAttribute("aria-expanded", "false");
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+  await menu.click();
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // Inside the Remix app (a client-side navigation into a lesson from another page), the same
+  // lesson renders from its data (the HTML in the loader data) and the check answers in place.
+  await page.goto(`/modules/${module.slug}`);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await page.evaluate((url) => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(url), lessonUrl);
+  await expect(page.getByRole("heading", { level: 1, name: section.title })).toBeVisible();
   await expect(page.getByText(firstText(section), { exact: false })).toBeVisible();
-  await expect(page.locator(".knowledge-check").first().locator('input[name="questionId"]')).toHaveValue(questionId);
+  const inApp = page.locator(".knowledge-check").first();
+  await expect(inApp.locator('input[name="questionId"]')).toHaveValue(questionId);
+  await inApp.locator("label").getByText(key.options.find((o) => !o.correct)!.text, { exact: true }).click();
+  await inApp.getByRole("button", { name: "Check my answer" }).click();
+  await expect(inApp.getByText("Not quite.")).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   expect(violations).toEqual([]);
 
+  // Signed out meanwhile: the island's post is answered by the sign-in page, so the form is posted
+  // plainly and the browser shows it (nothing is checked, nothing is lost silently).
+  await page.goto(lessonUrl);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  const signedIn = await context.storageState();
+  await context.clearCookies();
+  const lateCheck = page.locator(".knowledge-check").first();
+  await lateCheck.locator("label").getByText(key.options.find((o) => o.correct)!.text, { exact: true }).click();
+  await lateCheck.getByRole("button", { name: "Check my answer" }).click();
+  await expect(page).toHaveURL(/\/login/);
+
   // Without JavaScript: a plain form post, answered with the page and this check's feedback.
-  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
+  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: signedIn });
   const plain = await noScript.newPage();
   await plain.goto(lessonUrl);
   const plainCheck = () => plain.locator(".knowledge-check").first();

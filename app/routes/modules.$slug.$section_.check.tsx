@@ -1,0 +1,19 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { knowledgeCheckReply } from "~/assessment/attempts.server";
+import { requireRole } from "~/auth/guards.server";
+import { getModule } from "~/content/catalog.server";
+import { readForm } from "~/utils/forms";
+
+/**
+ * A knowledge check answered with JavaScript (ADR 0047): the lesson island posts the check's form
+ * here and gets the reply as JSON, graded on the server like the lesson's own plain post. Signed
+ * out, the guard's redirect answers instead, and the island posts the form plainly.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireRole(request, "trainer");
+  const form = await readForm(request);
+  const module = getModule(params.slug ?? "");
+  if (!module?.sections.some((s) => s.id === params.section)) throw new Response("There is no such section.", { status: 404 });
+  const { reply, status } = knowledgeCheckReply(module.slug, form);
+  return Response.json(reply, { status });
+}
