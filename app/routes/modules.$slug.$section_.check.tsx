@@ -9,6 +9,11 @@ import { readForm } from "~/utils/forms";
  * here and gets the reply as JSON, graded on the server like the lesson's own plain post. Signed
  * out, the guard's redirect answers instead, and the island posts the form plainly.
  */
+/** Nothing to read here: a check is answered by posting it (405, with the method that is allowed). */
+export function loader(): never {
+  throw new Response("A knowledge check is answered from its lesson.", { status: 405, headers: { Allow: "POST" } });
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireRole(request, "trainer");
   const form = await readForm(request);
