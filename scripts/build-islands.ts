@@ -1,6 +1,6 @@
 /**
- * `npm run build`, after `remix build` (which empties public/build): bundles each page island
- * (app/islands/<name>.tsx) for the browser into public/build/islands/<name>-<hash>.js, and writes
+ * `npm run build`, after `remix build`: bundles each page island (app/islands/<name>.tsx) for the
+ * browser into public/islands/<name>-<hash>.js (served at /islands/, immutable), and writes
  * build/islands.json (name → URL), which the server reads to put the island's script on the pages
  * whose route names it (`handle.island`; ADR 0047). `--watch` rebuilds on change (`npm run dev`).
  */
@@ -10,7 +10,8 @@ import { context, type BuildOptions, type Metafile } from "esbuild";
 
 /** The islands there are: each is one entry point, and one script a page loads. */
 const ISLANDS = ["lesson"];
-const OUT_DIR = "public/build/islands";
+/** Outside public/build, which `remix build` and `remix watch` empty on every build. */
+const OUT_DIR = "public/islands";
 const ISLANDS_MANIFEST = "build/islands.json";
 
 function writeManifest(metafile: Metafile) {

@@ -47,6 +47,8 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
 
   const setStaticHeaders = (res: express.Response) => res.setHeader("Content-Security-Policy", STATIC_CSP);
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false, setHeaders: setStaticHeaders }));
+  // The page islands' scripts (scripts/build-islands.ts, ADR 0047): fingerprinted names, like /build.
+  app.use("/islands", express.static(path.join(publicDir, "islands"), { immutable: true, maxAge: "1y", index: false, setHeaders: setStaticHeaders }));
   // Only the few top-level public files, so ordinary page requests never touch the file system.
   const topLevelFiles = express.static(publicDir, { maxAge: "1h", index: false, setHeaders: setStaticHeaders });
   app.get(["/favicon.svg", "/robots.txt"], topLevelFiles);

@@ -57,7 +57,8 @@ function watchCspViolations(page: Page): string[] {
 }
 
 test("no built browser asset holds compiled lesson code, lesson text or new Function", () => {
-  const assets = listFiles("public/build").filter((f) => f.endsWith(".js"));
+  const assets = [...listFiles("public/build"), ...listFiles("public/islands")].filter((f) => f.endsWith(".js"));
+  expect(assets.some((f) => f.startsWith("public/islands/lesson-")), "the lesson island is built and checked too").toBe(true);
   expect(assets.length).toBeGreaterThan(5);
   const lessonTexts = catalog.modules.flatMap((m) => m.sections.map(firstText)).filter((t) => t.length >= 40);
   expect(lessonTexts.length).toBeGreaterThan(20);
@@ -125,8 +126,12 @@ test("lesson, agreement and content pages: no 'unsafe-eval'; a knowledge check w
   expect(loaded.remix).toBe(false);
   expect(loaded.preloads).toBe(0);
   expect(loaded.scripts).toHaveLength(1);
-  expect(loaded.scripts[0]).toMatch(/\/build\/islands\/lesson-[A-Z0-9]+\.js$/);
-  const island = Buffer.from(await (await page.request.get(loaded.scripts[0]!)).body());
+  expect(loaded.scripts[0]).toMatch(/\/islands\/lesson-[A-Z0-9]+\.js$/);
+  const islandResponse = await page.request.get(loaded.scripts[0]!);
+  expect(islandResponse.status()).toBe(200);
+  // A fingerprinted name: cached for a year, never revalidated, like the Remix build's assets.
+  expect(islandResponse.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  const island = Buffer.from(await islandResponse.body());
   expect(zlib.gzipSync(island).length, "the lesson page's JavaScript, gzip").toBeLessThanOrEqual(80 * 1024);
   expect(island.toString("utf8")).not.toContain(key.explanation[0]!);
 
