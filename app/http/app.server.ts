@@ -12,6 +12,8 @@ import { contentBuildDir } from "~/content/catalog.server";
 import { healthzHandler, readyzHandler } from "./health.server";
 import { closeConnectionsWhenStopping } from "./shutdown.server";
 import { remixRouteIds, requestLog, type RequestObserver } from "./request-log.server";
+import { islandDocuments } from "./island-documents.server";
+import { islandScripts } from "~/content/islands.server";
 import { log } from "~/utils/log.server";
 
 export interface HttpAppOptions {
@@ -35,7 +37,8 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
   app.set("trust proxy", env.TRUST_PROXY);
 
   // One structured line per request, with its route id (ADR 0036).
-  app.use(requestLog({ logger: log, remixRouteId: remixRouteIds(build), observe }));
+  const routeIdOf = remixRouteIds(build);
+  app.use(requestLog({ logger: log, remixRouteId: routeIdOf, observe }));
   app.use(closeConnectionsWhenStopping());
   app.use(securityHeaders({ hsts: env.secureCookies }));
   // Health checks: before everything else that could refuse or slow them (ADR 0035).
@@ -68,17 +71,19 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
   app.get("/credentials/:credentialId", credentialHandler);
   app.get(["/issuer", "/issuer.json"], issuerHandler(stylesheet));
 
-  app.all(
-    "*",
+  const remixHandler = (remixBuild: typeof build) =>
     createRequestHandler({
-      build,
+      build: remixBuild,
       mode: env.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         documentRequest: !req.path.endsWith(".data"),
       }),
-    }),
-  );
+    });
+  // A lesson document is rendered from its own branch of routes (ADR 0048); in development the
+  // build changes under the server, so every request takes the whole build.
+  if (typeof build !== "function") app.use(islandDocuments({ build, routeIdOf, builtIslands: islandScripts, handlerFor: remixHandler }));
+  app.all("*", remixHandler(build));
   return app;
 }

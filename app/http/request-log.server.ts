@@ -57,7 +57,7 @@ export function routeIdOf(req: Request, remixRouteId: (pathname: string) => stri
   if (HEALTH_PATHS.has(req.path)) return req.path.slice(1);
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
   if (pattern === "*" || pattern === undefined) {
-    if (req.path.startsWith("/build/") || req.path === "/favicon.svg" || req.path === "/robots.txt") return STATIC_ROUTE;
+    if (req.path.startsWith("/build/") || req.path.startsWith("/islands/") || req.path === "/favicon.svg" || req.path === "/robots.txt") return STATIC_ROUTE;
     return remixRouteId(req.path);
   }
   return Array.isArray(pattern) ? String(pattern[0]) : String(pattern);
