@@ -3,7 +3,7 @@ import type { CheckReply, PublicQuestion } from "~/content/types";
 import { QuestionFieldset } from "~/components/question";
 
 /** Where a knowledge check's answer is graded as JSON for the island: the lesson's `check` resource route. */
-export function checkEndpoint(lesson: string): string {
+function checkEndpoint(lesson: string): string {
   return `${lesson}/check`;
 }
 

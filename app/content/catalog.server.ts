@@ -39,6 +39,14 @@ export function getModule(slug: string): CompiledModule | undefined {
   return load().catalog.modules.find((m) => m.slug === slug);
 }
 
+/** A lesson's module and section (and its place in the module), or a 404 for the page or route asking. */
+export function findSection(slug: string | undefined, sectionId: string | undefined) {
+  const module = getModule(slug ?? "");
+  const index = module?.sections.findIndex((s) => s.id === sectionId) ?? -1;
+  if (!module || index < 0) throw new Response("There is no such section.", { status: 404 });
+  return { module, index, section: module.sections[index]! };
+}
+
 export function getAnswerKey(questionId: string): AnswerKey | undefined {
   return load().bank.questions[questionId];
 }

@@ -11,7 +11,7 @@ import { knowledgeCheckReply } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { shuffle } from "~/assessment/rules";
-import { getModule } from "~/content/catalog.server";
+import { findSection } from "~/content/catalog.server";
 import { partName } from "~/content/prerendered.server";
 import { KnowledgeCheckIsland } from "~/components/knowledge-check";
 import { openSectionListOnWideScreens } from "~/components/lesson-chrome";
@@ -28,14 +28,6 @@ import { readForm } from "~/utils/forms";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.section.title} · ${data.module.title}` : "Lesson" },
 ];
-
-function findSection(slug: string | undefined, sectionId: string | undefined) {
-  const module = getModule(slug ?? "");
-  const index = module?.sections.findIndex((s) => s.id === sectionId) ?? -1;
-  if (!module || index < 0)
-    throw new Response("There is no such section.", { status: 404 });
-  return { module, index, section: module.sections[index]! };
-}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, "trainer");
