@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", "node_modules/**", "content/.generated/**", "test-results/**", "playwright-report/**", "tests/.tmp/**", ".stryker-tmp/**", "reports/**"] },
+  { ignores: ["build/**", "public/build/**", "public/islands/**", "node_modules/**", "content/.generated/**", "test-results/**", "playwright-report/**", "tests/.tmp/**", ".stryker-tmp/**", "reports/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {
