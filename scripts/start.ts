@@ -14,7 +14,6 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnvOrExit, setNodeEnv, type Env } from "~/utils/env.server";
 import { databaseConfig, getDb } from "~/db.server";
-import { createHttpApp } from "~/http/app.server";
 import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/utils/clock.server";
 import { HOUR } from "~/utils/clock";
@@ -109,6 +108,9 @@ async function closeDatabase(): Promise<void> {
  */
 async function httpHandling(env: Env) {
   const build = dev ? loadBuild : await loadBuild();
+  // Loaded here, not with this file: a cluster's primary serves no HTTP and so never loads
+  // Express and Remix's adapter (ADR 0049).
+  const { createHttpApp } = await import("~/http/app.server");
   // This process's email worker: sends what its requests queue, and polls for the rest (ADR 0028).
   const stopOutbox = startOutboxWorker(getDb(), serverClock);
   // This process's data-export worker: builds the ZIPs its requests ask for, and polls for the rest (ADR 0033).

@@ -3,9 +3,9 @@
  * the certificate's embedded fonts (any name), every line measured and wrapped to the column, new
  * pages as the text needs them.
  */
-import { PDFDocument, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
+import type { PDFDocument, PDFFont, PDFPage, RGB } from "pdf-lib";
 import { formatDate } from "~/utils/dates";
-import { BRAND, INK, MUTED, embedFonts, wrapText } from "./pdf.server";
+import { BRAND, INK, MUTED, createPdf, embedFonts, wrapText } from "./pdf.server";
 import type { OversightReport } from "./oversight-report";
 import type { PublicCertificateView } from "./public.server";
 
@@ -69,7 +69,7 @@ function certificateLines(flow: Flow, cert: PublicCertificateView, verifyUrl: st
 }
 
 export async function renderOversightReportPdf(report: OversightReport, baseUrl: string): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
+  const pdf = await createPdf();
   pdf.setTitle(`Oversight report — ${report.trainerName}`);
   pdf.setAuthor("Approved Trainer Academy");
   pdf.setSubject("Medical-Legal Approved Trainer: certificate, status history, training and supervision");

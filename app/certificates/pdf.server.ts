@@ -1,9 +1,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, rgb, type PDFFont, type RGB } from "pdf-lib";
-import QRCode from "qrcode";
+import type { ColorTypes, PDFDocument, PDFFont, RGB } from "pdf-lib";
 import type { Certificate } from "~db/schema";
 import { formatDate } from "~/utils/dates";
 import { versionLabel } from "~/content/catalog.server";
@@ -15,6 +13,22 @@ let fonts: { regular: Buffer; bold: Buffer } | undefined;
 function fontFiles() {
   fonts ??= { regular: fs.readFileSync(path.join(FONT_DIR, "DejaVuSans.ttf")), bold: fs.readFileSync(path.join(FONT_DIR, "DejaVuSans-Bold.ttf")) };
   return fonts;
+}
+
+/**
+ * pdf-lib, fontkit and qrcode load when the first PDF is drawn, not with the server: together
+ * about 35 MB in every process, which pages and the verification service never need (ADR 0049).
+ */
+const pdfLibrary = () => import("pdf-lib");
+
+/** A colour as pdf-lib's `rgb` makes it, without loading pdf-lib. */
+function rgb(red: number, green: number, blue: number): RGB {
+  return { type: "RGB" as ColorTypes.RGB, red, green, blue };
+}
+
+/** A new, empty PDF document. */
+export async function createPdf(): Promise<PDFDocument> {
+  return (await pdfLibrary()).PDFDocument.create();
 }
 
 export const BRAND = rgb(0.043, 0.31, 0.424);
@@ -196,7 +210,7 @@ export function layoutCertificate(cert: Pick<Certificate, "id" | "trainer_name" 
 
 /** The embedded fonts' files (DejaVu Sans: Latin, Greek, Cyrillic and their diacritics). */
 export async function embedFonts(pdf: PDFDocument) {
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit((await import("@pdf-lib/fontkit")).default);
   return { regular: await pdf.embedFont(fontFiles().regular, { subset: true }), bold: await pdf.embedFont(fontFiles().bold, { subset: true }) };
 }
 
@@ -205,7 +219,7 @@ export async function embedFonts(pdf: PDFDocument) {
  * profile data), with embedded fonts for any name and a QR code of the verification address.
  */
 export async function renderCertificatePdf(cert: Certificate, verifyUrl: string): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
+  const pdf = await createPdf();
   pdf.setTitle(`Medical-Legal Approved Trainer certificate — ${cert.trainer_name}`);
   pdf.setAuthor(cert.issuer);
   pdf.setSubject(`Certificate ${cert.id}`);
@@ -221,7 +235,7 @@ export async function renderCertificatePdf(cert: Certificate, verifyUrl: string)
   for (const t of layout.texts) page.drawText(t.text, { x: t.x, y: t.y, size: t.size, font: t.font, color: t.color });
 
   // QR code of the verification address, drawn as vector squares.
-  const qr = QRCode.create(verifyUrl, { errorCorrectionLevel: "M" });
+  const qr = (await import("qrcode")).default.create(verifyUrl, { errorCorrectionLevel: "M" });
   const modulesPerSide = qr.modules.size;
   const { x: qrX, y: qrY, size: box } = layout.qr;
   const quiet = 4;
@@ -239,7 +253,7 @@ export async function renderCertificatePdf(cert: Certificate, verifyUrl: string)
 
 /** For tests: lays out a certificate with the real embedded fonts, without drawing it. */
 export async function measureCertificateLayout(cert: Parameters<typeof layoutCertificate>[0], verifyUrl: string): Promise<CertificateLayout> {
-  const pdf = await PDFDocument.create();
+  const pdf = await createPdf();
   const { regular, bold } = await embedFonts(pdf);
   return layoutCertificate(cert, verifyUrl, regular, bold);
 }

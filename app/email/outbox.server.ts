@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { isPostgres } from "~db/dialect";
 import type { DB } from "~db/connection";
 import { getEnv } from "~/utils/env.server";
@@ -58,15 +58,17 @@ export class PermanentDeliveryError extends Error {
   override name = "PermanentDeliveryError";
 }
 
-/** SMTP via nodemailer (SMTP_HOST set). */
+/** SMTP via nodemailer (SMTP_HOST set), loaded with the first email sent, not with the server (ADR 0049). */
 export function smtpTransport(): EmailTransport {
   const env = getEnv();
-  const smtp = nodemailer.createTransport({
-    host: env.SMTP_HOST,
-    port: env.SMTP_PORT ?? 587,
-    auth: env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS ?? "" } : undefined,
-  });
-  return { send: async (email) => void (await smtp.sendMail({ from: env.SMTP_FROM, to: email.to, subject: email.subject, text: email.text })) };
+  let smtp: Promise<Transporter> | undefined;
+  const connect = async () =>
+    (await import("nodemailer")).default.createTransport({
+      host: env.SMTP_HOST,
+      port: env.SMTP_PORT ?? 587,
+      auth: env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS ?? "" } : undefined,
+    });
+  return { send: async (email) => void (await (await (smtp ??= connect())).sendMail({ from: env.SMTP_FROM, to: email.to, subject: email.subject, text: email.text })) };
 }
 
 /**

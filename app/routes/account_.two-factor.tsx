@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import QRCode from "qrcode";
 import { getSession, mustEnrolSecondFactor, requireSignedIn, safeRedirectPath } from "~/auth/guards.server";
 import {
   ENROLMENT_EXPIRED,
@@ -33,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireSignedIn(request);
   const required = await mustEnrolSecondFactor((await getSession(request))!);
   const state = await enrolmentState(getDb(), user, serverClock());
-  const qrSvg = state.state === "enrolling" ? await QRCode.toString(state.uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null;
+  const qrSvg = state.state === "enrolling" ? await (await import("qrcode")).default.toString(state.uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 }) : null;
   const next = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
   const mayTurnOff = state.state === "on" && (await mayTurnOffSecondFactor(getDb(), user.role));
   return { required, state: state.state === "enrolling" ? { state: "enrolling" as const, secret: state.secret } : state, qrSvg, next, mayTurnOff };

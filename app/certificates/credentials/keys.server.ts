@@ -1,10 +1,15 @@
 import { createPrivateKey } from "node:crypto";
-import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import type { Ed25519KeyPair } from "@digitalbazaar/ed25519-multikey";
 import type { DB } from "~db/connection";
 import type { CredentialIssuerKey } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
+
+/**
+ * The Multikey library alone: reading or making a key (as the server does on start) needs no
+ * more of the credential libraries (ADR 0049).
+ */
+const multikey = () => import("@digitalbazaar/ed25519-multikey");
 
 /**
  * The academy's signing keys (ADR 0013). A key is an Ed25519 pair identified by its did:key,
@@ -35,6 +40,7 @@ async function toIssuerKey(row: CredentialIssuerKey): Promise<IssuerKey> {
   const hit = cache().get(row.did);
   if (hit) return hit;
   const verificationMethod = `${row.did}#${row.public_key_multibase}`;
+  const Ed25519Multikey = await multikey();
   const keyPair = await Ed25519Multikey.from({
     type: "Multikey",
     id: verificationMethod,
@@ -70,6 +76,7 @@ async function newestUnretired(db: DB) {
 export async function currentIssuerKey(db: DB, now: Date): Promise<IssuerKey> {
   const existing = await newestUnretired(db);
   if (existing) return toIssuerKey(existing);
+  const Ed25519Multikey = await multikey();
   const legacy = await db.selectFrom("app_secret").select("value").where("name", "=", LEGACY_SECRET).executeTakeFirst();
   const anyKey = await db.selectFrom("credential_issuer_key").select("id").executeTakeFirst();
   if (legacy && !anyKey) {
@@ -104,6 +111,7 @@ export async function isAcademyDid(db: DB, did: string): Promise<boolean> {
 /** Retires the current key and makes a new one (audited). Earlier credentials keep verifying. */
 export async function rotateIssuerKey(db: DB, now: Date): Promise<{ retired: string | null; current: string }> {
   const previous = await newestUnretired(db);
+  const Ed25519Multikey = await multikey();
   const keyPair = await Ed25519Multikey.generate();
   await db.transaction().execute(async (trx) => {
     if (previous) await trx.updateTable("credential_issuer_key").set({ retired_at: iso(now) }).where("id", "=", previous.id).execute();

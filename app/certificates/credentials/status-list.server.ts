@@ -1,12 +1,9 @@
 import { randomInt } from "node:crypto";
-import * as vc from "@digitalbazaar/vc";
-import { createCredential, createList } from "@digitalbazaar/vc-bitstring-status-list";
-import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
-import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
 import type { DB } from "~db/connection";
 import { isUniqueViolation } from "~db/dialect";
 import { iso } from "~/utils/clock";
 import { createDocumentLoader } from "./documents.server";
+import { credentialLibraries } from "./libraries.server";
 import { issuerKeyById, type IssuerKey } from "./keys.server";
 
 /**
@@ -140,10 +137,11 @@ async function signList(db: DB, listId: number, baseUrl: string, now: Date): Pro
   // least those of this version, and a slower signer can never overwrite a newer list.
   const version = list.version;
   const revoked = await revokedIndexes(db, listId).execute();
-  const bits = await createList({ length: list.length });
+  const { vc, statusList, DataIntegrityProof, cryptosuite } = await credentialLibraries();
+  const bits = await statusList.createList({ length: list.length });
   for (const r of revoked) bits.setStatus(r.status_index, true);
   const key = await issuerKeyById(db, list.issuer_key_id);
-  const unsigned = await createCredential({ id: statusListUrl(baseUrl, listId), list: bits, statusPurpose: "revocation" });
+  const unsigned = await statusList.createCredential({ id: statusListUrl(baseUrl, listId), list: bits, statusPurpose: "revocation" });
   unsigned.issuer = key.did;
   unsigned.validFrom = `${iso(now).slice(0, 19)}Z`;
   const suite = new DataIntegrityProof({ signer: key.keyPair.signer(), cryptosuite, date: now });

@@ -1,10 +1,6 @@
-import * as vc from "@digitalbazaar/vc";
-import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
-import { cryptosuite } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
-import { checkStatus } from "@digitalbazaar/vc-bitstring-status-list";
-import jsigs from "jsonld-signatures";
 import type { DB } from "~db/connection";
 import { createDocumentLoader, DocumentNotBundled, type DocumentLoader } from "./documents.server";
+import { credentialLibraries } from "./libraries.server";
 import { isAcademyDid, ISSUER_NAME } from "./keys.server";
 import { VC_V2_CONTEXT } from "./open-badge";
 import { getStatusListCredential, statusListIdFromUrl } from "./status-list.server";
@@ -69,6 +65,7 @@ function notBundled(error: unknown, depth = 0): boolean {
 }
 
 async function checkSignature(credential: object, documentLoader: DocumentLoader): Promise<Check> {
+  const { jsigs, vc, DataIntegrityProof, cryptosuite } = await credentialLibraries();
   try {
     const result = await jsigs.verify(credential, { suite: new DataIntegrityProof({ cryptosuite }), purpose: new vc.CredentialIssuancePurpose(), documentLoader });
     if (result.verified) return { ok: true, text: "The signature is valid: the credential has not been changed since it was signed, and it was signed by the key of the issuer it names." };
@@ -92,7 +89,8 @@ function checkValidity(c: Record<string, unknown>, now: Date): CredentialReport[
 }
 
 async function checkRevocation(db: DB, credential: object, documentLoader: DocumentLoader): Promise<Check> {
-  const result = await checkStatus({ credential, documentLoader, suite: new DataIntegrityProof({ cryptosuite }), verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true });
+  const { statusList, DataIntegrityProof, cryptosuite } = await credentialLibraries();
+  const result = await statusList.checkStatus({ credential, documentLoader, suite: new DataIntegrityProof({ cryptosuite }), verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true });
   if (!result.verified) return { ok: null, text: "Its current status could not be checked against the academy's status list." };
   if (result.results?.some((r) => r.status === true)) return { ok: false, text: "It has been revoked by the academy (checked just now against the academy's signed status list)." };
   return { ok: true, text: "It has not been revoked (checked just now against the academy's signed status list)." };
