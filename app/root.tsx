@@ -13,7 +13,6 @@ import {
   ScrollRestoration,
   useLocation,
   useRouteLoaderData,
-  type ShouldRevalidateFunction,
 } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
@@ -26,7 +25,6 @@ import {
 import { useNonce } from "~/components/nonce";
 import { useIslandScript } from "~/components/islands";
 import { isCurrent, navigationFor, ROLE_LABELS } from "~/navigation";
-import { changesOnlyAnAnswer } from "~/utils/revalidation";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -49,9 +47,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unread = user ? await unreadCount(getDb(), user.id) : 0;
   return { user: user ? { name: user.name, role: user.role } : null, unread };
 }
-
-/** Not after an answer's autosave: it changes no count the header shows. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate);
 
 function SiteHeader() {
   const data = useRouteLoaderData<typeof loader>("root");

@@ -2,8 +2,8 @@
  * `npm run bench`: measures the site against a raw node:http baseline in the same run, on this
  * machine, over loopback only, bounded in time. The baseline runs as many processes as the site
  * (a node:cluster of the same size), so the ratio compares like with like. Each target is the
- * request a browser really sends (the answer save is the single-fetch `.data` POST the attempt
- * page's fetcher makes), every response's status is counted and checked, and the verification
+ * request a browser really sends (the answer save is the form post the attempt page makes to
+ * its autosave endpoint, ADR 0050), every response's status is counted and checked, and the verification
  * page is measured both from its cache and on cache misses (every request a different
  * certificate). Prints requests per second, p50/p99 latency, the ratio to the baseline, the
  * status codes, and the commit, cores and load average the figures were taken with; each target of
@@ -343,10 +343,11 @@ async function siteTargets(seeded: Seeded): Promise<{ targets: Target[]; javascr
   const questionId = /name="questionId" value="([^"]+)"/.exec(attemptHtml)![1]!;
   // The first option of the first question (its input comes after that question's hidden questionId).
   const optionId = /name="option" value="([a-z2-7]+)"/.exec(attemptHtml)![1]!;
-  // What the attempt page's fetcher sends when a choice is made: a single-fetch data request.
-  const answerSavePath = `${attemptPath}.data?index`;
-  const probe = await fetch(`${APP}${answerSavePath}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: APP }, body: new URLSearchParams({ questionId, option: optionId }) });
-  if (probe.status !== 200 || !(probe.headers.get("content-type") ?? "").includes("text/x-script")) throw new Error(`The answer save data request answered ${probe.status} ${probe.headers.get("content-type")}: ${(await probe.text()).slice(0, 300)}`);
+  // What the attempt page sends when a choice is made: a form post to the autosave endpoint (ADR 0050).
+  const answerSavePath = `${attemptPath}/answers`;
+  const probe = await fetch(`${APP}${answerSavePath}`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded;charset=UTF-8", origin: APP }, body: new URLSearchParams({ questionId, option: optionId }) });
+  const probeBody = await probe.text();
+  if (probe.status !== 200 || !(probe.headers.get("content-type") ?? "").includes("application/json") || !probeBody.includes('"ok":true')) throw new Error(`The answer save answered ${probe.status} ${probe.headers.get("content-type")}: ${probeBody.slice(0, 300)}`);
   const lessonBytes = (await (await fetch(lessonUrl, { headers: { cookie } })).text()).length;
   const verifyUrl = `${APP}/verify/${seeded.certificateId}`;
   const verifyBytes = (await (await fetch(verifyUrl)).text()).length;
@@ -354,10 +355,10 @@ async function siteTargets(seeded: Seeded): Promise<{ targets: Target[]; javascr
   const targets: Target[] = [
     { name: `lesson page (${Math.round(lessonBytes / 1000)} kB, signed in)`, url: lessonUrl, headers: { cookie }, expectStatus: 200, goal: { rps: 1500, p99: 60 } },
     {
-      name: "answer save (POST .data, as the page sends it)",
+      name: "answer save (POST /answers, as the page sends it)",
       url: `${APP}${answerSavePath}`,
       method: "POST",
-      headers: { cookie, "content-type": "application/x-www-form-urlencoded", origin: APP },
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded;charset=UTF-8", origin: APP },
       body: new URLSearchParams({ questionId, option: optionId }).toString(),
       expectStatus: 200,
       goal: { rps: 1000, p99: 50 },

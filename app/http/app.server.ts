@@ -15,6 +15,7 @@ import { remixRouteIds, requestLog, type RequestObserver } from "./request-log.s
 import { islandDocuments } from "./island-documents.server";
 import { islandScripts } from "~/content/islands.server";
 import { log } from "~/utils/log.server";
+import { answerSaveHandler } from "~/assessment/answer-save-http.server";
 
 export interface HttpAppOptions {
   env: Env;
@@ -70,6 +71,8 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
   app.get("/credentials/status/:listId", statusListHandler);
   app.get("/credentials/:credentialId", credentialHandler);
   app.get(["/issuer", "/issuer.json"], issuerHandler(stylesheet));
+  // The attempt page's autosave, before Remix: the request a trainer makes most often (ADR 0050).
+  app.post("/attempts/:attemptId/answers", answerSaveHandler());
 
   const remixHandler = (remixBuild: typeof build) =>
     createRequestHandler({

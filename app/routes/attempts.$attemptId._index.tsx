@@ -1,13 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useState } from "react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useRef, useState } from "react";
 import { getAttemptForTrainer, saveAnswer, type AttemptQuestionView } from "~/assessment/attempts.server";
 import { requireRole } from "~/auth/guards.server";
 import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { QuestionFieldset } from "~/components/question";
 import { readForm } from "~/utils/forms";
-import { changesOnlyAnAnswer } from "~/utils/revalidation";
+import { answerSavePath, type AnswerSaveReply } from "~/assessment/answer-save";
 
 export const meta: MetaFunction = () => [{ title: "Assessment in progress · Approved Trainer Academy" }];
 
@@ -19,9 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return result.value;
 }
 
-/** An autosave changes only the answer the page already shows: the attempt is not reloaded after it. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (changesOnlyAnAnswer(formData) ? false : defaultShouldRevalidate);
-
+/** A choice posted without JavaScript (the question's "Save this answer" button); with it, the page saves through the autosave endpoint (ADR 0050). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "trainer");
   const form = await readForm(request);
@@ -34,11 +32,48 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { ok: true as const, error: null, answered: result.value.answered };
 }
 
-function SavedQuestion({ question, total, onAnswered }: { question: AttemptQuestionView; total: number; onAnswered: (answered: boolean) => void }) {
-  const fetcher = useFetcher<typeof action>();
+/**
+ * Saves one question's choice through the autosave endpoint (ADR 0050), one save at a time: a
+ * choice made while a save is on its way is sent when that one is answered (only the latest), so
+ * saves of one question never overtake each other. Signed out, the page goes to sign in.
+ */
+function useAnswerSaver(attemptId: string, questionId: string) {
+  const [saving, setSaving] = useState(false);
+  const [reply, setReply] = useState<AnswerSaveReply | null>(null);
+  const queue = useRef<{ running: boolean; next: string[] | null }>({ running: false, next: null });
+  const send = async (selected: string[]): Promise<AnswerSaveReply> => {
+    const body = new URLSearchParams({ questionId });
+    for (const id of selected) body.append("option", id);
+    try {
+      const response = await fetch(answerSavePath(attemptId), { method: "POST", body, headers: { Accept: "application/json" } });
+      return (await response.json()) as AnswerSaveReply;
+    } catch {
+      return { ok: false, error: "Not saved: the connection failed. Choose your answer again to retry.", answered: null };
+    }
+  };
+  const save = async (selected: string[]) => {
+    const q = queue.current;
+    q.next = selected;
+    if (q.running) return;
+    q.running = true;
+    setSaving(true);
+    while (q.next !== null) {
+      const next: string[] = q.next;
+      q.next = null;
+      const result = await send(next);
+      if (!result.ok && result.signIn) return window.location.assign(result.signIn);
+      setReply(result);
+    }
+    q.running = false;
+    setSaving(false);
+  };
+  return { saving, reply, save };
+}
+
+function SavedQuestion({ attemptId, question, total, onAnswered }: { attemptId: string; question: AttemptQuestionView; total: number; onAnswered: (answered: boolean) => void }) {
+  const saver = useAnswerSaver(attemptId, question.id);
   const [dirty, setDirty] = useState(false);
-  const status =
-    fetcher.state !== "idle" ? "Saving…" : fetcher.data?.ok === false ? null : fetcher.data?.ok ? "Answer saved" : question.selected.length > 0 ? "Answer saved" : dirty ? "" : "Not answered yet";
+  const status = saver.saving ? "Saving…" : saver.reply?.ok === false ? null : saver.reply?.ok ? "Answer saved" : question.selected.length > 0 ? "Answer saved" : dirty ? "" : "Not answered yet";
   return (
     <li className="attempt-question card" id={`q-${question.position}`}>
       {question.caseStudy ? (
@@ -49,7 +84,13 @@ function SavedQuestion({ question, total, onAnswered }: { question: AttemptQuest
           ))}
         </div>
       ) : null}
-      <fetcher.Form method="post">
+      <form
+        method="post"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void saver.save(new FormData(event.currentTarget).getAll("option").map(String));
+        }}
+      >
         <input type="hidden" name="questionId" value={question.id} />
         <QuestionFieldset
           question={question}
@@ -59,10 +100,7 @@ function SavedQuestion({ question, total, onAnswered }: { question: AttemptQuest
           onChange={(selected) => {
             setDirty(true);
             onAnswered(selected.length > 0);
-            const body = new FormData();
-            body.set("questionId", question.id);
-            for (const id of selected) body.append("option", id);
-            fetcher.submit(body, { method: "post" });
+            void saver.save(selected);
           }}
         />
         <div className="attempt-question__footer">
@@ -72,10 +110,10 @@ function SavedQuestion({ question, total, onAnswered }: { question: AttemptQuest
             </button>
           </noscript>
           <span className="save-status" aria-live="polite">
-            {fetcher.data?.ok === false ? <span className="field__error">{fetcher.data.error}</span> : status}
+            {saver.reply?.ok === false ? <span className="field__error">{saver.reply.error}</span> : status}
           </span>
         </div>
-      </fetcher.Form>
+      </form>
     </li>
   );
 }
@@ -114,7 +152,7 @@ export default function TakeAttempt() {
       </nav>
       <ol className="attempt-questions">
         {attempt.questions.map((q) => (
-          <SavedQuestion key={q.id} question={q} total={total} onAnswered={(isAnswered) => mark(q.id, isAnswered)} />
+          <SavedQuestion key={q.id} attemptId={attempt.id} question={q} total={total} onAnswered={(isAnswered) => mark(q.id, isAnswered)} />
         ))}
       </ol>
       <p>

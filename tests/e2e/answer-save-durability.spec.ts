@@ -5,8 +5,8 @@ import { startOwnServer } from "./support/own-server";
 
 /**
  * Issue 14 item 3: an answer the server acknowledged survives `kill -9`. 200 answer saves are in
- * flight at every moment (the client's 200 connections), each the request the attempt page's fetcher sends (the single-fetch
- * `.data` POST), each slot on its own question of its own trainer's attempt, saving one option after
+ * flight at every moment (the client's 200 connections), each the request the attempt page sends
+ * (a form post to its autosave endpoint, ADR 0050), each slot on its own question of its own trainer's attempt, saving one option after
  * another. The server as `npm start` runs it (a primary and two workers) is killed with SIGKILL
  * mid-flight, restarted on the same database, and every slot's question holds the last answer the
  * server acknowledged, or the one after it that was in flight when the server died (written, but
@@ -68,7 +68,7 @@ test(`${CONCURRENT} concurrent answer saves, kill -9 mid-flight, restart: every 
         const option = slot.options[i % slot.options.length]!;
         slot.inFlight = option;
         try {
-          const response = await fetch(`${base}/attempts/${slot.attemptId}.data?index`, {
+          const response = await fetch(`${base}/attempts/${slot.attemptId}/answers`, {
             method: "POST",
             headers: { cookie: slot.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
             body: new URLSearchParams({ questionId: slot.questionId, option }),

@@ -69,8 +69,8 @@ for (const target of ["the primary", "the process group"] as const) {
         const question = trainer.questions[i % trainer.questions.length]!;
         const option = question.options[Math.floor(i / trainer.questions.length) % question.options.length]!;
         try {
-          // The single-fetch request the attempt page's fetcher sends when a choice is made.
-          const response = await fetch(`${base}/attempts/${trainer.attemptId}.data?index`, {
+          // The request the attempt page sends when a choice is made (its autosave, ADR 0050).
+          const response = await fetch(`${base}/attempts/${trainer.attemptId}/answers`, {
             method: "POST",
             headers: { cookie: trainer.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
             body: new URLSearchParams({ questionId: question.id, option }),

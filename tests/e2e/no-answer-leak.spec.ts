@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Request } from "@playwright/test";
 import { signUp, uniqueEmail } from "./support/helpers";
 import { readAnswerBank, readCatalog } from "./support/content";
 
@@ -116,12 +116,27 @@ test("no summative answer or explanation reaches the browser before grading", as
     await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
     const form = page.locator("li.attempt-question form").first();
     const questionId = await form.locator('input[name="questionId"]').inputValue();
+    // The page saves through its autosave endpoint (ADR 0050), the request the bench and the
+    // durability test send.
+    const posted: string[] = [];
+    const onRequest = (request: Request) => void (request.method() === "POST" && posted.push(new URL(request.url()).pathname));
+    page.on("request", onRequest);
     const saves = await postBodiesDuring(page, "**/attempts/**", async () => {
       await form.locator("label").first().click();
       await expect(form.locator(".save-status")).toHaveText("Answer saved");
     });
+    page.off("request", onRequest);
+    expect(posted).toEqual([`${attemptUrl}/answers`]);
     expect(saves).toHaveLength(1);
     expectNoLeak("save answer response", saves[0]!);
+    expect(JSON.parse(saves[0]!)).toEqual({ ok: true, error: null, answered: 1 });
     expect(bank.questions[questionId]).toBeTruthy();
   }
+
+  // 4. Signed out meanwhile (the session ended): the next choice on the last attempt's page takes
+  // the trainer to sign in, with the attempt as the page to return to.
+  const attemptUrl = new URL(page.url()).pathname;
+  await page.context().clearCookies();
+  await page.locator("li.attempt-question form").first().locator("label").nth(1).click();
+  await expect(page).toHaveURL(new RegExp(`/login\\?redirectTo=${encodeURIComponent(attemptUrl)}$`));
 });
