@@ -21,6 +21,9 @@
  *                     servers on two ports, one database, each with half the processes, the load
  *                     split between them); the baseline is measured before and after, and every
  *                     ratio is to their mean
+ *   BENCH_TARGETS     only the site's targets whose name contains one of these comma-separated
+ *                     words (e.g. `answer save`), to re-measure one change quickly; the
+ *                     baseline is always measured
  *   BENCH_POSTGRES_URL the PostgreSQL server to use (default DATABASE_URL, else
  *                     postgres://postgres@127.0.0.1:5432/postgres); a fresh database
  *                     `academy_bench_<pid>` is created on it and dropped at the end
@@ -42,6 +45,8 @@ import { growAcademy, seedContext } from "./lib/seed-scale";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const TARGET_WORDS = (process.env.BENCH_TARGETS ?? "").split(",").map((w) => w.trim()).filter(Boolean);
+const chosen = (target: Target) => TARGET_WORDS.length === 0 || TARGET_WORDS.some((word) => target.name.includes(word));
 const APP_PORT = 3510;
 const BASELINE_PORT = 3511;
 const SECOND_NODE_PORT = 3512;
@@ -429,7 +434,7 @@ async function main() {
     const results: Measurement[] = [];
     const rss = { kb: 0, processes: [] as { pid: number; kb: number; command: string }[] };
     const { targets, javascript } = await siteTargets(setup.seeded);
-    for (const target of targets) {
+    for (const target of targets.filter(chosen)) {
       process.stdout.write(`  measuring ${setup.label}: ${target.name}…\n`);
       results.push(await withRssPeak(nodes, () => measureSplit(target, urls), rss));
     }

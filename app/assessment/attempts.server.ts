@@ -1,5 +1,6 @@
 import { getPolicy } from "~/policy/policy.server";
 import type { DB } from "~db/connection";
+import { groupCommit } from "~db/group-commit";
 import type { AssessmentPolicy, AttemptQuestion } from "~db/schema";
 import { iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
@@ -248,13 +249,16 @@ export async function saveAnswer(db: DB, input: { attemptId: string; userId: num
   const problem = validateSelection(key.type, parseIds(row.option_order), input.selected);
   if (problem) return refuse(400, problem);
   const answer = input.selected.length > 0 ? JSON.stringify(input.selected) : null;
-  const updated = await db
-    .updateTable("attempt_question")
-    .set({ answer, answered_at: iso(now) })
-    .where("attempt_id", "=", input.attemptId)
-    .where("question_id", "=", input.questionId)
-    .where((eb) => eb.exists(eb.selectFrom("assessment_attempt").select("id").where("id", "=", input.attemptId).where("submitted_at", "is", null)))
-    .executeTakeFirst();
+  // Committed with the other saves that arrive in the same moment (SQLite: one sync for all, ADR 0051).
+  const updated = await groupCommit(db, (w) =>
+    w
+      .updateTable("attempt_question")
+      .set({ answer, answered_at: iso(now) })
+      .where("attempt_id", "=", input.attemptId)
+      .where("question_id", "=", input.questionId)
+      .where((eb) => eb.exists(eb.selectFrom("assessment_attempt").select("id").where("id", "=", input.attemptId).where("submitted_at", "is", null)))
+      .executeTakeFirst(),
+  );
   if (Number(updated.numUpdatedRows) !== 1) return refuse(409, "This attempt has already been submitted, so its answers can no longer change.");
   // The count read before, with this question's change (another question saved at the same moment may be missing: it is a progress figure only).
   return ok({ answered: Number(row.answered ?? 0) - (row.answer !== null ? 1 : 0) + (answer !== null ? 1 : 0) });
