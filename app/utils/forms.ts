@@ -38,37 +38,66 @@ export interface ReadFormOptions {
  * error page shows.
  */
 export async function readForm(request: Request, options: ReadFormOptions = {}): Promise<URLSearchParams> {
+  return readFormBody({ contentType: request.headers.get("content-type"), contentLength: request.headers.get("content-length"), body: request.body && chunksOf(request.body) }, options);
+}
+
+/** A Fetch body's chunks; leaving early (a refused body) cancels the stream. */
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel();
+  }
+}
+
+/**
+ * `readForm`'s checks on a body given as its headers and its bytes as they stream: a Fetch body,
+ * or a Node request itself (the autosave endpoint, ADR 0050, which then needs no Fetch stream).
+ */
+export async function readFormBody(
+  source: { contentType: string | null | undefined; contentLength: string | null | undefined; body: AsyncIterable<Uint8Array> | null },
+  options: ReadFormOptions = {},
+): Promise<URLSearchParams> {
   const maxBytes = options.maxBytes ?? FORM_BODY_LIMIT_BYTES;
   const limitMessage = options.tooLargeMessage ?? `That form is larger than the site accepts (${Math.round(maxBytes / 1024)} KB), so nothing was saved. Shorten the text and try again.`;
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const type = (source.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const declared = Number(source.contentLength ?? "0");
+  const chunks = source.body?.[Symbol.asyncIterator]();
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await discardBody(request.body?.getReader());
+    await discardBody(chunks);
     throw tooLarge(limitMessage);
   }
-  const body = await readBytes(request, maxBytes, limitMessage);
+  const body = await readBytes(chunks, maxBytes, limitMessage);
   if (body.byteLength === 0 && type === "") return new URLSearchParams();
   if (!FORM_TYPES.includes(type)) throw new Response(WRONG_BODY_TYPE, { status: 415, statusText: "Unsupported Media Type" });
-  const pairs = type === "multipart/form-data" ? await multipartPairs(body, request.headers.get("content-type")!) : urlEncodedPairs(body);
+  const pairs = type === "multipart/form-data" ? await multipartPairs(body, source.contentType!) : urlEncodedPairs(body);
   return new URLSearchParams(pairs.map(([key, value]) => [key.normalize("NFC"), value.normalize("NFC")]));
 }
 
-async function readBytes(request: Request, maxBytes: number, limitMessage: string): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function readBytes(chunks: AsyncIterator<Uint8Array> | undefined, maxBytes: number, limitMessage: string): Promise<Buffer> {
+  if (!chunks) return Buffer.alloc(0);
+  const read: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await chunks.next();
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await discardBody(reader);
+      await discardBody(chunks);
       throw tooLarge(limitMessage);
     }
-    chunks.push(value);
+    read.push(value);
   }
-  return Buffer.concat(chunks);
+  return Buffer.concat(read);
 }
 
 /** How much of a refused body is read and thrown away so the client receives the 413 page. */
@@ -79,15 +108,16 @@ const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
  * closing a connection while the client is still sending resets it, and the browser would show a
  * connection error instead of the 413 page. Past DISCARD_LIMIT_BYTES the connection is dropped.
  */
-async function discardBody(reader: ReadableStreamDefaultReader<Uint8Array> | undefined): Promise<void> {
-  if (!reader) return;
+async function discardBody(chunks: AsyncIterator<Uint8Array> | undefined): Promise<void> {
+  if (!chunks) return;
   let discarded = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await chunks.next();
     if (done) return;
     discarded += value.byteLength;
     if (discarded > DISCARD_LIMIT_BYTES) {
-      await reader.cancel();
+      // Ends the stream: a Fetch body is cancelled, a Node request destroyed.
+      await chunks.return?.();
       return;
     }
   }
