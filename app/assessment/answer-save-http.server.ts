@@ -12,12 +12,12 @@ import type { AnswerSaveReply } from "./answer-save";
  * run at the speed of SQLite. Remix's data request costs about 1.9 ms of CPU before the action
  * runs (matching all the site's routes, its single-fetch encoding); this costs the guard, the form
  * and `saveAnswer`. The checks are the page's own, not copies: `requireRole` (session, role), the
- * site's form reader (`readFormBody`, `readForm`'s checks on the Node request's own stream: form
- * bodies only, size limit, UTF-8) and `saveAnswer` (the
- * attempt is this trainer's, open, the question is in it, the choice is valid). Cross-site posts
- * are refused before this, as for every route. The answer is JSON (`AnswerSaveReply`); a
- * signed-out session gets 401 with the sign-in address to go to. Without JavaScript the page's
- * form still posts to the route's own action (Remix), which saves with the same function.
+ * site's form reader (`readFormBody`: `readForm`'s checks, on the Node request's own stream: form
+ * bodies only, size limit, UTF-8) and `saveAnswer` (the attempt is this trainer's, open, the
+ * question is in it, the choice is valid). Cross-site posts are refused before this, as for every
+ * route. The answer is JSON (`AnswerSaveReply`); a signed-out session gets 401 with the sign-in
+ * address to go to. Without JavaScript the page's form still posts to the route's own action
+ * (Remix), which saves with the same function.
  */
 export function answerSaveHandler(): RequestHandler {
   return async (req, res, next) => {

@@ -61,7 +61,8 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uin
 
 /**
  * `readForm`'s checks on a body given as its headers and its bytes as they stream: a Fetch body,
- * or a Node request itself (the autosave endpoint, ADR 0050, which then needs no Fetch stream).
+ * or a Node request itself (the autosave endpoint of ADR 0050, which then needs no Fetch stream:
+ * ADR 0051).
  */
 export async function readFormBody(
   source: { contentType: string | null | undefined; contentLength: string | null | undefined; body: AsyncIterable<Uint8Array> | null },
