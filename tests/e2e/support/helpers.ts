@@ -83,9 +83,20 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 
+/**
+ * For the test clock's own requests, which are safe to send twice (one reads the clock, the other
+ * sets an absolute offset): retry when the connection is reset. Playwright's request context keeps
+ * its connections alive with no idle timeout of its own (it ignores the server's `Keep-Alive:
+ * timeout=5` hint), and node's server closes an idle connection about 6 s after its last response;
+ * a request sent on that connection just then, while the test's event loop has not yet read the
+ * close, meets a closed socket: "socket hang up (ECONNRESET)". Reproduced with two node processes
+ * (a keep-alive agent, 6 s idle, a busy client loop); a browser retries such a request by itself.
+ */
+const RETRY_ON_RESET = { maxRetries: 2 } as const;
+
 /** The server's time: e2e tests may move its clock (setServerClockOffset); a server without the test clock uses ours. */
 export async function serverNow(page: Page | APIRequestContext, origin = new URL((page as Page).url()).origin): Promise<Date> {
-  const response = await ("request" in page ? page.request : page).get(`${origin}/test-support/clock`);
+  const response = await ("request" in page ? page.request : page).get(`${origin}/test-support/clock`, RETRY_ON_RESET);
   return response.ok() ? new Date(((await response.json()) as { now: string }).now) : new Date();
 }
 
@@ -154,7 +165,7 @@ export async function signOut(page: Page): Promise<void> {
 
 /** Moves the server's clock (only works against the e2e server, started with ATA_TEST_CLOCK=1). */
 export async function setServerClockOffset(page: Page, offsetMs: number): Promise<void> {
-  const response = await page.request.post("/test-support/clock", { form: { offsetMs: String(offsetMs) } });
+  const response = await page.request.post("/test-support/clock", { form: { offsetMs: String(offsetMs) }, ...RETRY_ON_RESET });
   expect(response.ok()).toBe(true);
 }
 
