@@ -9,7 +9,7 @@ import type { DB } from "~db/connection";
 import { DAY, MINUTE, addMs, iso } from "~/utils/clock";
 import { recordAudit } from "~/audit/audit.server";
 import { queueEmail } from "~/email/outbox.server";
-import { ok, refuse, type Refusal, type Result } from "~/utils/result";
+import { ok, refuse, tooMany, type Refusal, type Result } from "~/utils/result";
 import { createOneTimeToken, findUsableToken, markTokenUsed, voidUnusedTokens } from "./one-time-tokens.server";
 
 export const EMAIL_CONFIRMATION_LIFETIME_MS = 7 * DAY;
@@ -50,12 +50,16 @@ export async function resendEmailConfirmation(db: DB, userId: number, baseUrl: s
   if (user.email_confirmed_at !== null) return ok({ sent: false });
   const recent = await db
     .selectFrom("one_time_token")
-    .select("id")
+    .select("created_at")
     .where("user_id", "=", userId)
     .where("purpose", "=", "email_confirmation")
     .where("created_at", ">", iso(addMs(now, -RESEND_INTERVAL_MS)))
+    .orderBy("created_at", "desc")
     .executeTakeFirst();
-  if (recent) return refuse(429, "A link was sent less than a minute ago. Check your inbox (and spam folder), then try again in a minute.");
+  if (recent) {
+    const wait = Date.parse(recent.created_at) + RESEND_INTERVAL_MS - now.getTime();
+    return tooMany(wait, "A link was sent less than a minute ago. Check your inbox (and spam folder), then try again in a minute.");
+  }
   await sendEmailConfirmation(db, user, baseUrl, now);
   return ok({ sent: true });
 }

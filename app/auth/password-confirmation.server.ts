@@ -1,6 +1,6 @@
 import type { DB } from "~db/connection";
 import { MINUTE } from "~/utils/clock";
-import { invalid, ok, refuse, waitPhrase, type Result } from "~/utils/result";
+import { invalid, ok, tooMany, waitPhrase, type Result } from "~/utils/result";
 import { DatabaseWindowCounter } from "./login-throttle.server";
 import { verifyPassword } from "./password.server";
 
@@ -23,7 +23,7 @@ export async function confirmPassword(db: DB, user: { id: number; password_hash:
   const failures = counter(db);
   const key = String(user.id);
   const wait = await failures.retryAfterMs(key, now);
-  if (wait > 0) return refuse(429, `Too many wrong passwords. For your security, please wait ${waitPhrase(wait)} and try again, or sign out and reset your password.`);
+  if (wait > 0) return tooMany(wait, `Too many wrong passwords. For your security, please wait ${waitPhrase(wait)} and try again, or sign out and reset your password.`);
   if (!(await verifyPassword(user.password_hash, password))) {
     await failures.record(key, now);
     return invalid({ [field]: wrongMessage });

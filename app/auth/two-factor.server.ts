@@ -6,7 +6,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { getPolicy } from "~/policy/policy.server";
 import { getAppSecret } from "~/security/secrets.server";
 import { MINUTE, iso } from "~/utils/clock";
-import { invalid, ok, refuse, waitPhrase, type Refusal, type Result } from "~/utils/result";
+import { invalid, ok, refuse, tooMany, waitPhrase, type Refusal, type Result } from "~/utils/result";
 import { randomToken } from "~/utils/random.server";
 import { hashSecret } from "./crypto.server";
 import { DatabaseWindowCounter, type WindowCounter } from "./login-throttle.server";
@@ -143,7 +143,7 @@ export const TOO_MANY_CODES = "Too many wrong codes. For your security, please w
 /** A 429 while this person's wrong second-factor codes are over the limit (sign-in, new codes, turning off share it). */
 async function throttled(counter: WindowCounter, userId: number, now: Date): Promise<Refusal | null> {
   const wait = await counter.retryAfterMs(String(userId), now);
-  return wait > 0 ? refuse(429, `${TOO_MANY_CODES} ${waitPhrase(wait)} before trying again.`) : null;
+  return wait > 0 ? tooMany(wait, `${TOO_MANY_CODES} ${waitPhrase(wait)} before trying again.`) : null;
 }
 
 /**

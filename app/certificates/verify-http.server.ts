@@ -6,6 +6,7 @@ import { isPostgres } from "~db/dialect";
 import { DatabaseWindowCounter, MemoryWindowCounter, type WindowCounter } from "~/auth/login-throttle.server";
 import { formatLongDate } from "./pdf.server";
 import { formatMoment } from "~/utils/dates";
+import { retryAfterSeconds } from "~/utils/result";
 import { getVerificationView, isClosedView, type ClosedCertificateView, type PublicCertificateView } from "./public.server";
 import { latestCredentialJson } from "./credentials/issue-credential.server";
 import { ISSUER_NAME } from "./credentials/keys.server";
@@ -180,7 +181,7 @@ export function verifyHandler({ cssHref, limit, links }: VerifyHandlerOptions) {
       const ip = req.ip ?? req.socket.remoteAddress ?? "unknown";
       const wait = await limiter.retryAfterMs(ip, now);
       if (wait > 0) {
-        res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+        res.setHeader("Retry-After", retryAfterSeconds(wait));
         if (asJson) return res.status(429).json({ error: "Too many lookups. Try again later." });
         return res.status(429).type("html").send(renderRateLimitedPage(await cssHref(), now, wait / 1000));
       }

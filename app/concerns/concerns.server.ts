@@ -17,7 +17,7 @@ import { queueEmail } from "~/email/outbox.server";
 import { notify, notifyStaff } from "~/notifications/notify.server";
 import { DAY, HOUR, iso } from "~/utils/clock";
 import { randomToken } from "~/utils/random.server";
-import { ok, refuse, waitPhrase, type Result } from "~/utils/result";
+import { ok, refuse, tooMany, waitPhrase, type Result } from "~/utils/result";
 import { getPolicy } from "~/policy/policy.server";
 import { STAFF_RELATIONSHIP, type ConcernInput, type StaffConcernInput } from "./validation";
 
@@ -63,7 +63,7 @@ async function insertConcern(db: DB, values: Omit<Insertable<ConcernTable>, "id"
 export async function raiseConcern(db: DB, certificateId: string, input: ConcernInput, ip: string, baseUrl: string, now: Date): Promise<Result<{ id: number }>> {
   const { ip: byIp, email: byEmail } = counters(db);
   const wait = Math.max(await byIp.retryAfterMs(ip, now), await byEmail.retryAfterMs(input.email, now));
-  if (wait > 0) return refuse(429, tooManyConcernsMessage(wait));
+  if (wait > 0) return tooMany(wait, tooManyConcernsMessage(wait));
   const cert = await db.selectFrom("certificate").select(["id", "user_id", "trainer_name"]).where("id", "=", certificateId).executeTakeFirst();
   if (!cert) return refuse(404, "There is no certificate with that ID.");
   await byIp.record(ip, now);

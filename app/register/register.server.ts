@@ -21,7 +21,7 @@ import { ukToday } from "~/utils/dates";
 import { containsText, keysetPage, type KeysetSort } from "~/utils/keyset";
 import { likePattern, parsePageRequest, parseSearch, type Page, type PageRequest } from "~/utils/pagination";
 import { randomToken } from "~/utils/random.server";
-import { ok, refuse, waitPhrase, type Result } from "~/utils/result";
+import { ok, refuse, tooMany, waitPhrase, type Result } from "~/utils/result";
 import { areaLabel, isArea } from "./areas";
 import type { EnquiryInput, ListingInput } from "./validation";
 
@@ -198,7 +198,7 @@ export function tooManyEnquiriesMessage(waitMs: number): string {
  */
 export async function sendEnquiry(db: DB, listingId: string, enquiry: EnquiryInput, ip: string, now: Date): Promise<Result> {
   const wait = await enquiryWait(db, ip, listingId, now);
-  if (wait > 0) return refuse(429, tooManyEnquiriesMessage(wait));
+  if (wait > 0) return tooMany(wait, tooManyEnquiriesMessage(wait));
   const listed = await findListedTrainer(db, listingId, now);
   if (!listed) return refuse(404, "This trainer is not on the register today.");
   const trainer = await db

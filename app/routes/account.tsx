@@ -12,12 +12,14 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
 import { ROLE_LABELS } from "~/navigation";
 import { RadioGroup } from "~/components/form";
 import { emailModeOf, isEmailMode, setEmailMode } from "~/notifications/notify.server";
 import { DataExportAccountSection } from "~/data-export/ui";
 import { ErasureSection } from "~/erasure/account-section";
+
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Your account · Approved Trainer Academy" }];
 

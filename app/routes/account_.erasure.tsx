@@ -8,7 +8,9 @@ import { MARKS_RETENTION_YEARS } from "~/erasure/policy";
 import { serverClock } from "~/utils/clock.server";
 import { formatMoment } from "~/utils/dates";
 import { formToObject, readForm } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
+
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Close your account · Approved Trainer Academy" }];
 

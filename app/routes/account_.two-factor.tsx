@@ -16,7 +16,9 @@ import { formatMoment } from "~/utils/dates";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
 import { formToObject, readForm } from "~/utils/forms";
-import { replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
+
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Two-factor sign-in · Approved Trainer Academy" }];
 

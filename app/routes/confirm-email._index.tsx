@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { isEmailConfirmed, resendEmailConfirmation } from "~/auth/email-confirmation.server";
 import { requireUser } from "~/auth/guards.server";
@@ -7,6 +7,9 @@ import { getDb } from "~/db.server";
 import { serverClock } from "~/utils/clock.server";
 import { getEnv } from "~/utils/env.server";
 import { readForm } from "~/utils/forms";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
+
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Confirm your email address · Approved Trainer Academy" }];
 
@@ -20,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   await readForm(request); // only the site's own form, within the size limit
   const result = await resendEmailConfirmation(getDb(), user.id, getEnv().PUBLIC_BASE_URL, serverClock());
-  if (!result.ok) return data({ sent: false, message: result.message }, { status: result.status });
+  if (!result.ok) return replyRefusal(result, { sent: false });
   return { sent: result.value.sent, message: null };
 }
 

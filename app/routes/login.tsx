@@ -10,7 +10,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { passRetryAfter, replyRefusal } from "~/utils/result";
+import { passRetryAfter, replyRefusal, retryAfterSeconds } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Approved Trainer Academy" }];
 
@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     serverClock(),
   );
   if (!result.ok) {
-    const headers = result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : undefined;
+    const headers = result.retryAfterMs ? { "Retry-After": retryAfterSeconds(result.retryAfterMs) } : undefined;
     return data({ fieldErrors: {} as Record<string, string>, message: result.formError, email }, { status: result.retryAfterMs ? 429 : 400, headers });
   }
   const headers = new Headers();

@@ -9,7 +9,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError } from "~/components/form";
 import { formToObject, readForm } from "~/utils/forms";
-import { passRetryAfter, replyRefusal, replyTooManyAttempts } from "~/utils/result";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Enter your sign-in code · Approved Trainer Academy" }];
 
@@ -31,9 +31,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (userId === null) {
     return data({ message: "Your sign-in has timed out (the code must follow the password within 10 minutes). Sign in again.", fieldErrors: {} as Record<string, string>, expired: true }, { status: 400 });
   }
-  const counter = secondFactorCounter(db);
-  const result = await verifySecondFactor(db, counter, userId, (form.code ?? "").slice(0, 64), now);
-  if (!result.ok && result.status === 429) return replyTooManyAttempts(await counter.retryAfterMs(String(userId), now), result.message ?? "", { expired: false });
+  const result = await verifySecondFactor(db, secondFactorCounter(db), userId, (form.code ?? "").slice(0, 64), now);
+  // Too many wrong codes: a 429 with Retry-After (the refusal carries the wait).
   if (!result.ok) return replyRefusal(result, { expired: false });
   const headers = new Headers();
   headers.append("Set-Cookie", sessionCookie(await createSession(db, userId, now)));

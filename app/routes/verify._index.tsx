@@ -6,8 +6,11 @@ import { getDb } from "~/db.server";
 import { getEnv } from "~/utils/env.server";
 import { serverClock } from "~/utils/clock.server";
 import { formatDate, formatMoment } from "~/utils/dates";
+import { passRetryAfter, retryAfterSeconds } from "~/utils/result";
 import { verifyRateLimiter } from "~/certificates/verify-http.server";
 import { checkCredentialText, MAX_CREDENTIAL_BYTES, type CredentialReport } from "~/certificates/credentials/verify-credential.server";
+
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Verify a certificate · Approved Trainer Academy" }, { name: "robots", content: "noindex" }];
 
@@ -29,7 +32,11 @@ async function checkCredential(request: Request, ip: string) {
   const now = serverClock();
   const env = getEnv();
   const limiter = verifyRateLimiter(getDb(), { perMinute: env.VERIFY_RATE_LIMIT_PER_MINUTE, processes: env.ACADEMY_WORKERS });
-  if ((await limiter.retryAfterMs(ip, now)) > 0) return data({ form: "credential" as const, error: "Too many checks from this address in a short time. Wait a minute and try again.", report: null }, { status: 429 });
+  const wait = await limiter.retryAfterMs(ip, now);
+  if (wait > 0) {
+    const error = "Too many checks from this address in a short time. Wait a minute and try again.";
+    return data({ form: "credential" as const, error, report: null }, { status: 429, headers: { "Retry-After": retryAfterSeconds(wait) } });
+  }
   await limiter.record(ip, now);
   const upload = await readCredentialUpload(request);
   if ("error" in upload) return data({ form: "credential" as const, error: upload.error, report: null }, { status: 400 });

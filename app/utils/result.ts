@@ -9,7 +9,8 @@ import { data, type HeadersFunction } from "@remix-run/node";
  */
 export type RefusalStatus = 400 | 403 | 404 | 409 | 429;
 
-export type Refusal = { ok: false; status: RefusalStatus; message: string | null; fieldErrors: Record<string, string> };
+/** `retryAfterMs` is set on a 429 alone (made by `tooMany`): how long until the action may be tried again. */
+export type Refusal = { ok: false; status: RefusalStatus; message: string | null; fieldErrors: Record<string, string>; retryAfterMs?: number };
 
 export type Success<T> = { ok: true; value: T };
 
@@ -21,9 +22,14 @@ export function ok<T>(value?: T): Success<T | null> {
   return { ok: true, value: value === undefined ? null : value };
 }
 
-/** A refusal with a message for the whole request (and, optionally, messages for fields). */
-export function refuse(status: RefusalStatus, message: string | null, fieldErrors: Record<string, string> = {}): Refusal {
+/** A refusal with a message for the whole request (and, optionally, messages for fields). A 429 is made by `tooMany`. */
+export function refuse(status: Exclude<RefusalStatus, 429>, message: string | null, fieldErrors: Record<string, string> = {}): Refusal {
   return { ok: false, status, message, fieldErrors };
+}
+
+/** Too many attempts: 429, a message for the whole form, and the wait, which reaches the client as `Retry-After`. */
+export function tooMany(retryAfterMs: number, message: string): Refusal {
+  return { ok: false, status: 429, message, fieldErrors: {}, retryAfterMs };
 }
 
 /** Input that does not pass validation: 400, with a message per field. */
@@ -34,9 +40,17 @@ export function invalid(fieldErrors: Record<string, string>, message: string | n
 /**
  * What an action returns for a refusal: the form's message and the field messages, with the
  * status, plus anything the page needs to show the form again (`extra`, such as typed values).
+ * A 429 carries `Retry-After` in whole seconds; a route that can answer one exports
+ * `headers = passRetryAfter`, so the header reaches the browser on document requests too.
  */
 export function replyRefusal<E extends Record<string, unknown> = Record<never, never>>(refusal: Refusal, extra?: E) {
-  return data({ ...(extra as E), message: refusal.message, fieldErrors: refusal.fieldErrors }, { status: refusal.status });
+  const headers = refusal.retryAfterMs === undefined ? undefined : { "Retry-After": retryAfterSeconds(refusal.retryAfterMs) };
+  return data({ ...(extra as E), message: refusal.message, fieldErrors: refusal.fieldErrors }, { status: refusal.status, headers });
+}
+
+/** `Retry-After`'s value: whole seconds, rounded up, at least one. */
+export function retryAfterSeconds(retryAfterMs: number): string {
+  return String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
 }
 
 /** For loaders: the value, or a thrown `Response` that the error boundary shows for the status. */
@@ -51,16 +65,9 @@ export function waitPhrase(retryAfterMs: number): string {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
-/**
- * What a rate-limited action returns: 429 with `Retry-After`, a message for the whole form, and
- * anything the page needs to show the form again. Routes that can answer this export
- * `headers = passRetryAfter`, so the header reaches the browser on document requests too.
- */
+/** What a rate-limited action returns (`tooMany`, replied): 429 with `Retry-After`, and `extra` for the page. */
 export function replyTooManyAttempts<E extends Record<string, unknown> = Record<never, never>>(retryAfterMs: number, message: string, extra?: E) {
-  return data(
-    { ...(extra as E), message, fieldErrors: {} as Record<string, string> },
-    { status: 429, headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } },
-  );
+  return replyRefusal(tooMany(retryAfterMs, message), extra);
 }
 
 /** A route's `headers`: passes its action's `Retry-After` on (Remix keeps only cookies otherwise). */

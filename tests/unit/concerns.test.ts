@@ -98,7 +98,7 @@ describe("concern state transitions", () => {
 describe("concern limits and privacy", () => {
   it("at most 3 concerns per email address and 5 per client address an hour", async () => {
     for (let i = 0; i < CONCERNS_PER_EMAIL_PER_HOUR; i += 1) await raise({ email: "limit@case.example" });
-    expect(await raiseConcern(db, certificateId, input({ email: "limit@case.example" }), "198.51.100.200", BASE, now)).toMatchObject({ ok: false, status: 429 });
+    expect(await raiseConcern(db, certificateId, input({ email: "limit@case.example" }), "198.51.100.200", BASE, now)).toMatchObject({ ok: false, status: 429, retryAfterMs: HOUR });
     for (let i = 0; i < CONCERNS_PER_IP_PER_HOUR; i += 1) expect((await raiseConcern(db, certificateId, input({ email: `ip${i}@case.example` }), "198.51.100.201", BASE, now)).ok).toBe(true);
     expect(await raiseConcern(db, certificateId, input({ email: "ip-next@case.example" }), "198.51.100.201", BASE, now)).toMatchObject({ ok: false, status: 429 });
     expect((await raiseConcern(db, certificateId, input({ email: "ip-next@case.example" }), "198.51.100.201", BASE, addMs(now, HOUR + 1000))).ok).toBe(true);

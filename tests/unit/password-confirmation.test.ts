@@ -22,7 +22,7 @@ describe("re-entering the password on signed-in pages is throttled per account",
       expect(wrong).toMatchObject({ ok: false, status: 400, fieldErrors: { currentPassword: "Your current password is not right." } });
     }
     const refused = await changePassword(db, user.id, { currentPassword: user.password, newPassword: "a brand new passphrase" }, addMs(t0, MINUTE));
-    expect(refused).toMatchObject({ ok: false, status: 429 });
+    expect(refused).toMatchObject({ ok: false, status: 429, retryAfterMs: CONFIRMATION_WINDOW_MS - MINUTE });
     expect(refused.ok ? "" : refused.message).toMatch(/Too many wrong passwords.*wait 14 minutes/);
     const hashAfter = (await db.selectFrom("user").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow()).password_hash;
     expect(hashAfter).toBe(hashBefore);

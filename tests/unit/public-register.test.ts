@@ -14,7 +14,7 @@ import { ENQUIRIES_PER_IP_PER_HOUR, findListedTrainer, getOwnListing, listRegist
 import { getRegisterSettings, updateRegisterSettings } from "~/register/settings.server";
 import { enquirySchema, listingSchema, type ListingInput } from "~/register/validation";
 import { AREAS, areaLabel, isArea } from "~/register/areas";
-import { DAY, addMs, iso } from "~/utils/clock";
+import { DAY, HOUR, addMs, iso } from "~/utils/clock";
 import { addDays, dateOf } from "~/utils/dates";
 import { validate } from "~/utils/forms";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
@@ -212,7 +212,7 @@ describe("register authorisation and privacy", () => {
     const listingId = (await getOwnListing(db, trainer.userId, now))!.id;
     const enquiry = { name: "Sol Icitor", organisation: "", email: "sol@firm.example", message: "Do you have capacity for a new client in Norwich?" };
     for (let i = 0; i < ENQUIRIES_PER_IP_PER_HOUR; i += 1) expect((await sendEnquiry(db, listingId, enquiry, "203.0.113.9", now)).ok).toBe(true);
-    expect(await sendEnquiry(db, listingId, enquiry, "203.0.113.9", now)).toMatchObject({ ok: false, status: 429 });
+    expect(await sendEnquiry(db, listingId, enquiry, "203.0.113.9", now)).toMatchObject({ ok: false, status: 429, retryAfterMs: HOUR });
     // Another address is not held back; the same one may send again after the hour.
     expect((await sendEnquiry(db, listingId, enquiry, "203.0.113.10", now)).ok).toBe(true);
     expect((await sendEnquiry(db, listingId, enquiry, "203.0.113.9", addMs(now, 61 * 60_000))).ok).toBe(true);

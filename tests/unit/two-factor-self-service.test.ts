@@ -30,7 +30,7 @@ import {
 } from "~/auth/two-factor.server";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { getPolicy, updatePolicy } from "~/policy/policy.server";
-import { action as twoFactorAction, loader as twoFactorLoader } from "~/routes/account_.two-factor";
+import { action as twoFactorAction, headers as twoFactorHeaders, loader as twoFactorLoader } from "~/routes/account_.two-factor";
 import { addMs, MINUTE } from "~/utils/clock";
 import { serverClock } from "~/utils/clock.server";
 import { createTestDb, createUser } from "../helpers/db";
@@ -244,8 +244,11 @@ describe("the page's action, as a browser (or a forged form) posts to it", () =>
       headers: { cookie: `${sessionCookieName()}=${token}`, "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(body).toString(),
     });
-    const response = (await twoFactorAction({ request, params: {}, context: {} } as unknown as ActionFunctionArgs)) as unknown as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: response.init?.status ?? 200, body: response.data };
+    const response = (await twoFactorAction({ request, params: {}, context: {} } as unknown as ActionFunctionArgs)) as unknown as {
+      data: Record<string, unknown>;
+      init: { status?: number; headers?: HeadersInit } | null;
+    };
+    return { status: response.init?.status ?? 200, body: response.data, headers: new Headers(response.init?.headers) };
   }
   async function pageFor(token: string) {
     const request = new Request("http://academy.test/account/two-factor", { headers: { cookie: `${sessionCookieName()}=${token}` } });
@@ -273,6 +276,21 @@ describe("the page's action, as a browser (or a forged form) posts to it", () =>
     expect(off).toMatchObject({ status: 200, body: { turnedOff: true } });
     expect(await hasSecondFactor(db, trainer.user.id)).toBe(false);
     expect(await pageFor(trainerToken)).toMatchObject({ state: { state: "off" }, mayTurnOff: false });
+  });
+
+  it("too many wrong codes: a 429 with Retry-After (the wait, in seconds), which the page's headers pass on to the browser", async () => {
+    const clock = serverClock();
+    const trainer = await enrolled("trainer", clock);
+    const token = await createSession(db, trainer.user.id, clock);
+    const wrong = wrongFor(totpAt(trainer.key, clock));
+    for (let i = 0; i < SECOND_FACTOR_LIMIT; i++) expect((await post(token, { intent: "regenerate", code: wrong })).status).toBe(400);
+    const limited = await post(token, { intent: "regenerate", code: totpAt(trainer.key, serverClock()) });
+    expect(limited).toMatchObject({ status: 429, body: { message: expect.stringContaining("Too many wrong codes") } });
+    const seconds = Number(limited.headers.get("Retry-After"));
+    expect(seconds).toBeGreaterThan(SECOND_FACTOR_WINDOW_MS / 1000 - 60);
+    expect(seconds).toBeLessThanOrEqual(SECOND_FACTOR_WINDOW_MS / 1000);
+    const sent = new Headers(twoFactorHeaders({ actionHeaders: limited.headers } as unknown as Parameters<typeof twoFactorHeaders>[0]) as HeadersInit);
+    expect(sent.get("Retry-After")).toBe(String(seconds));
   });
 
   it("with the policy off, staff may turn it off too", async () => {
