@@ -18,10 +18,10 @@ import { DAY, MINUTE, addMs, iso } from "~/utils/clock";
 import { formatMoment } from "~/utils/dates";
 import { log } from "~/utils/log.server";
 import { randomToken } from "~/utils/random.server";
-import { ok, refuse, type Result } from "~/utils/result";
+import { ok, refuse, tooMany, type Result } from "~/utils/result";
 import { collectExportParts } from "./contents.server";
 import { writeExportZip } from "./zip.server";
-import { EXPORT_LIFETIME_DAYS, REASON_MAX, REASON_MIN } from "./rules";
+import { EXPORT_LIFETIME_DAYS, OWN_EXPORTS_PER_DAY, REASON_MAX, REASON_MIN } from "./rules";
 
 export const EXPORT_LIFETIME_MS = EXPORT_LIFETIME_DAYS * DAY;
 /** A claim older than this was left by a worker that died: another may take the export over. */
@@ -70,9 +70,25 @@ async function createRequest(db: DB, requester: Requester, subjectId: number, re
   return ok({ id });
 }
 
-/** A trainer asks for everything the academy holds about them. */
+/** A trainer asks for everything the academy holds about them: at most `OWN_EXPORTS_PER_DAY` in any 24 hours. */
 export async function requestOwnDataExport(db: DB, user: Requester, now: Date): Promise<Result<{ id: string }>> {
   if (user.role !== "trainer") return refuse(403, "Staff accounts ask an administrator for their data.");
+  const today = await db
+    .selectFrom("data_export")
+    .select("requested_at")
+    .where("subject_user_id", "=", user.id)
+    .where("requested_by_user_id", "=", user.id)
+    .where("failed_at", "is", null)
+    .where("requested_at", ">", iso(addMs(now, -DAY)))
+    .orderBy("requested_at", "desc")
+    .limit(OWN_EXPORTS_PER_DAY)
+    .execute();
+  if (today.length >= OWN_EXPORTS_PER_DAY) {
+    // Free again when the oldest of those is 24 hours old.
+    const wait = Date.parse(today[today.length - 1]!.requested_at) + DAY - now.getTime();
+    const from = new Date(Math.ceil((now.getTime() + wait) / MINUTE) * MINUTE);
+    return tooMany(wait, `You have asked for ${OWN_EXPORTS_PER_DAY} copies in the last 24 hours, the most we prepare in a day. You can ask again from ${formatMoment(from)}; the links already emailed keep working for ${EXPORT_LIFETIME_DAYS} days.`);
+  }
   return createRequest(db, user, user.id, null, now);
 }
 

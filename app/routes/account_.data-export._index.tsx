@@ -3,11 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireUser } from "~/auth/guards.server";
 import { FormError, Notice } from "~/components/form";
 import { listDataExports, requestOwnDataExport } from "~/data-export/exports.server";
-import { EXPORT_LIFETIME_DAYS } from "~/data-export/rules";
+import { EXPORT_LIFETIME_DAYS, OWN_EXPORTS_PER_DAY } from "~/data-export/rules";
 import { DataExportList } from "~/data-export/ui";
 import { getDb } from "~/db.server";
 import { serverClock } from "~/utils/clock.server";
 import { readForm } from "~/utils/forms";
+import { passRetryAfter, replyRefusal } from "~/utils/result";
+
+export const headers = passRetryAfter;
 
 export const meta: MetaFunction = () => [{ title: "Your data · Approved Trainer Academy" }];
 
@@ -23,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   await readForm(request);
   // The person's own data only: the subject comes from the session, never from the form.
   const result = await requestOwnDataExport(getDb(), user, serverClock());
-  if (!result.ok) return data({ message: result.message }, { status: result.status });
+  if (!result.ok) return replyRefusal(result);
   return redirect("/account/data-export?requested=1");
 }
 
@@ -44,8 +47,8 @@ export default function YourData() {
       <FormError error={refused?.message} />
       <p>
         A copy of everything the academy holds about you, as one ZIP file: <code>manifest.json</code> inside it says what each part is. The link we email
-        works for {EXPORT_LIFETIME_DAYS} days, only when you are signed in as yourself; then the file is deleted. This is your right of access under UK GDPR
-        (see the <Link to="/privacy">privacy notice</Link>).
+        works for {EXPORT_LIFETIME_DAYS} days, only when you are signed in as yourself; then the file is deleted. You can ask for up to {OWN_EXPORTS_PER_DAY}{" "}
+        copies in any 24 hours. This is your right of access under UK GDPR (see the <Link to="/privacy">privacy notice</Link>).
       </p>
       <Form method="post">
         <input type="hidden" name="intent" value="request" />

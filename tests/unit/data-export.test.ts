@@ -29,7 +29,8 @@ import { readEvidenceBytes } from "~/evidence/files.server";
 import { assignSupervisor, recordSession } from "~/supervision/supervision.server";
 import type { SessionInput } from "~/supervision/validation";
 import { getEnv } from "~/utils/env.server";
-import { addMs, iso } from "~/utils/clock";
+import { DAY, HOUR, addMs, iso } from "~/utils/clock";
+import { OWN_EXPORTS_PER_DAY } from "~/data-export/rules";
 import { seedCertifiedTrainer } from "../../scripts/lib/seed-certified";
 import { createTestDb, createUser } from "../helpers/db";
 import { createSharedDatabase, openSharedDatabase, removeSharedDatabase } from "../helpers/shared-db";
@@ -200,6 +201,29 @@ describe("a trainer's data export", () => {
     const { json, text } = await openZip(trainer, await exportLinkSentTo(trainer.email));
     expect(json<{ certificateNumber: string | null; detailsErasedAt: string }[]>("entry-requirements/dbs.json")[0]).toMatchObject({ certificateNumber: null, detailsErasedAt: iso(now) });
     expect(text("entry-requirements/dbs.json").includes(DBS_NUMBER)).toBe(false);
+  });
+});
+
+describe("a trainer's own exports in a day", () => {
+  it(`at most ${OWN_EXPORTS_PER_DAY} in any 24 hours (a failed one not counted): then a 429 that says from when, and nothing added`, async () => {
+    const capped = { id: (await createUser(db, { role: "trainer" })).id, role: "trainer" as const };
+    const t0 = new Date("2026-06-10T09:00:00Z");
+    const failed = await requestOwnDataExport(db, capped, addMs(t0, -HOUR));
+    // As the worker leaves an export whose builds all failed.
+    await db.updateTable("data_export").set({ failed_at: iso(t0), last_error: "disk full" }).where("id", "=", failed.ok ? failed.value.id : "").execute();
+    for (let i = 0; i < OWN_EXPORTS_PER_DAY; i++) {
+      const at = addMs(t0, i * HOUR);
+      expect((await requestOwnDataExport(db, capped, at)).ok).toBe(true);
+      expect(await buildPendingDataExports(db, { now: at, evidenceDir, publicBaseUrl: BASE })).toEqual({ built: 1, failed: 0 });
+    }
+    const later = addMs(t0, 5 * HOUR);
+    const refused = await requestOwnDataExport(db, capped, later);
+    expect(refused).toMatchObject({ ok: false, status: 429, retryAfterMs: DAY - 5 * HOUR });
+    // 09:00 UTC the next day is 10:00 in London (summer time).
+    expect(refused.ok ? "" : refused.message).toContain("You can ask again from 11 June 2026, 10:00");
+    expect(await listDataExports(db, capped.id, capped.id, later)).toHaveLength(OWN_EXPORTS_PER_DAY + 1);
+    // Once the first is 24 hours old, one more may be asked for.
+    expect((await requestOwnDataExport(db, capped, addMs(t0, DAY))).ok).toBe(true);
   });
 });
 
