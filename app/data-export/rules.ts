@@ -4,7 +4,7 @@
 export const EXPORT_LIFETIME_DAYS = 7;
 /**
  * A trainer's own requests in any 24 hours (failed builds not counted). Each builds an archive of
- * up to tens of megabytes; three a day is more than the right of access needs, and a repeated
+ * up to hundreds of megabytes; three a day is more than the right of access needs, and a repeated
  * request may be refused as excessive (UK GDPR Article 12(5)). An admin's, for a subject access
  * request, has a reason and is audited instead.
  */
