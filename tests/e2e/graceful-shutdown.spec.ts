@@ -5,17 +5,26 @@ import { failureKind, startOwnServer, stopOwnServersAfterEach } from "./support/
 
 /**
  * Graceful shutdown (issue 18, ADR 0035) of the server as `npm start` runs it in production: a
- * cluster primary and two workers. SIGTERM goes to the primary alone (systemd's KillMode=mixed:
- * the primary must pass it on) or to the whole process group (the default KillMode), while
- * trainers keep saving answers, each on keep-alive connections as a browser does. No request may
- * fail with a reset or cut connection (after the signal, a new connection is refused, which is
- * how a client learns to go elsewhere; or, when it was waiting in the kernel's accept queue as
- * the port closed, reset by the kernel before any process read it: shown below to have changed
- * nothing), every worker finishes and closes its database connection,
- * the primary exits 0 after closing the database, and after a restart every save the server
- * acknowledged is there.
+ * cluster primary and two workers, and one process alone. SIGTERM goes to the primary alone
+ * (systemd's KillMode=mixed: the primary must pass it on) or to the whole process group (the
+ * default KillMode), while trainers keep saving answers, each on keep-alive connections as a
+ * browser does. No request may fail with a reset or cut connection (after the signal, a new
+ * connection is refused, which is how a client learns to go elsewhere; or, when it was waiting
+ * in the kernel's accept queue as the port closed, reset by the kernel before any process read
+ * it: shown below to have changed nothing), every worker finishes and closes its database
+ * connection, the server exits 0 after closing the database, and after a restart every save the
+ * server acknowledged is there.
  */
-const PROCESSES = 2;
+
+/**
+ * Where SIGTERM goes: the primary of a primary and two workers (systemd's KillMode=mixed), the
+ * whole process group (the default), and the one process `npm start` runs with WEB_CONCURRENCY=1.
+ */
+const CASES = [
+  { target: "the primary of a primary and 2 workers", processes: 2, primaryOnly: true },
+  { target: "the process group of a primary and 2 workers", processes: 2, primaryOnly: false },
+  { target: "a single process (WEB_CONCURRENCY=1)", processes: 1, primaryOnly: false },
+] as const;
 const TRAINERS = 4;
 /** Saves acknowledged before the signal is sent: the load is steady by then. */
 const SAVES_BEFORE_SIGNAL = 40;
@@ -60,10 +69,10 @@ async function newTrainer(base: string, n: number): Promise<Trainer> {
 
 const started = stopOwnServersAfterEach();
 
-for (const target of ["the primary", "the process group"] as const) {
-  test(`SIGTERM to ${target} of a primary and ${PROCESSES} workers under a steady load of answer saves: no request cut, every acknowledged save kept`, async () => {
+for (const { target, processes, primaryOnly } of CASES) {
+  test(`SIGTERM to ${target} under a steady load of answer saves: no request cut, every acknowledged save kept`, async () => {
     test.setTimeout(300_000);
-    const first = await startOwnServer("shutdown", 50, { WEB_CONCURRENCY: String(PROCESSES) });
+    const first = await startOwnServer("shutdown", 50, { WEB_CONCURRENCY: String(processes) });
     started.push(first);
     const base = first.baseUrl;
     const trainers: Trainer[] = [];
@@ -97,7 +106,7 @@ for (const target of ["the primary", "the process group"] as const) {
           acknowledged += 1;
           if (acknowledged === SAVES_BEFORE_SIGNAL && !signalled) {
             signalled = true;
-            if (target === "the primary") first.stopFirstProcess();
+            if (primaryOnly) first.stopFirstProcess();
             else first.stop();
           }
         } catch (error) {
@@ -121,7 +130,8 @@ for (const target of ["the primary", "the process group"] as const) {
     expect(refused.length).toBe(TRAINERS);
     expect(await first.exited, serverLines()).toBe(0);
     const messages = first.logMessages();
-    expect(messages.filter((m) => m.startsWith("Worker stopped: its requests finished")).length).toBe(PROCESSES);
+    // Each worker says it finished (one process alone has no workers).
+    expect(messages.filter((m) => m.startsWith("Worker stopped: its requests finished")).length).toBe(processes > 1 ? processes : 0);
     expect(messages).toContain("Stopped cleanly.");
     expect(messages.filter((m) => m.includes("shutdown timeout"))).toEqual([]);
 
