@@ -14,7 +14,7 @@ export function deviceCookieName(): string {
   return getEnv().secureCookies ? "__Host-ata_device" : "ata_device";
 }
 
-export function readCookie(request: Request, name: string): string | null {
+export function readCookie(request: { headers: { get(name: string): string | null } }, name: string): string | null {
   const header = request.headers.get("Cookie");
   if (!header) return null;
   for (const part of header.split(";")) {

@@ -6,10 +6,20 @@ import { getPolicy } from "~/policy/policy.server";
 import { readCookie, sessionCookieName } from "./cookies.server";
 import { validateSessionToken, type SessionUser, type ValidSession } from "./session.server";
 
-const perRequest = new WeakMap<Request, Promise<ValidSession | null>>();
+/**
+ * What the guards read of a request: its URL (to come back to after sign-in) and two headers (the
+ * cookie, the user agent). A Fetch `Request` is one; the autosave endpoint, served before Remix
+ * (ADR 0050), passes its Node request's own URL and headers instead of building a `Request`.
+ */
+export interface RequestHead {
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+}
+
+const perRequest = new WeakMap<RequestHead, Promise<ValidSession | null>>();
 
 /** The signed-in session for this request, looked up once per request. */
-export function getSession(request: Request): Promise<ValidSession | null> {
+export function getSession(request: RequestHead): Promise<ValidSession | null> {
   let pending = perRequest.get(request);
   if (!pending) {
     pending = validateSessionToken(getDb(), readCookie(request, sessionCookieName()), serverClock(), request.headers.get("user-agent") ?? "");
@@ -18,7 +28,7 @@ export function getSession(request: Request): Promise<ValidSession | null> {
   return pending;
 }
 
-export async function getOptionalUser(request: Request): Promise<SessionUser | null> {
+export async function getOptionalUser(request: RequestHead): Promise<SessionUser | null> {
   return (await getSession(request))?.user ?? null;
 }
 
@@ -49,13 +59,13 @@ export function safeRedirectPath(target: string | null | undefined, fallback = "
 }
 
 /** The path and query of this request, for coming back to it. */
-function here(request: Request): string {
+function here(request: RequestHead): string {
   const url = new URL(request.url);
   return encodeURIComponent(`${url.pathname}${url.search}`);
 }
 
 /** The signed-in person, or a redirect to sign-in; never sent on to set up a second factor. */
-export async function requireSignedIn(request: Request): Promise<SessionUser> {
+export async function requireSignedIn(request: RequestHead): Promise<SessionUser> {
   const user = await getOptionalUser(request);
   if (!user) throw redirect(`/login?redirectTo=${here(request)}`);
   return user;
@@ -74,7 +84,7 @@ export async function mustEnrolSecondFactor(session: ValidSession): Promise<bool
  * The signed-in person. Staff who must set up two-factor sign-in first are sent to do so: every
  * staff loader and action goes through here (requireRole too), so none opens before it is on.
  */
-export async function requireUser(request: Request): Promise<SessionUser> {
+export async function requireUser(request: RequestHead): Promise<SessionUser> {
   const user = await requireSignedIn(request);
   const session = (await getSession(request))!;
   if (await mustEnrolSecondFactor(session)) throw redirect(`/account/two-factor?redirectTo=${here(request)}`);
@@ -82,7 +92,7 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 }
 
 /** Throws a 403 response when the signed-in user has none of `roles`. */
-export async function requireRole(request: Request, ...roles: Role[]): Promise<SessionUser> {
+export async function requireRole(request: RequestHead, ...roles: Role[]): Promise<SessionUser> {
   const user = await requireUser(request);
   if (!roles.includes(user.role)) {
     throw new Response("You do not have permission to open this page.", { status: 403, statusText: "Forbidden" });
@@ -90,6 +100,6 @@ export async function requireRole(request: Request, ...roles: Role[]): Promise<S
   return user;
 }
 
-export async function requireAnonymous(request: Request): Promise<void> {
+export async function requireAnonymous(request: RequestHead): Promise<void> {
   if (await getOptionalUser(request)) throw redirect("/dashboard");
 }
