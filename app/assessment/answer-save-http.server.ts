@@ -50,11 +50,6 @@ export function answerSaveHandler(): RequestHandler {
 function requestHeadOf(req: ExpressRequest): RequestHead {
   return {
     url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
-    headers: {
-      get(name: string): string | null {
-        const value = req.headers[name.toLowerCase()];
-        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-      },
-    },
+    headers: { get: (name: string) => req.get(name) ?? null },
   };
 }

@@ -84,10 +84,10 @@ export async function requestOwnDataExport(db: DB, user: Requester, now: Date): 
     .limit(OWN_EXPORTS_PER_DAY)
     .execute();
   if (today.length >= OWN_EXPORTS_PER_DAY) {
-    // Free again when the oldest of those is 24 hours old.
-    const wait = Date.parse(today[today.length - 1]!.requested_at) + DAY - now.getTime();
-    const from = new Date(Math.ceil((now.getTime() + wait) / MINUTE) * MINUTE);
-    return tooMany(wait, `You have asked for ${OWN_EXPORTS_PER_DAY} copies in the last 24 hours, the most we prepare in a day. You can ask again from ${formatMoment(from)}; the links already emailed keep working for ${EXPORT_LIFETIME_DAYS} days.`);
+    // Free again when the oldest of those is 24 hours old (shown to the minute, rounded up).
+    const freeAt = Date.parse(today[today.length - 1]!.requested_at) + DAY;
+    const from = new Date(Math.ceil(freeAt / MINUTE) * MINUTE);
+    return tooMany(freeAt - now.getTime(), `You have asked for ${OWN_EXPORTS_PER_DAY} copies in the last 24 hours, the most we prepare in a day. You can ask again from ${formatMoment(from)}; the links already emailed keep working for ${EXPORT_LIFETIME_DAYS} days.`);
   }
   return createRequest(db, user, user.id, null, now);
 }

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signIn } from "~/auth/accounts.server";
 import { deviceCookie, deviceCookieName, pendingSignInCookie, readCookie, sessionCookie } from "~/auth/cookies.server";
@@ -10,7 +10,7 @@ import { serverClock } from "~/utils/clock.server";
 import { getDb } from "~/db.server";
 import { Field, FormError, Notice } from "~/components/form";
 import { formToObject, readForm, validate } from "~/utils/forms";
-import { passRetryAfter, replyRefusal, retryAfterSeconds } from "~/utils/result";
+import { passRetryAfter, refuse, replyRefusal, tooMany } from "~/utils/result";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Approved Trainer Academy" }];
 
@@ -34,10 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     { ...parsed.value, ip: context.clientIp, deviceCookie: readCookie(request, deviceCookieName()) },
     serverClock(),
   );
-  if (!result.ok) {
-    const headers = result.retryAfterMs ? { "Retry-After": retryAfterSeconds(result.retryAfterMs) } : undefined;
-    return data({ fieldErrors: {} as Record<string, string>, message: result.formError, email }, { status: result.retryAfterMs ? 429 : 400, headers });
-  }
+  if (!result.ok) return replyRefusal(result.retryAfterMs ? tooMany(result.retryAfterMs, result.formError) : refuse(400, result.formError), { email });
   const headers = new Headers();
   headers.append("Set-Cookie", deviceCookie(result.deviceCookieValue));
   const next = safeRedirectPath(form.redirectTo);
