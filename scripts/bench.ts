@@ -8,7 +8,9 @@
  * certificate). Prints requests per second, p50/p99 latency, the ratio to the baseline, the
  * status codes, and the commit, cores and load average the figures were taken with; each target of
  * issue 14 with its goal, the lesson page's JavaScript (gzip) and the resident memory of every
- * process (site and baseline) at its highest during the load. The site runs as `npm start` runs it:
+ * process (site and baseline) at its highest during the load, summed (RSS, as issue 14 counts it:
+ * pages shared between the processes, such as Node's own code, once per process) and with shared
+ * pages counted once (the sum of PSS, what the processes occupy together). The site runs as `npm start` runs it:
  * the compiled server (`node build/server/start.js`, ADR 0035).
  *
  *   BENCH_SECONDS     seconds per target (default 8)
@@ -203,23 +205,50 @@ async function measureSplit(target: Target, nodes: string[]): Promise<Measuremen
   };
 }
 
-/** Resident memory (kB) of every process in the process groups of `leaders` (each started detached: its own group). */
-function groupRss(leaders: ChildProcess[]): { pid: number; kb: number; command: string }[] {
+interface ProcessMemory {
+  pid: number;
+  /** Resident memory (kB): every page the process has in memory, shared ones included. */
+  kb: number;
+  /** Proportional set size (kB): its own pages, and its share of those it shares with others. */
+  pssKb: number;
+  command: string;
+}
+
+/** A process's proportional set size (kB), from /proc; 0 if it has gone or the kernel does not say. */
+function pssOf(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Memory (kB) of every process in the process groups of `leaders` (each started detached: its own group). */
+function groupRss(leaders: ChildProcess[]): ProcessMemory[] {
   const groups = new Set(leaders.map((c) => c.pid).filter((p): p is number => p !== undefined));
   const out = spawnSync("ps", ["-eo", "pid=,pgid=,rss=,args="], { encoding: "utf8" }).stdout;
   return out
     .split("\n")
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null && groups.has(Number(m[2])))
-    .map((m) => ({ pid: Number(m[1]), kb: Number(m[3]), command: m[4]!.slice(0, 60) }));
+    .map((m) => ({ pid: Number(m[1]), kb: Number(m[3]), pssKb: pssOf(Number(m[1])), command: m[4]!.slice(0, 60) }));
 }
 
-/** Samples the groups' total RSS twice a second while `work` runs; keeps the highest total and its processes. */
-async function withRssPeak<T>(leaders: ChildProcess[], work: () => Promise<T>, peak: { kb: number; processes: { pid: number; kb: number; command: string }[] }): Promise<T> {
+/** The highest total RSS seen (with its processes), and the highest total PSS (the processes' memory with shared pages counted once). */
+interface MemoryPeak {
+  kb: number;
+  processes: ProcessMemory[];
+  pssKb: number;
+}
+const noPeak = (): MemoryPeak => ({ kb: 0, processes: [], pssKb: 0 });
+
+/** Samples the groups' total RSS and PSS twice a second while `work` runs; keeps the highest of each. */
+async function withRssPeak<T>(leaders: ChildProcess[], work: () => Promise<T>, peak: MemoryPeak): Promise<T> {
   const sample = () => {
     const processes = groupRss(leaders);
     const kb = processes.reduce((sum, p) => sum + p.kb, 0);
     if (kb > peak.kb) Object.assign(peak, { kb, processes });
+    peak.pssKb = Math.max(peak.pssKb, processes.reduce((sum, p) => sum + p.pssKb, 0));
   };
   const timer = setInterval(sample, 500);
   try {
@@ -424,7 +453,7 @@ async function main() {
       `verification rate limit off (all load comes from one address); engines: ${setups.map((s) => s.label).join("; ")}\n`,
   );
   process.stdout.write(`  measuring ${baselineTarget.name}…\n`);
-  const baselineRss = { kb: 0, processes: [] as { pid: number; kb: number; command: string }[] };
+  const baselineRss = noPeak();
   const baselines = [await withRssPeak([baselineProcess], () => measure(baselineTarget), baselineRss)];
   const sections: { setup: Setup; results: Measurement[]; javascript: Awaited<ReturnType<typeof pageJavaScript>>; rss: typeof baselineRss }[] = [];
   for (const setup of setups) {
@@ -432,7 +461,7 @@ async function main() {
     const nodes = await startNodes(setup.database, setup.ports, setup.processesPerNode);
     const urls = setup.ports.map((port) => `http://127.0.0.1:${port}`);
     const results: Measurement[] = [];
-    const rss = { kb: 0, processes: [] as { pid: number; kb: number; command: string }[] };
+    const rss = noPeak();
     const { targets, javascript } = await siteTargets(setup.seeded);
     for (const target of targets.filter(chosen)) {
       process.stdout.write(`  measuring ${setup.label}: ${target.name}…\n`);
@@ -471,8 +500,10 @@ async function main() {
     });
     console.log(`${"lesson page JavaScript".padEnd(56)} ${javascript.files} files, ${(javascript.bytes / 1024).toFixed(1)} KB, ${(javascript.gzip / 1024).toFixed(1)} KB gzip (goal ≤ 80 KB gzip: ${javascript.gzip <= 80 * 1024 ? "met" : "NOT met"})`);
     console.log(`${"RSS of all the site's processes, highest under load".padEnd(56)} ${mb(rss.kb)} (goal ≤ 250 MB: ${rss.kb <= 250 * 1024 ? "met" : "NOT met"}): ${rss.processes.map((p) => `${p.pid} ${mb(p.kb)}`).join(", ")}`);
+    console.log(`${"  the same, shared pages counted once (PSS)".padEnd(56)} ${mb(rss.pssKb)}`);
   }
   console.log(`${"RSS of the baseline's processes, highest under load".padEnd(56)} ${mb(baselineRss.kb)}: ${baselineRss.processes.map((p) => `${p.pid} ${mb(p.kb)}`).join(", ")}`);
+  console.log(`${"  the same, shared pages counted once (PSS)".padEnd(56)} ${mb(baselineRss.pssKb)}`);
   console.log(`\n× baseline: to the mean of the baseline runs (${baselines.map((b) => b.rps.toFixed(0)).join(", ")} req/s); × first: to the same target on ${sections[0]!.setup.label}. Two nodes: both measured at once, half the connections each; req/s summed, p50/p99 of the slower node.\n`);
   stopAll();
   if (benchDatabase) {

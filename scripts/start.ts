@@ -31,6 +31,7 @@ import { log } from "~/utils/log.server";
 import { httpMetrics, primaryMetrics, serveMetrics } from "~/http/metrics.server";
 import { markShuttingDown } from "~/http/shutdown.server";
 import { distributeConnections, serveHandedConnections } from "~/http/handoff.server";
+import { workerExecArgv } from "~/http/worker-heap.server";
 
 const dev = process.argv.includes("--dev");
 /**
@@ -263,6 +264,8 @@ async function main() {
     return;
   }
   // The primary runs migrations and jobs and accepts connections; workers serve them (ADR 0035).
+  // Each worker with a heap limit, so a busy worker collects before its memory runs far ahead of its live objects (ADR 0052).
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, env.NODE_OPTIONS, env.HEAP_LIMIT_MB) });
   const fork = () => cluster.fork({ ACADEMY_WORKERS: String(workers) });
   // One line per worker started, so the log shows every start (and any replacement) by its pid.
   cluster.on("fork", (worker) => log().info({ worker: worker.process.pid }, "Worker started."));

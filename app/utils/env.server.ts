@@ -83,6 +83,14 @@ const schema = z.object({
   ACCOUNT_RATE_LIMIT_PER_HOUR: wholeNumber(1, 1_000_000_000).default(20),
   /** Processes serving HTTP; unset means one per core, at most 4. More than 16 is treated as 16. */
   WEB_CONCURRENCY: wholeNumber(1, 1024).optional(),
+  /**
+   * V8's old-generation limit (MB) for each worker of a cluster (ADR 0052), unless NODE_OPTIONS or
+   * the command line gives `--max-old-space-size`. One process alone (WEB_CONCURRENCY=1) runs with
+   * what its command line gives.
+   */
+  HEAP_LIMIT_MB: wholeNumber(128, 65_536).default(512),
+  /** Node's own options: read only to see whether the operator gave a heap limit there. */
+  NODE_OPTIONS: z.string().optional(),
   /** Set by the primary process on the workers it starts: how many serve HTTP. Not for operators. */
   ACADEMY_WORKERS: wholeNumber(1, 1024).default(1),
   /** Where `npm run content:build` wrote the compiled content. */

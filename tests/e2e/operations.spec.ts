@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { failureKind, startOwnServer, stopOwnServersAfterEach, type OwnServer } from "./support/own-server";
@@ -10,7 +11,7 @@ import { failureKind, startOwnServer, stopOwnServersAfterEach, type OwnServer } 
  * - draining after SIGTERM: `/readyz` answers 503 on a connection still open to a worker while
  *   `/healthz` answers and a request in flight finishes;
  * - metrics on METRICS_PORT count the requests both workers answered, and the site's port does
- *   not serve them;
+ *   not serve them; each worker runs with V8's heap limit (ADR 0052);
  * - SIGTERM to the whole process group starts no replacement worker (one worker stopped alone
  *   still gets its successor).
  */
@@ -172,6 +173,11 @@ test("metrics on METRICS_PORT sum the requests both workers answered; the site's
   // Each worker answered some of them (its own log lines, its own pid).
   expect([...perWorker.values()].length, JSON.stringify([...perWorker])).toBe(2);
   for (const count of perWorker.values()) expect(count).toBeGreaterThan(0);
+  // Each worker runs with V8's heap limit (HEAP_LIMIT_MB, ADR 0052): its command line, as V8 read it.
+  for (const pid of perWorker.keys()) {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    expect(args, `worker ${pid}`).toContain("--max-old-space-size=512");
+  }
 
   // The metrics port, scraped as Prometheus does: the home page's counter is every worker's, summed.
   const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
