@@ -6,6 +6,7 @@ import type { ExpressionBuilder } from "kysely";
 import type { Certificate, Database } from "~db/schema";
 import { getEntryRequirementFacts } from "~/evidence/facts.server";
 import { LruCache } from "~/utils/lru";
+import { compiledOnce } from "~db/compiled-once";
 import { londonDayOf, ukToday } from "~/utils/dates";
 import { agreementStanding, getAgreementRule } from "~/agreement/reacceptance.server";
 import { getCurrentAgreement } from "~/agreement/agreement.server";
@@ -251,7 +252,7 @@ export async function getVerificationView(db: DB, id: string, now: Date): Promis
   const hit = cache().get(key);
   if (hit && now.getTime() - hit.at < CACHE_MS && hit.at <= now.getTime()) return hit.view;
   const rules = await getStatusRules(db, now);
-  const cert = await verificationViewQuery(db, key, rules).executeTakeFirst();
+  const cert = (await db.executeQuery(compiledViewQuery(db, rules, key))).rows[0];
   const view: VerificationView | null = !cert
     ? null
     : cert.holder_erased_at
@@ -271,6 +272,15 @@ export function verificationViewQuery(db: DB, id: string, rules: StatusRules) {
     .select((eb) => [...VIEW_COLUMNS, ...statusFactColumns(eb, rules), credentialIssuerColumn(eb)])
     .where("certificate.id", "=", id);
 }
+
+/**
+ * `verificationViewQuery`, built and compiled once per database and status rules (they change
+ * only with the policy or a new agreement version), the id put in per request (ADR 0053).
+ */
+const compiledViewQuery = compiledOnce(
+  (db: DB, id: string, rules: StatusRules) => verificationViewQuery(db, id, rules),
+  (rules) => JSON.stringify(rules),
+);
 
 /** The certificate's own columns a view shows, besides those its live status reads (`CERTIFICATE_STATUS_COLUMNS`). */
 const VIEW_COLUMNS = [
