@@ -77,14 +77,7 @@ const HISTORY_LABELS: Record<StatusEvent["event"], string> = {
  * example) are not events; the status box says them.
  */
 export async function statusHistory(db: DB, cert: Pick<Certificate, "id" | "issued_at" | "superseded_at">): Promise<StatusEvent[]> {
-  const rows = await db
-    .selectFrom("audit_event")
-    .select(["action", "occurred_at", "details"])
-    .where("subject_id", "=", cert.id)
-    .where("subject_type", "=", "certificate")
-    .where("action", "in", Object.keys(HISTORY_ACTIONS))
-    .orderBy("id")
-    .execute();
+  const { rows } = await db.executeQuery(compiledHistoryQuery(db, null, cert.id));
   const events: { at: string; event: StatusEvent["event"]; label?: string }[] = [{ at: cert.issued_at, event: "issued" }];
   for (const row of rows) {
     const event = HISTORY_ACTIONS[row.action as keyof typeof HISTORY_ACTIONS];
@@ -96,6 +89,19 @@ export async function statusHistory(db: DB, cert: Pick<Certificate, "id" | "issu
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return events.map((e) => ({ on: londonDayOf(e.at), event: e.event, label: e.label ?? HISTORY_LABELS[e.event] }));
 }
+
+/** The staff decisions on a certificate, oldest first: one shape, compiled once per database (ADR 0053). */
+const compiledHistoryQuery = compiledOnce(
+  (db: DB, certificateId: string) =>
+    db
+      .selectFrom("audit_event")
+      .select(["action", "occurred_at", "details"])
+      .where("subject_id", "=", certificateId)
+      .where("subject_type", "=", "certificate")
+      .where("action", "in", Object.keys(HISTORY_ACTIONS))
+      .orderBy("id"),
+  () => "",
+);
 
 function readCategory(details: string | null): string | null {
   try {

@@ -71,6 +71,9 @@ describe("a verification cache miss", () => {
       // One database, so the view's statement is compiled once and each id put in (ADR 0053).
       expect(view && !isClosedView(view) ? { id: view.id, status: view.status, reason: view.reason } : null, state).toEqual({ id, status: rule.status, reason: rule.reason });
       expect(rule.status, state).toBe(expected[state]);
+      // Each certificate's own history, through the history's statement compiled once (ADR 0053).
+      const history = { valid: ["issued"], lapsed: ["issued"], suspended: ["issued", "suspended"], revoked: ["issued", "revoked"] }[state];
+      expect(view && !isClosedView(view) ? view.history.map((e) => e.event) : null, state).toEqual(history);
     }
   });
 });
