@@ -7,7 +7,8 @@
  * page is measured both from its cache and on cache misses (every request a different
  * certificate). Prints requests per second, p50/p99 latency, the ratio to the baseline, the
  * status codes, and the commit, cores and load average the figures were taken with; each target of
- * issue 14 with its goal, the lesson page's JavaScript (gzip) and the resident memory of every
+ * issue 14 with its goal (the baseline is measured before the site and again after it, and every
+ * ratio is to the mean of the two, so a machine that changed speed during the run shows), the lesson page's JavaScript (gzip) and the resident memory of every
  * process (site and baseline) at its highest during the load, summed (RSS, as issue 14 counts it:
  * pages shared between the processes, such as Node's own code, once per process) and with shared
  * pages counted once (the sum of PSS, what the processes occupy together). The site runs as `npm start` runs it:
@@ -21,8 +22,7 @@
  *                     set): then the same requests are measured, in the same run, on SQLite, on
  *                     PostgreSQL with one app node, and on PostgreSQL with two app nodes (two
  *                     servers on two ports, one database, each with half the processes, the load
- *                     split between them); the baseline is measured before and after, and every
- *                     ratio is to their mean
+ *                     split between them)
  *   BENCH_TARGETS     only the site's targets whose name contains one of these comma-separated
  *                     words (e.g. `answer save`), to re-measure one change quickly; the
  *                     baseline is always measured
@@ -470,10 +470,10 @@ async function main() {
     await stopNodes(nodes);
     sections.push({ setup, results, javascript, rss });
   }
-  if (setups.length > 1) {
-    process.stdout.write(`  measuring ${baselineTarget.name} again…\n`);
-    baselines.push(await measure(baselineTarget));
-  }
+  // Again at the end, whatever was measured: a machine that slowed down (or sped up) during the run
+  // shows as two different baselines, and every ratio is to their mean.
+  process.stdout.write(`  measuring ${baselineTarget.name} again…\n`);
+  baselines.push(await measure(baselineTarget));
   const baselineRps = baselines.reduce((sum, b) => sum + b.rps, 0) / baselines.length;
 
   // A cache-miss target is judged only if no request could have been served from the cache.
