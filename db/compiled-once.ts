@@ -16,7 +16,9 @@ const SHAPES_KEPT = 32;
  * and compiling it costs more than SQLite takes to run it; the SQL text and the other parameters
  * depend only on the shape, so they are kept. `shape` must say everything `build` reads besides
  * the value; the value must reach the query as a bound parameter, which `build` gets as a string
- * and must pass to Kysely unchanged, exactly once.
+ * and must pass to Kysely unchanged, exactly once. Every call shares the compiled query's id, so a
+ * Kysely plugin that keeps state per query between compiling and reading the result must not be on
+ * a database used with it (the app's databases have none; migrations use a stateless one).
  */
 export function compiledOnce<Shape, Row>(build: (db: DB, value: string, shape: Shape) => Compilable<Row>, keyOf: (shape: Shape) => string) {
   const perDatabase = new WeakMap<DB, Map<string, CompiledQuery<Row>>>();
