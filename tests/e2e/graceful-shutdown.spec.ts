@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { withDatabaseOf } from "./support/database";
 import { failureKind, startOwnServer, stopOwnServersAfterEach } from "./support/own-server";
@@ -67,6 +68,26 @@ async function newTrainer(base: string, n: number): Promise<Trainer> {
   return { cookie, attemptId: attemptPath.split("/")[2]!, questions, acknowledged: new Map() };
 }
 
+/**
+ * A form post on `agent` (node:http, so the connection each request goes out on is known: `onSocket`
+ * is told whether it was reused). Resolves with the status once the whole answer is read; rejects
+ * with the socket's error (its `code`: ECONNREFUSED, ECONNRESET).
+ */
+function postForm(agent: http.Agent, url: string, headers: Record<string, string>, form: URLSearchParams, onSocket: (reused: boolean) => void): Promise<{ status: number }> {
+  const body = form.toString();
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } });
+    request.on("socket", () => onSocket(request.reusedSocket));
+    request.on("error", reject);
+    request.on("response", (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0 }));
+      response.on("error", reject);
+    });
+    request.end(body);
+  });
+}
+
 const started = stopOwnServersAfterEach();
 
 for (const { target, processes, primaryOnly } of CASES) {
@@ -84,20 +105,18 @@ for (const { target, processes, primaryOnly } of CASES) {
     const refused: number[] = [];
     const resetAtThePort: ResetAtThePort[] = [];
     const load = trainers.map(async (trainer, t) => {
-      // The last response said `Connection: close` (the server is draining): the next request goes on a new connection.
+      // Each trainer is a browser tab: one keep-alive connection of its own, a new one only when the
+      // server closed the last (a shared pool would hand one trainer's connection to another, and a
+      // trainer could then open a new connection although its own last answer kept its connection).
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      // Whether the request went out on a new connection (not one an earlier request had opened).
       let onNewConnection = false;
       for (let i = 0; ; i += 1) {
         const question = trainer.questions[i % trainer.questions.length]!;
         const option = question.options[Math.floor(i / trainer.questions.length) % question.options.length]!;
         try {
           // The request the attempt page sends when a choice is made (its autosave, ADR 0050).
-          const response = await fetch(`${base}/attempts/${trainer.attemptId}/answers`, {
-            method: "POST",
-            headers: { cookie: trainer.cookie, "content-type": "application/x-www-form-urlencoded", origin: base },
-            body: new URLSearchParams({ questionId: question.id, option }),
-          });
-          await response.arrayBuffer();
-          onNewConnection = response.headers.get("connection") === "close";
+          const response = await postForm(agent, `${base}/attempts/${trainer.attemptId}/answers`, { cookie: trainer.cookie, origin: base }, new URLSearchParams({ questionId: question.id, option }), (reused) => (onNewConnection = !reused));
           if (response.status !== 200) {
             failures.push(`trainer ${t}: status ${response.status}`);
             return;
@@ -118,7 +137,8 @@ for (const { target, processes, primaryOnly } of CASES) {
           else if (signalled && onNewConnection && kind === "ECONNRESET") {
             refused.push(t);
             resetAtThePort.push({ trainer, questionId: question.id, option });
-          } else failures.push(`trainer ${t} after ${trainer.acknowledged.size} saves: ${kind}`);
+          } else failures.push(`trainer ${t} after ${trainer.acknowledged.size} saves: ${kind}${onNewConnection ? " (new connection)" : " (reused connection)"}`);
+          agent.destroy();
           return;
         }
       }
