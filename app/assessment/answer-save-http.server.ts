@@ -1,5 +1,6 @@
-import type { Request as ExpressRequest, RequestHandler } from "express";
-import { requireRole, type RequestHead } from "~/auth/guards.server";
+import type { RequestHandler } from "express";
+import { requireRole } from "~/auth/guards.server";
+import { requestHeadOf } from "~/http/request-head.server";
 import { getDb } from "~/db.server";
 import { serverClock } from "~/utils/clock.server";
 import { readFormBody } from "~/utils/forms";
@@ -39,17 +40,5 @@ export function answerSaveHandler(): RequestHandler {
       // The guard's 403, the form reader's 413, 415 and 400: their message, as JSON.
       return reply(thrown.status, { ok: false, error: (await thrown.text()) || "This answer could not be saved.", answered: null });
     }
-  };
-}
-
-/**
- * What the guard reads of this request (`RequestHead`): its URL and headers, read from the Node
- * request itself. The body is read from it too (`readFormBody`): building a Fetch `Request` (its
- * headers copied, its body turned into a web stream) cost more than the rest of the guard.
- */
-function requestHeadOf(req: ExpressRequest): RequestHead {
-  return {
-    url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
-    headers: { get: (name: string) => req.get(name) ?? null },
   };
 }

@@ -13,6 +13,7 @@ import { healthzHandler, readyzHandler } from "./health.server";
 import { closeConnectionsWhenStopping } from "./shutdown.server";
 import { remixRouteIds, requestLog, type RequestObserver } from "./request-log.server";
 import { islandDocuments } from "./island-documents.server";
+import { lessonDocuments } from "./lesson-documents.server";
 import { islandScripts } from "~/content/islands.server";
 import { log } from "~/utils/log.server";
 import { answerSaveHandler } from "~/assessment/answer-save-http.server";
@@ -86,7 +87,11 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
     });
   // A lesson document is rendered from its own branch of routes (ADR 0048); in development the
   // build changes under the server, so every request takes the whole build.
-  if (typeof build !== "function") app.use(islandDocuments({ build, routeIdOf, builtIslands: islandScripts, handlerFor: remixHandler }));
+  if (typeof build !== "function") {
+    // A signed-in trainer's lesson document is rendered before Remix (ADR 0054).
+    app.use(lessonDocuments({ build, routeIdOf, islandScript: () => islandScripts()?.lesson ?? null }));
+    app.use(islandDocuments({ build, routeIdOf, builtIslands: islandScripts, handlerFor: remixHandler }));
+  }
   app.all("*", remixHandler(build));
   return app;
 }

@@ -4,8 +4,6 @@
  * database. Only the trainer whose attempt it is may save, only while it is open, only a valid
  * choice of a question in it; every refusal is JSON with a message and changes nothing.
  */
-import type { AddressInfo } from "node:net";
-import type http from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
@@ -17,11 +15,12 @@ import { getAttemptForTrainer, startAttempt, submitAttempt } from "~/assessment/
 import { answerSaveHandler } from "~/assessment/answer-save-http.server";
 import { answerSavePath } from "~/assessment/answer-save";
 import { createTestDb, createUser } from "../helpers/db";
+import { serveOnLoopback } from "../helpers/loopback-app";
 
 const slug = "safeguarding";
 let db: DB;
 const saved = globalThis.__academyDb;
-let server: http.Server;
+let close: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
@@ -30,13 +29,11 @@ beforeAll(async () => {
   await registerModuleVersions(db, new Date());
   const app = express();
   app.post("/attempts/:attemptId/answers", answerSaveHandler());
-  server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close } = await serveOnLoopback(app));
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await close();
   globalThis.__academyDb = saved;
   await db.destroy();
 });
