@@ -1,4 +1,5 @@
 import type { DB } from "~db/connection";
+import { compiledOnce } from "~db/compiled-once";
 import type { Role } from "~db/schema";
 import { HOUR, DAY, MINUTE, iso } from "~/utils/clock";
 import { hashSecret, secretMatchesHash, splitToken } from "./crypto.server";
@@ -43,6 +44,30 @@ export async function createSession(db: DB, userId: number, now: Date): Promise<
 /** The longest User-Agent kept: enough to describe a device, not a place to store anything. */
 const USER_AGENT_MAX = 300;
 
+/** A session and its user, by the session's id: built and compiled once, as it runs on every request (ADR 0053). */
+const compiledSessionQuery = compiledOnce(
+  (db: DB, sessionId: string) =>
+    db
+      .selectFrom("session")
+      .innerJoin("user", "user.id", "session.user_id")
+      .leftJoin("second_factor", "second_factor.user_id", "session.user_id")
+      .select([
+        "session.id as sessionId",
+        "session.secret_hash",
+        "session.created_at",
+        "session.last_active_at",
+        "session.user_agent",
+        "user.id as userId",
+        "user.email",
+        "user.name",
+        "user.role",
+        "user.disabled_at",
+        "second_factor.confirmed_at as secondFactorConfirmedAt",
+      ])
+      .where("session.id", "=", sessionId),
+  () => "session",
+);
+
 /**
  * The session for a cookie token, or null. `userAgent` (the request's) is recorded with the
  * activity write, at most once a minute, or at once when the session has none yet: the account
@@ -51,25 +76,7 @@ const USER_AGENT_MAX = 300;
 export async function validateSessionToken(db: DB, token: string | null | undefined, now: Date, userAgent: string | null = null): Promise<ValidSession | null> {
   const parts = splitToken(token);
   if (!parts) return null;
-  const row = await db
-    .selectFrom("session")
-    .innerJoin("user", "user.id", "session.user_id")
-    .leftJoin("second_factor", "second_factor.user_id", "session.user_id")
-    .select([
-      "session.id as sessionId",
-      "session.secret_hash",
-      "session.created_at",
-      "session.last_active_at",
-      "session.user_agent",
-      "user.id as userId",
-      "user.email",
-      "user.name",
-      "user.role",
-      "user.disabled_at",
-      "second_factor.confirmed_at as secondFactorConfirmedAt",
-    ])
-    .where("session.id", "=", parts.id)
-    .executeTakeFirst();
+  const row = (await db.executeQuery(compiledSessionQuery(db, null, parts.id))).rows[0];
   if (!row || !secretMatchesHash(parts.secret, row.secret_hash)) return null;
 
   const nowMs = now.getTime();

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { cspNonce } from "~/utils/random.server";
 import { beforeHeadersWritten } from "./before-headers.server";
 import type { NextFunction, Request, Response } from "express";
 
@@ -53,7 +53,7 @@ declare module "express-serve-static-core" {
 /** Headers every response carries; the CSP itself is set per document in entry.server. */
 export function securityHeaders(options: { hsts: boolean }) {
   return (req: Request, res: Response, next: NextFunction) => {
-    res.locals.cspNonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = cspNonce();
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     // Browsers that know CSP obey frame-ancestors; X-Frame-Options says the same to older ones.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { documentCsp, isCrossSiteRequest } from "~/http/security.server";
 import { safeRedirectPath } from "~/auth/guards.server";
+import { cspNonce } from "~/utils/random.server";
 
 const allowedOrigins = ["http://127.0.0.1:3000"];
 
@@ -94,5 +95,16 @@ describe("post-login redirects", () => {
     expect(new URL(browserReads, "https://academy.example").origin).toBe("https://academy.example");
     expect(result.startsWith("/") && !result.startsWith("//") && !result.startsWith("/\\")).toBe(true);
     expect(result).not.toMatch(/[\u0000-\u0020\u007f\\]/);
+  });
+});
+
+describe("CSP nonces", () => {
+  it("are 16 random bytes each, never the same twice, across several refills of their pool", () => {
+    const nonces = Array.from({ length: 1000 }, () => cspNonce());
+    expect(new Set(nonces).size).toBe(nonces.length);
+    for (const nonce of nonces) {
+      expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+    }
   });
 });
