@@ -21,10 +21,14 @@ export const ADMIN_SETTINGS: readonly { to: string; label: string; description: 
   { to: "/admin/failed-emails", label: "Failed emails", description: "Emails the outbox gave up on: retry or dismiss each." },
 ];
 
+/** True when `pathname` is `to` or, unless `end`, a page below it: React Router's `NavLink` test. */
+export function isAt(to: string, pathname: string, end = false): boolean {
+  return pathname === to || (!end && pathname.startsWith(`${to}/`));
+}
+
 /** True when `pathname` is `item`'s page or one of its section's pages. */
 export function isCurrent(item: NavItem, pathname: string): boolean {
-  const matches = (to: string) => pathname === to || (!item.end && pathname.startsWith(`${to}/`));
-  return matches(item.to) || (item.section ?? []).some(matches);
+  return isAt(item.to, pathname, item.end) || (item.section ?? []).some((to) => isAt(to, pathname, item.end));
 }
 
 /** The main navigation each role sees. Pages are still authorised on the server. */

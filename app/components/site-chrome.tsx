@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Form, NavLink, useLocation } from "@remix-run/react";
 import type { Role } from "~db/schema";
-import { isCurrent, navigationFor, ROLE_LABELS, type NavItem } from "~/navigation";
+import { isAt, isCurrent, navigationFor, ROLE_LABELS, type NavItem } from "~/navigation";
 
 /** A link of the header: the Remix app's `NavLink`, or a plain anchor on a page without the router. */
 export type HeaderLink = (props: { item: NavItem; className?: string; "aria-label"?: string; children: ReactNode }) => ReactNode;
@@ -46,8 +46,8 @@ export function RemixPostForm({ action, children }: Parameters<PostForm>[0]) {
 /** What a plain anchor needs to look like React Router's `NavLink` in the same place. */
 export function plainHeaderLink(pathname: string): HeaderLink {
   return function PlainHeaderLink({ item, className, "aria-label": label, children }) {
-    // NavLink's own test (this page, or below it unless `end`); the class also covers the item's section.
-    const active = pathname === item.to || (!item.end && pathname.startsWith(`${item.to}/`));
+    // `aria-current` as NavLink sets it (this page, or below it unless `end`); the class also covers the item's section.
+    const active = isAt(item.to, pathname, item.end);
     const classes = [className, isCurrent(item, pathname) ? "active" : undefined].filter(Boolean).join(" ") || undefined;
     return (
       <a aria-label={label} aria-current={active ? "page" : undefined} className={classes} href={item.to}>
