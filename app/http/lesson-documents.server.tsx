@@ -10,6 +10,7 @@ import { LessonView, PlainLessonLink, lessonTitle } from "~/components/lesson-vi
 import { BaseMeta, PageFrame, PlainPostForm, SiteHeaderView, plainHeaderLink } from "~/components/site-chrome";
 import { PrerenderedParts } from "~/components/static-html";
 import { serverClock } from "~/utils/clock.server";
+import { log } from "~/utils/log.server";
 import { PRIVATE_NO_STORE, documentCsp } from "./security.server";
 import { requestHeadOf } from "./request-head.server";
 
@@ -41,14 +42,17 @@ export function lessonDocuments(options: {
     if (options.routeIdOf(req.path) !== LESSON_ROUTE_ID) return next();
     const script = options.islandScript();
     if (!script) return next();
+    const segments = decodedSegments(req.path);
+    // A malformed escape is the client's: Express's router answers it (400); nothing to log.
+    if (!segments) return next();
+    const [, , slug, section] = segments;
     let html: string;
     try {
-      const [, , slug, section] = req.path.split("/").map(decodeURIComponent);
       const user = await requireRole(requestHeadOf(req), "trainer");
       const db = getDb();
-      const data = await lessonPageData(db, user.id, slug, section, { document: true, now: serverClock() });
-      const unread = await unreadCount(db, user.id);
-      const nonce = res.locals.cspNonce as string;
+      // The lesson's data and the header's count, read together as Remix runs the two loaders.
+      const [data, unread] = await Promise.all([lessonPageData(db, user.id, slug, section, { document: true, now: serverClock() }), unreadCount(db, user.id)]);
+      const nonce = res.locals.cspNonce;
       html = renderToString(
         <html lang="en-GB">
           <head>
@@ -69,12 +73,23 @@ export function lessonDocuments(options: {
         </html>,
       );
       res.setHeader("Content-Security-Policy", documentCsp({ nonce }));
-    } catch {
+    } catch (thrown) {
       // Remix answers whatever this page would not: the guard's redirect, the 404, an error page.
+      // A failure of this path itself is logged, so Remix serving the page does not hide it.
+      if (!(thrown instanceof Response)) log().error({ err: thrown }, "lesson document failed before Remix; Remix answers it");
       return next();
     }
     res.setHeader("Content-Type", "text/html; charset=utf-8");
     if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", PRIVATE_NO_STORE);
     res.end(`<!DOCTYPE html>${html}`);
   };
+}
+
+/** The path's segments, decoded; null when one holds a malformed escape. */
+function decodedSegments(path: string): string[] | null {
+  try {
+    return path.split("/").map(decodeURIComponent);
+  } catch {
+    return null;
+  }
 }
