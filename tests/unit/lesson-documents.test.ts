@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "~db/connection";
 import { sessionCookieName } from "~/auth/cookies.server";
 import { createSession } from "~/auth/session.server";
+import { enrolKnownSecondFactor } from "~/auth/two-factor.server";
 import { getModule, registerModuleVersions } from "~/content/catalog.server";
 import { LESSON_ROUTE_ID, lessonDocuments } from "~/http/lesson-documents.server";
 import { readLessonProgress } from "~/learning/progress.server";
@@ -35,6 +36,8 @@ beforeAll(async () => {
   const user = await createUser(db, { role: "trainer", name: "Dee <Trainer>" });
   trainer = { id: user.id, name: "Dee <Trainer>" };
   assessorId = (await createUser(db, { role: "assessor" })).id;
+  // Enrolled, so the guard refuses the assessor for the role, not for a missing second factor.
+  await enrolKnownSecondFactor(db, assessorId, new Uint8Array(20).fill(7), new Date());
   const app = express();
   app.use((_req, res, next) => {
     res.locals.cspNonce = "TESTNONCE";
