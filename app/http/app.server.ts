@@ -15,7 +15,7 @@ import { remixRouteIds, requestLog, type RequestObserver } from "./request-log.s
 import { islandDocuments } from "./island-documents.server";
 import { lessonDocuments } from "./lesson-documents.server";
 import { islandScripts } from "~/content/islands.server";
-import { log } from "~/utils/log.server";
+import { log, requestLineLog } from "~/utils/log.server";
 import { answerSaveHandler } from "~/assessment/answer-save-http.server";
 
 export interface HttpAppOptions {
@@ -40,7 +40,7 @@ export function createHttpApp({ env, build, publicDir = path.resolve("public"), 
 
   // One structured line per request, with its route id (ADR 0036).
   const routeIdOf = remixRouteIds(build);
-  app.use(requestLog({ logger: log, remixRouteId: routeIdOf, observe }));
+  app.use(requestLog({ logger: requestLineLog, remixRouteId: routeIdOf, observe }));
   app.use(closeConnectionsWhenStopping());
   app.use(securityHeaders({ hsts: env.secureCookies }));
   // Health checks: before everything else that could refuse or slow them (ADR 0035).

@@ -71,11 +71,24 @@ export function formatDate(date: string | Date | null | undefined): string {
   return d ? DAY_LONDON.format(d) : "—";
 }
 
+/**
+ * The last moment formatted, by its minute: pages stamped "generated at" (verification pages)
+ * format the same minute again and again, and the two Intl calls were about 4% of such a request's
+ * CPU (issue 14). Only since 1970, when every UK offset has been whole hours, so two instants in
+ * the same UTC minute read the same in London.
+ */
+let lastMoment: { minute: number; text: string } | null = null;
+
 /** A moment: an instant → '29 November 2026, 21:12' (UK time). */
 export function formatMoment(instant: string | Date | null | undefined): string {
   if (!instant) return "—";
   const d = instantOf(instant);
-  return d ? `${DAY_LONDON.format(d)}, ${TIME_LONDON.format(d)}` : "—";
+  if (!d) return "—";
+  const minute = Math.floor(d.getTime() / 60_000);
+  if (lastMoment?.minute === minute) return lastMoment.text;
+  const text = `${DAY_LONDON.format(d)}, ${TIME_LONDON.format(d)}`;
+  if (minute >= 0) lastMoment = { minute, text };
+  return text;
 }
 
 const DAY_PARTS_LONDON = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/London" });

@@ -80,11 +80,14 @@ export function prettyDestination(out: { write(line: string): unknown } = proces
   };
 }
 
-/** A logger with the project's settings; `sink` (tests) replaces stdout. */
-export function createLogger(options: { level: Env["LOG_LEVEL"]; format: LogFormat; sink?: { write(line: string): unknown } }): Logger {
+/**
+ * A logger with the project's settings; `sink` (tests) replaces stdout. `redact: false` is only
+ * for the request lines (`requestLineLog`), which are built from fixed fields.
+ */
+export function createLogger(options: { level: Env["LOG_LEVEL"]; format: LogFormat; sink?: { write(line: string): unknown }; redact?: boolean }): Logger {
   const settings = {
     level: options.level,
-    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    ...(options.redact === false ? {} : { redact: { paths: REDACT_PATHS, censor: "[redacted]" } }),
     base: { pid: process.pid },
     serializers: { err: pino.stdSerializers.err },
   };
@@ -94,14 +97,29 @@ export function createLogger(options: { level: Env["LOG_LEVEL"]; format: LogForm
 
 declare global {
   var __academyLogger: Logger | undefined;
+  var __academyRequestLineLogger: Logger | undefined;
+}
+
+function processLogger(redact: boolean): Logger {
+  const env = getEnv();
+  const format: LogFormat = env.LOG_FORMAT ?? (env.NODE_ENV === "development" || process.stdout.isTTY ? "pretty" : "json");
+  return createLogger({ level: env.LOG_LEVEL, format, redact });
 }
 
 /** The process's logger, made on first use from LOG_LEVEL and LOG_FORMAT. */
 export function log(): Logger {
-  if (!globalThis.__academyLogger) {
-    const env = getEnv();
-    const format: LogFormat = env.LOG_FORMAT ?? (env.NODE_ENV === "development" || process.stdout.isTTY ? "pretty" : "json");
-    globalThis.__academyLogger = createLogger({ level: env.LOG_LEVEL, format });
-  }
+  globalThis.__academyLogger ??= processLogger(true);
   return globalThis.__academyLogger;
+}
+
+/**
+ * The logger of the one-line-per-request log (`requestLog`): the same level, format and output as
+ * `log()`, without the redaction pass. A request line is built from fixed fields (request id,
+ * method, route id, status, duration), never from the request's path, query, headers or body, so
+ * there is nothing to redact, and the pass over REDACT_PATHS was about a tenth of the CPU of a
+ * small request (issue 14). tests/unit/log.test.ts holds the line to exactly those fields.
+ */
+export function requestLineLog(): Logger {
+  globalThis.__academyRequestLineLogger ??= processLogger(false);
+  return globalThis.__academyRequestLineLogger;
 }

@@ -19,6 +19,29 @@ describe("one date and time rule", () => {
     expect(formatDate("2026-11-29T23:59:00Z")).toBe("29 November 2026");
   });
 
+  it("reads every moment right when one after another falls in the same minute, the next, or across the clocks changing", () => {
+    // The last minute formatted is remembered (verification pages stamp the same minute again and again).
+    const cases: [string, string][] = [
+      ["2026-03-29T00:59:10Z", "29 March 2026, 00:59"],
+      ["2026-03-29T00:59:59.999Z", "29 March 2026, 00:59"],
+      // The clocks go forward at 01:00 UTC: the next minute is 02:00 in London.
+      ["2026-03-29T01:00:00Z", "29 March 2026, 02:00"],
+      ["2026-03-29T01:00:30Z", "29 March 2026, 02:00"],
+      ["2026-03-29T01:01:00Z", "29 March 2026, 02:01"],
+      ["2026-03-29T00:59:30Z", "29 March 2026, 00:59"],
+      ["2026-10-25T00:59:00Z", "25 October 2026, 01:59"],
+      // The clocks go back at 01:00 UTC: 01:00 again.
+      ["2026-10-25T01:00:00Z", "25 October 2026, 01:00"],
+      // Before 1970 (not remembered): London's own offsets, once 75 seconds behind UTC.
+      ["1969-12-31T23:59:30Z", "1 January 1970, 00:59"],
+      ["1800-01-01T00:00:10Z", "31 December 1799, 23:58"],
+      ["1800-01-01T00:00:20Z", "31 December 1799, 23:59"],
+      ["2026-10-25T01:00:59Z", "25 October 2026, 01:00"],
+    ];
+    for (const [instant, expected] of cases) expect(formatMoment(instant), instant).toBe(expected);
+    for (const [instant, expected] of cases) expect(formatMoment(new Date(instant)), instant).toBe(expected);
+  });
+
   it("shows a calendar date as that day, whatever the time zone", () => {
     expect(formatDate("2026-06-30")).toBe("30 June 2026");
     expect(formatDate("2026-03-01")).toBe("1 March 2026");
