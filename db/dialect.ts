@@ -164,8 +164,9 @@ declare global {
  * PostgreSQL: a session advisory lock (`pg_try_advisory_lock`) held on one pooled connection
  * for the duration, so across every node exactly one runs it at a time; the others skip
  * instead of waiting. The lock goes with the connection, so a node that dies releases it.
- * SQLite: the deployment is one machine whose primary process runs the scheduled jobs, so an
- * in-process flag is enough to stop a run overlapping the previous one (ADR 0021).
+ * SQLite: the deployment is one machine whose primary process starts one scheduled-jobs run at a
+ * time (in its own process, or with workers in a child of its own, ADR 0055), so an in-process
+ * flag is enough to stop a run overlapping another in the same process (ADR 0021).
  */
 export async function runExclusively<T>(db: AnyDb, name: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
   if (!isPostgres(db)) {

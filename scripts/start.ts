@@ -6,6 +6,7 @@
  * Remix build on every request for `npm run dev`, which runs `remix watch` beside it.
  */
 import cluster from "node:cluster";
+import { fork } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
 import fs from "node:fs";
@@ -14,10 +15,11 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnvOrExit, setNodeEnv, type Env } from "~/utils/env.server";
 import { databaseConfig, getDb } from "~/db.server";
+import type { DB } from "~db/connection";
 import { createFirstAdminLink } from "~/auth/accounts.server";
 import { serverClock } from "~/utils/clock.server";
 import { HOUR } from "~/utils/clock";
-import { runScheduledJobs } from "~/jobs/scheduled.server";
+import { runScheduledJobs, type JobObserver } from "~/jobs/scheduled.server";
 import { startOutboxWorker } from "~/email/outbox.server";
 import { startDataExportWorker } from "~/data-export/worker.server";
 import { removeStaleIncomingFiles } from "~/evidence/files.server";
@@ -180,10 +182,76 @@ async function serveAsWorker(env: Env): Promise<void> {
   });
 }
 
+/**
+ * One scheduled-jobs run in this process, with its log lines; resolves when it has ended, whether
+ * it ran, was left to another node, or failed (logged).
+ */
+async function runJobsHere(db: DB, env: Env, observe: JobObserver): Promise<void> {
+  try {
+    const outcome = await runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL, evidenceDir: env.EVIDENCE_DIR, observe });
+    if (!outcome.ran) log().info("Scheduled jobs: another node is running them; skipped this time.");
+    else {
+      const { entryRequirements, agreement, credentials, housekeeping, emailsSent } = outcome.result;
+      log().info({ job: "scheduled", entryRequirements, agreement, credentials, housekeeping, emailsSent }, "scheduled jobs ran");
+    }
+    // This node's own half-received uploads.
+    const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
+    if (stale > 0) log().info({ removed: stale }, `Removed unfinished upload(s) from ${env.EVIDENCE_DIR}`);
+  } catch (error: unknown) {
+    log().error({ err: error, job: "scheduled" }, "Scheduled jobs failed");
+  }
+}
+
+/** The argument that makes this script one scheduled-jobs run, as a child of a cluster's primary. */
+const JOBS_RUN_ARGUMENT = "--scheduled-jobs-run";
+/** A child's message to the primary: one job's time, for the primary's metrics. */
+const JOB_MESSAGE = "academy:job-observed";
+
+/**
+ * A cluster's scheduled-jobs run, in a process of its own (ADR 0055): a run over a large backlog
+ * grows the heap by about 100 MB (thousands of statuses refreshed, emails queued), which V8
+ * keeps for the life of the process; in a child it is given back when the run ends. Its lines go
+ * to the same log (the child writes to the primary's stdout); each job's time comes back as a
+ * message for the primary's metrics. Resolves when the child has exited; an exit that is not
+ * clean (a crash, a signal) is logged as a failed run.
+ */
+function runJobsInChild(observe: JobObserver): Promise<void> {
+  return new Promise((resolve) => {
+    const child = fork(process.argv[1]!, [...process.argv.slice(2), JOBS_RUN_ARGUMENT], { execArgv: process.execArgv });
+    child.on("message", (message: { type?: string; job?: string; seconds?: number; failed?: boolean } | null) => {
+      if (message?.type === JOB_MESSAGE && typeof message.job === "string") observe(message.job, Number(message.seconds), message.failed === true);
+    });
+    child.on("error", (error) => log().error({ err: error, job: "scheduled" }, "Scheduled jobs failed"));
+    child.on("exit", (code, signal) => {
+      if (code !== 0) log().error({ job: "scheduled", code, signal, child: child.pid }, "Scheduled jobs failed");
+      resolve();
+    });
+  });
+}
+
+/**
+ * This process is a scheduled-jobs run for its parent, a cluster's primary: one run, then exit.
+ * The primary decides when the service stops: a stop signal to the whole process group lets the
+ * run finish, as it would in one process (the primary waits for it); if the primary goes, the run
+ * stops (each batch is its own transaction).
+ */
+async function jobsRunForPrimary(env: Env): Promise<void> {
+  process.on("SIGTERM", () => undefined);
+  process.on("SIGINT", () => undefined);
+  process.on("disconnect", () => process.exit(1));
+  await runJobsHere(getDb(), env, (job, seconds, failed) => process.send?.({ type: JOB_MESSAGE, job, seconds, failed }));
+  await closeDatabase();
+  process.exit(0);
+}
+
 async function main() {
   setNodeEnv(dev);
   // A bad setting stops here, with one line naming it, before anything is built or opened.
   const env = getEnvOrExit();
+  if (process.argv.includes(JOBS_RUN_ARGUMENT)) {
+    await jobsRunForPrimary(env);
+    return;
+  }
   if (cluster.isWorker) {
     await serveAsWorker(env);
     return;
@@ -216,27 +284,21 @@ async function main() {
 
   // The scheduled jobs (expiry, re-checks, reminders, DBS retention, email, credential
   // statuses, housekeeping): now (in the background), then hourly; with several nodes, one node
-  // at a time runs them (ADR 0021).
+  // at a time runs them (ADR 0021). With workers, each run is a process of its own (ADR 0055).
+  const workers = workerCount(env);
   const metrics = primaryMetrics({ db: () => db, now: serverClock });
-  const runJobs = () =>
-    runScheduledJobs(db, { now: serverClock, publicBaseUrl: env.PUBLIC_BASE_URL, evidenceDir: env.EVIDENCE_DIR, observe: metrics.job })
-      .then(async (outcome) => {
-        if (!outcome.ran) log().info("Scheduled jobs: another node is running them; skipped this time.");
-        else {
-          const { entryRequirements, agreement, credentials, housekeeping, emailsSent } = outcome.result;
-          log().info({ job: "scheduled", entryRequirements, agreement, credentials, housekeeping, emailsSent }, "scheduled jobs ran");
-        }
-        // This node's own half-received uploads.
-        const stale = await removeStaleIncomingFiles(env.EVIDENCE_DIR, new Date());
-        if (stale > 0) log().info({ removed: stale }, `Removed unfinished upload(s) from ${env.EVIDENCE_DIR}`);
-      })
-      .catch((error: unknown) => log().error({ err: error, job: "scheduled" }, "Scheduled jobs failed"));
+  const runJobs = workers > 1 ? () => runJobsInChild(metrics.job) : () => runJobsHere(db, env, metrics.job);
   // The first run starts now but is not waited for: the server listens at once, and a backlog
   // (a restore, a long stop, an upgrade that marks every stored status stale) is worked off in
   // the background instead of delaying start-up (issue 19: 70–87 s at 50,000 trainers). Pages
   // need nothing from it: readers of stored statuses refresh them first (ADR 0025).
   let jobsRun: Promise<void> | null = runJobs().finally(() => (jobsRun = null));
   const jobsTimer = setInterval(() => {
+    // One run at a time from this primary: a run still going (a large backlog) is left to finish.
+    if (jobsRun) {
+      log().warn("Scheduled jobs: the previous run is still going; skipped this time.");
+      return;
+    }
     jobsRun = runJobs().finally(() => (jobsRun = null));
   }, HOUR);
   jobsTimer.unref();
@@ -246,7 +308,6 @@ async function main() {
     await jobsRun;
   };
 
-  const workers = workerCount(env);
   let metricsServer: ReturnType<typeof serveMetrics> | null = null;
   if (env.METRICS_PORT !== undefined) {
     metricsServer = serveMetrics({ host: env.METRICS_HOST, port: env.METRICS_PORT, primary: metrics, clustered: workers > 1 });
@@ -263,7 +324,7 @@ async function main() {
     });
     return;
   }
-  // The primary runs migrations and jobs and accepts connections; workers serve them (ADR 0035).
+  // The primary runs migrations and accepts connections; workers serve them (ADR 0035); each scheduled-jobs run is a child of its own (ADR 0055).
   // Each worker with a heap limit, so a busy worker collects before its memory runs far ahead of its live objects (ADR 0052).
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, env.NODE_OPTIONS, env.HEAP_LIMIT_MB) });
   const fork = () => cluster.fork({ ACADEMY_WORKERS: String(workers) });

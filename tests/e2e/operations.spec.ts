@@ -11,7 +11,8 @@ import { failureKind, startOwnServer, stopOwnServersAfterEach, type OwnServer } 
  * - draining after SIGTERM: `/readyz` answers 503 on a connection still open to a worker while
  *   `/healthz` answers and a request in flight finishes;
  * - metrics on METRICS_PORT count the requests both workers answered, and the site's port does
- *   not serve them; each worker runs with V8's heap limit (ADR 0052);
+ *   not serve them; each worker runs with V8's heap limit (ADR 0052); the scheduled jobs ran in
+ *   a process of their own that has exited, and their times reached the primary's metrics (ADR 0055);
  * - SIGTERM to the whole process group starts no replacement worker (one worker stopped alone
  *   still gets its successor).
  */
@@ -190,6 +191,21 @@ test("metrics on METRICS_PORT sum the requests both workers answered; the site's
   expect(Number(histogramCount?.split(" ").at(-1))).toBe(REQUESTS);
   // The primary's own figures are there too (README: every process on the node).
   expect(text).toContain("# TYPE academy_queue_size gauge");
+
+  // The scheduled jobs ran at start in a process of their own (ADR 0055): not the primary, not a
+  // worker, and gone once the run ended; each job's time reached the primary's metrics.
+  await expect.poll(() => server.logEntries().some((entry) => entry.msg === "scheduled jobs ran")).toBe(true);
+  const jobsRan = server.logEntries().find((entry) => entry.msg === "scheduled jobs ran");
+  expect(jobsRan?.pid).toBeDefined();
+  const primaryPid = server.logEntries().find((entry) => entry.msg === "Worker started.")?.pid;
+  expect(primaryPid).toBeDefined();
+  expect([primaryPid, ...perWorker.keys()]).not.toContain(jobsRan!.pid);
+  await expect.poll(() => fs.existsSync(`/proc/${jobsRan!.pid}`), { message: "the jobs' process has exited" }).toBe(false);
+  const jobCount = async (job: string) => {
+    const lines = (await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).split("\n");
+    return Number(lines.find((l) => l.startsWith(`academy_job_duration_seconds_count{job="${job}"} `))?.split(" ").at(-1) ?? 0);
+  };
+  for (const job of ["entry-requirements", "credential-statuses", "housekeeping"]) await expect.poll(() => jobCount(job), { message: job }).toBe(1);
 
   // The site's port does not serve them (README and ADR 0036: only METRICS_PORT does).
   const publicScrape = await get(false, `${base}/metrics`);
