@@ -6,7 +6,7 @@
  * Remix build on every request for `npm run dev`, which runs `remix watch` beside it.
  */
 import cluster from "node:cluster";
-import { fork } from "node:child_process";
+import { fork as forkProcess } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
 import fs from "node:fs";
@@ -217,7 +217,7 @@ const JOB_MESSAGE = "academy:job-observed";
  */
 function runJobsInChild(observe: JobObserver): Promise<void> {
   return new Promise((resolve) => {
-    const child = fork(process.argv[1]!, [...process.argv.slice(2), JOBS_RUN_ARGUMENT], { execArgv: process.execArgv });
+    const child = forkProcess(process.argv[1]!, [...process.argv.slice(2), JOBS_RUN_ARGUMENT], { execArgv: process.execArgv });
     child.on("message", (message: { type?: string; job?: string; seconds?: number; failed?: boolean } | null) => {
       if (message?.type === JOB_MESSAGE && typeof message.job === "string") observe(message.job, Number(message.seconds), message.failed === true);
     });

@@ -116,8 +116,8 @@ export function log(): Logger {
  * The logger of the one-line-per-request log (`requestLog`): the same level, format and output as
  * `log()`, without the redaction pass. A request line is built from fixed fields (request id,
  * method, route id, status, duration), never from the request's path, query, headers or body, so
- * there is nothing to redact, and the pass over REDACT_PATHS was about a tenth of the CPU of a
- * small request (issue 14). tests/unit/log.test.ts holds the line to exactly those fields.
+ * there is nothing to redact; the pass over REDACT_PATHS was about 5% of a small request's CPU in
+ * a profile (issue 14). tests/unit/log.test.ts holds the line to exactly those fields.
  */
 export function requestLineLog(): Logger {
   globalThis.__academyRequestLineLogger ??= processLogger(false);
