@@ -221,9 +221,16 @@ function runJobsInChild(observe: JobObserver): Promise<void> {
     child.on("message", (message: { type?: string; job?: string; seconds?: number; failed?: boolean } | null) => {
       if (message?.type === JOB_MESSAGE && typeof message.job === "string") observe(message.job, Number(message.seconds), message.failed === true);
     });
-    child.on("error", (error) => log().error({ err: error, job: "scheduled" }, "Scheduled jobs failed"));
+    // A child that could not be started emits 'error', and 'exit' may not follow (Node's docs): the
+    // run ends there too, or `jobsRun` would stay set and every later run, and a stop, would wait on it.
+    let startFailed = false;
+    child.on("error", (error) => {
+      startFailed = true;
+      log().error({ err: error, job: "scheduled" }, "Scheduled jobs failed");
+      resolve();
+    });
     child.on("exit", (code, signal) => {
-      if (code !== 0) log().error({ job: "scheduled", code, signal, child: child.pid }, "Scheduled jobs failed");
+      if (code !== 0 && !startFailed) log().error({ job: "scheduled", code, signal, child: child.pid }, "Scheduled jobs failed");
       resolve();
     });
   });
