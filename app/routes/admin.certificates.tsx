@@ -79,7 +79,9 @@ export default function AdminCertificates() {
       <Pagination page={pager} label="Pages of certificates" noun="certificates" />
       <div className="table-wrap" role="region" aria-label="Certificates" tabIndex={0}>
         <table className="cert-table">
-          <caption className="visually-hidden">Certificates; select a column heading to sort by it</caption>
+          <caption className="visually-hidden">
+            {describeFilters(q, status, expiring)}; select a column heading to sort by it
+          </caption>
           <thead>
             <tr>
               <SortHeader sortKey="name" current={sort} direction={direction}>
@@ -112,6 +114,15 @@ export default function AdminCertificates() {
       <Pagination page={pager} label="Pages of certificates, below the table" noun="certificates" />
     </section>
   );
+}
+
+/** The table's caption says which certificates it holds, so a screen reader (and a test) hears the filters that apply. */
+function describeFilters(q: string, status: string, expiring: string): string {
+  const parts = ["Certificates"];
+  if (status) parts.push(`with the status ${STATUS_LABELS[status as CertificateStatus] ?? status}`);
+  if (expiring) parts.push(`expiring in the next ${expiring} days`);
+  if (q) parts.push(`matching “${q}”`);
+  return parts.join(", ");
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>["page"]["items"][number];
