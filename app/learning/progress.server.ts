@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "~db/connection";
+import { compiledOnceWith } from "~db/compiled-once";
 import { iso } from "~/utils/clock";
 import { getRetakeDecisions, describeRetakeDecision } from "~/assessment/attempts.server";
 import { currentModuleVersionId, getModule, listModules, versionLabel } from "~/content/catalog.server";
@@ -47,16 +48,22 @@ export async function completeSection(db: DB, userId: number, slug: string, sect
 
 /**
  * A lesson page's one progress read (issue 14 item 2): the sections of `slug` the trainer has
- * completed and the section they last opened, in a single statement.
+ * completed and the section they last opened, in a single statement, built and compiled once
+ * (ADR 0053).
  */
+const compiledLessonProgress = compiledOnceWith(
+  (db: DB, v: { userId: number; slug: string }) =>
+    db
+      .selectFrom("section_progress")
+      .select(["section_id", sql<number>`1`.as("done")])
+      .where("user_id", "=", v.userId)
+      .where("module_slug", "=", v.slug)
+      .unionAll(db.selectFrom("module_resume").select(["section_id", sql<number>`0`.as("done")]).where("user_id", "=", v.userId).where("module_slug", "=", v.slug)),
+  () => "lesson-progress",
+);
+
 export async function readLessonProgress(db: DB, userId: number, slug: string): Promise<{ completed: Set<string>; lastVisited: string | null }> {
-  const rows = await db
-    .selectFrom("section_progress")
-    .select(["section_id", sql<number>`1`.as("done")])
-    .where("user_id", "=", userId)
-    .where("module_slug", "=", slug)
-    .unionAll(db.selectFrom("module_resume").select(["section_id", sql<number>`0`.as("done")]).where("user_id", "=", userId).where("module_slug", "=", slug))
-    .execute();
+  const { rows } = await db.executeQuery(compiledLessonProgress(db, null, { userId, slug }));
   const completed = new Set<string>();
   let lastVisited: string | null = null;
   for (const row of rows) {

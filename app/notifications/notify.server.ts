@@ -1,4 +1,5 @@
 import type { DB } from "~db/connection";
+import { compiledOnceWith } from "~db/compiled-once";
 import type { Role } from "~db/schema";
 import { queueEmails, type OutgoingEmail } from "~/email/outbox.server";
 import { recordAudit } from "~/audit/audit.server";
@@ -86,9 +87,20 @@ export async function notifyStaff(trx: DB, role: "admin" | "assessor" | "staff",
 
 export const PAGE_SIZE = 25;
 
+/** The header's count, on every signed-in page: built and compiled once (ADR 0053). */
+const compiledUnreadCount = compiledOnceWith(
+  (db: DB, v: { userId: number }) =>
+    db
+      .selectFrom("notification")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", v.userId)
+      .where("read_at", "is", null),
+  () => "unread-count",
+);
+
 export async function unreadCount(db: DB, userId: number): Promise<number> {
-  const row = await db.selectFrom("notification").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).where("read_at", "is", null).executeTakeFirstOrThrow();
-  return Number(row.n);
+  const { rows } = await db.executeQuery(compiledUnreadCount(db, null, { userId }));
+  return Number(rows[0]!.n);
 }
 
 /** One page of a person's own notifications, newest first. */
