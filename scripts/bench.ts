@@ -241,24 +241,38 @@ interface ProcessMemory {
   command: string;
 }
 
-/** A process's proportional set size (kB), from /proc; 0 if it has gone or the kernel does not say. */
-function pssOf(pid: number): number {
+/** A file under /proc, or null when the process has gone meanwhile (or the kernel does not have it). */
+async function readProc(path: string): Promise<string | null> {
   try {
-    return Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+    return await fs.promises.readFile(path, "utf8");
   } catch {
-    return 0;
+    return null;
   }
 }
 
-/** Memory (kB) of every process in the process groups of `leaders` (each started detached: its own group). */
-function groupRss(leaders: ChildProcess[]): ProcessMemory[] {
+/**
+ * Memory (kB) of every process in the process groups of `leaders` (each started detached: its own
+ * group), read from /proc asynchronously. autocannon runs in this process: anything synchronous here
+ * stalls every request in flight, and that stall is counted in their latency. A `spawnSync("ps")`
+ * twice a second did that (a target at 1,000–2,000 requests a second had 1–2% of its requests
+ * stalled, so its p99 was the stall, not the server).
+ */
+async function groupRss(leaders: ChildProcess[]): Promise<ProcessMemory[]> {
   const groups = new Set(leaders.map((c) => c.pid).filter((p): p is number => p !== undefined));
-  const out = spawnSync("ps", ["-eo", "pid=,pgid=,rss=,args="], { encoding: "utf8" }).stdout;
-  return out
-    .split("\n")
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null && groups.has(Number(m[2])))
-    .map((m) => ({ pid: Number(m[1]), kb: Number(m[3]), pssKb: pssOf(Number(m[1])), command: m[4]!.slice(0, 60) }));
+  const pids = (await fs.promises.readdir("/proc")).filter((name) => /^\d+$/.test(name));
+  const found = await Promise.all(
+    pids.map(async (pid): Promise<ProcessMemory | null> => {
+      const stat = await readProc(`/proc/${pid}/stat`);
+      // "pid (command) state ppid pgrp …": the command may hold spaces, so count from its ')'.
+      if (stat === null || !groups.has(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]))) return null;
+      const [status, smaps, cmdline] = await Promise.all([readProc(`/proc/${pid}/status`), readProc(`/proc/${pid}/smaps_rollup`), readProc(`/proc/${pid}/cmdline`)]);
+      const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status ?? "")?.[1] ?? 0);
+      if (kb === 0) return null;
+      const pssKb = Number(/^Pss:\s+(\d+)/m.exec(smaps ?? "")?.[1] ?? 0);
+      return { pid: Number(pid), kb, pssKb, command: (cmdline ?? "").replaceAll("\0", " ").trim().slice(0, 60) };
+    }),
+  );
+  return found.filter((p): p is ProcessMemory => p !== null);
 }
 
 /** The highest total RSS seen (with its processes), and the highest total PSS (the processes' memory with shared pages counted once). */
@@ -269,20 +283,27 @@ interface MemoryPeak {
 }
 const noPeak = (): MemoryPeak => ({ kb: 0, processes: [], pssKb: 0 });
 
-/** Samples the groups' total RSS and PSS twice a second while `work` runs; keeps the highest of each. */
+/** Samples the groups' total RSS and PSS about twice a second while `work` runs; keeps the highest of each. */
 async function withRssPeak<T>(leaders: ChildProcess[], work: () => Promise<T>, peak: MemoryPeak): Promise<T> {
-  const sample = () => {
-    const processes = groupRss(leaders);
+  const sample = async () => {
+    const processes = await groupRss(leaders);
     const kb = processes.reduce((sum, p) => sum + p.kb, 0);
     if (kb > peak.kb) Object.assign(peak, { kb, processes });
     peak.pssKb = Math.max(peak.pssKb, processes.reduce((sum, p) => sum + p.pssKb, 0));
   };
-  const timer = setInterval(sample, 500);
+  let working = true;
+  const sampling = (async () => {
+    while (working) {
+      await sample();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
   try {
     return await work();
   } finally {
-    clearInterval(timer);
-    sample();
+    working = false;
+    await sampling;
+    await sample();
   }
 }
 
